@@ -1,0 +1,138 @@
+"""The ``sourcetrace`` command: a thin shell over sourcetrace.api."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sourcetrace import __version__
+from sourcetrace.ingest.extract import EXTRACTORS
+from sourcetrace.runner import RunOptions, RunSummary, demo_corpus_path, run_case
+from sourcetrace.store import CaseError, CaseStore
+
+console = Console(stderr=True)
+out = Console()
+
+
+class RichProgressBar:
+    """Adapts rich's progress display to sourcetrace.progress.Progress."""
+
+    def __init__(self, display: RichProgress) -> None:
+        self.display = display
+        self.task: object | None = None
+
+    def phase(self, name: str, total: int | None) -> None:
+        if self.task is not None:  # close the previous phase as complete
+            done = self.display.tasks[-1]
+            final = done.total if done.total is not None else max(done.completed, 1)
+            self.display.update(self.task, total=final, completed=final)  # type: ignore[arg-type]
+        self.task = self.display.add_task(name, total=total)
+
+    def advance(self, steps: int = 1) -> None:
+        if self.task is not None:
+            self.display.advance(self.task, steps)  # type: ignore[arg-type]
+
+
+@click.group()
+@click.version_option(__version__, prog_name="sourcetrace")
+def cli() -> None:
+    """Trace what was published about an event: clean text, copies,
+    statements and how many independent sources stand behind them."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--case", "case_path", type=click.Path(dir_okay=False, path_type=Path), default="sourcetrace.case",
+              show_default=True, help="The case file to create or extend.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--extractor", type=click.Choice(EXTRACTORS), default="trafilatura", show_default=True,
+              help="HTML main-text extractor; resiliparse is faster, trafilatura more accurate.")
+@click.option("--max-document-mb", type=click.FloatRange(min=0.001), default=50.0, show_default=True,
+              help="A single page larger than this is recorded as a problem instead of read.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extractor: str,
+        max_document_mb: float, quiet: bool) -> None:
+    """Ingest INPUTS (files and folders, any mix) into a case.
+
+    With no INPUTS, runs on the demo corpus that ships with sourcetrace.
+    Re-running adds only what is new; an interrupted run is completed by the next.
+    """
+    if not inputs:
+        demo = demo_corpus_path()
+        if demo is None:
+            raise click.UsageError("no INPUT given and the demo corpus (examples/demo) is not installed")
+        console.print(f"No input given: running on the demo corpus in [bold]{demo}[/]")
+        inputs = (demo,)
+    options = RunOptions(workers=workers, extractor=extractor,  # type: ignore[arg-type]
+                         max_document_bytes=int(max_document_mb * 2**20))
+    try:
+        summary = _run_with_progress(list(inputs), case_path, options, quiet)
+    except CaseError as error:
+        raise click.ClickException(str(error)) from error
+    except KeyboardInterrupt:
+        console.print(f"[yellow]Interrupted.[/] {case_path} is valid; run the same command again to complete it.")
+        sys.exit(130)
+    _print_summary(summary)
+
+
+def _run_with_progress(inputs: list[Path], case_path: Path, options: RunOptions, quiet: bool) -> RunSummary:
+    if quiet or not console.is_terminal:
+        return run_case(inputs, case_path, options)
+    columns = (TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with RichProgress(*columns, console=console, transient=False) as display:
+        return run_case(inputs, case_path, options, RichProgressBar(display))
+
+
+def _print_summary(summary: RunSummary) -> None:
+    table = Table(title=f"Run summary: {summary.case}", show_header=False, title_justify="left")
+    table.add_row("inputs ingested", f"{summary.inputs:,} ({summary.input_bytes / 2**20:,.1f} MB)")
+    table.add_row("inputs already in the case", f"{summary.skipped_inputs:,}")
+    table.add_row("documents", f"{summary.documents:,}")
+    table.add_row("segments", f"{summary.segments:,} ({summary.duplicate_segments:,} repeats of another)")
+    problems = sum(summary.problems.values())
+    table.add_row("problems", f"{problems:,}" + ("" if not problems else "  (sourcetrace status CASE lists them)"))
+    for reason, count in summary.problems.items():
+        table.add_row(f"  {reason}", f"{count:,}")
+    table.add_row("time", f"{summary.seconds:,.1f} s")
+    out.print(table)
+
+
+@cli.command()
+@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="List at most this many problems (0: all).")
+def status(case_path: Path, limit: int) -> None:
+    """Show what CASE holds: inputs, documents, segments and problems."""
+    try:
+        with CaseStore(case_path, create=False) as store:
+            counts = store.counts()
+            problems = store.list_problems(limit or None)
+            by_reason = store.problems_by_reason()
+    except CaseError as error:
+        raise click.ClickException(str(error)) from error
+    table = Table(title=f"Case {case_path}", show_header=False, title_justify="left")
+    table.add_row("inputs", f"{counts.inputs:,} ({counts.input_bytes / 2**20:,.1f} MB)")
+    table.add_row("documents", f"{counts.documents:,}")
+    table.add_row("segments", f"{counts.segments:,} ({counts.duplicate_segments:,} repeats of another)")
+    if counts.unsegmented_documents:
+        table.add_row("not yet segmented", f"{counts.unsegmented_documents:,} (run again to complete)")
+    table.add_row("problems", f"{counts.problems:,}")
+    for reason, count in by_reason.items():
+        table.add_row(f"  {reason}", f"{count:,}")
+    out.print(table)
+    if problems:
+        listing = Table("reason", "severity", "input", "where", "what happened", title="Problems", title_justify="left")
+        for p in problems:
+            listing.add_row(p.reason, p.severity, p.path, "" if p.ordinal is None else f"#{p.ordinal}", p.message)
+        out.print(listing)
+        if limit and counts.problems > limit:
+            out.print(f"… {counts.problems - limit:,} more; use --limit 0 to list all.")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,533 @@
+"""Page furniture: the lines around an article that are not the article.
+
+Three sources, each named in the span's reason:
+
+* ``known:NAME`` -- a short documented list of whole-line patterns
+  (comment forms, share buttons, "Source link", copyright lines, ...), see
+  ``KNOWN_PATTERNS``.
+* ``front-matter`` -- a YAML-like ``title:``/``date:``/``author:`` block, as
+  content farms leave at the top of a page or between repeated copies. Its
+  values are still used: segmentation reads them with ``parse_front_matter``.
+* ``learned:recurs in N unrelated documents`` -- lines that recur across
+  documents that are *not* copies of one article (a site's name, tag line,
+  menus, footers). ``FurnitureModel.learn`` tells the two apart: a
+  syndicated wire story recurs word for word too, and must never be
+  dropped. See ``learn`` for the method.
+
+Furniture is line-granular: a span always covers whole stripped lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import statistics
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sourcetrace.ingest.spans import TextLine, split_lines
+from sourcetrace.records import FurnitureSpan
+
+FRONT_MATTER_REASON = "front-matter"
+KNOWN_PREFIX = "known:"
+LEARNED_PREFIX = "learned:"
+
+# Known patterns are tried only on lines up to this long: furniture lines are
+# short, and the cap keeps a 1 MB single-line document cheap.
+_KNOWN_MAX_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPattern:
+    """A furniture line recognised without learning: ``regex`` must match the
+    whole stripped line, case-insensitively."""
+
+    name: str
+    regex: str
+
+
+KNOWN_PATTERNS: tuple[KnownPattern, ...] = (
+    KnownPattern(
+        "comment-prompt",
+        r"please enter your (?:comment|name here|email address here|website here)\W*"
+        r"|leave a (?:comment|reply)(?:\s+cancel reply)?\W*"
+        r"|(?:no|one|\d+)\s+comments?\s*:?|post a comment\W*|add a comment\W*|cancel reply"
+        r"|comments? (?:are )?closed\.?|you must be logged in to post a comment\.?"
+        r"|your email address will not be published\.?(?:\s*required fields are marked\s*\*?)?"
+        r"|save my name, email, and website in this browser for the next time i comment\.?",
+    ),
+    KnownPattern("source-link", r"\[?source link\]?"),
+    KnownPattern(
+        "share-prompt",
+        r"share(?: this(?: article| story| post)?)?\s*:?|tweet|pin it|like this\s*:?|like loading\.*"
+        r"|share (?:on|via|to) (?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|email|pinterest)"
+        r"|click to (?:share|email|print)(?: (?:on|this on|a link to a friend)\s*\w*)?(?:\s*\(opens in new window\))?",
+    ),
+    KnownPattern("tag-archive", r"(?:tag|category|author|monthly|yearly|daily) archives?\s*:\s*.{1,120}"),
+    KnownPattern("posted-in", r"(?:posted|filed) (?:in|under)\s*:?\s*[^.!?]{1,120}"),
+    KnownPattern(
+        "related-links",
+        r"related(?: posts| articles| stories| news| content| topics)?\s*:?"
+        r"|you (?:may|might) also like\W*|read (?:more|also)\s*(?::.{0,150})?",
+    ),
+    KnownPattern(
+        "advertisement",
+        r"advertisements?|sponsored(?: content| links?)?|story continues (?:below|after) (?:this )?advertisement",
+    ),
+    KnownPattern("newsletter", r"(?:subscribe|sign up) (?:to|for) (?:our|the) (?:[\w-]+ )?newsletters?\b.{0,150}"),
+    KnownPattern(
+        "cookie-notice",
+        r"(?:this (?:web)?site|we) uses? cookies\b.{0,250}|(?:accept|reject|allow) (?:all )?cookies"
+        r"|cookie (?:policy|settings|preferences|consent)|by (?:continuing to )?(?:use|using|browse|browsing)"
+        r" (?:this|our) (?:web)?site.{0,200}\bcookies\b.{0,200}",
+    ),
+    KnownPattern(
+        "copyright",
+        # "Copyright" must be followed by a sign or a year so that a sentence
+        # opening with the word ("Copyright claims rose ...") is not matched.
+        r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4})).{0,150}|.{0,150}\ball rights reserved\.?",
+    ),
+)
+
+_KNOWN = re.compile(
+    "|".join(f"(?P<k{i}>{p.regex})" for i, p in enumerate(KNOWN_PATTERNS)), re.IGNORECASE
+)
+
+
+# How a line matched by KNOWN_PATTERNS begins or ends (casefolded): a cheap
+# test that spares the regex for most article lines. Keep in step with them.
+_KNOWN_OPENINGS = tuple(
+    "please leave no one post add cancel comment you save [source source share tweet pin like click tag"
+    " category author monthly yearly daily posted filed related read advertisement sponsored story subscribe"
+    " sign this we accept reject allow cookie by © (c) copyright".split()
+) + tuple("0123456789")
+_KNOWN_ENDINGS = ("reserved", "reserved.")
+
+
+def known_furniture(line: str) -> str | None:
+    """The name of the known pattern that ``line`` (stripped) is, or None."""
+    if len(line) > _KNOWN_MAX_CHARS:
+        return None
+    folded = line.casefold()
+    if not folded.startswith(_KNOWN_OPENINGS) and not folded.endswith(_KNOWN_ENDINGS):
+        return None
+    match = _KNOWN.fullmatch(line)
+    if match is None or match.lastgroup is None:
+        return None
+    return KNOWN_PATTERNS[int(match.lastgroup[1:])].name
+
+
+# -- front matter ------------------------------------------------------------
+
+_FRONT_MATTER_KEYS = frozenset(
+    "title date author authors byline published updated modified tags categories category slug"
+    " description summary keywords lang language layout draft image url permalink".split()
+)
+_FRONT_MATTER_MAIN_KEYS = frozenset({"title", "date", "author", "authors", "byline", "published"})
+_KEY_VALUE = re.compile(r"([A-Za-z][\w-]{0,30})\s*:(?:\s+(.*)|\s*)$", re.DOTALL)
+_FENCE = "---"
+_MAX_FRONT_MATTER_LINES = 40
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """The values of a front-matter block that describe the article."""
+
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+
+
+def _key_of(line: str) -> str | None:
+    if ":" not in line or len(line) > 500:
+        return None
+    match = _KEY_VALUE.match(line)
+    return match.group(1).casefold() if match else None
+
+
+def _fenced_block_end(lines: list[TextLine], first: int) -> int | None:
+    """Index of the closing fence of a ``---`` block opened at ``first``."""
+    keys: set[str] = set()
+    last = min(len(lines), first + _MAX_FRONT_MATTER_LINES)
+    for index in range(first + 1, last):
+        text = lines[index].text
+        if text in (_FENCE, "..."):
+            return index if keys & _FRONT_MATTER_KEYS else None
+        key = _key_of(text)
+        if key is not None:
+            keys.add(key)
+        elif not (text.startswith("- ") and keys):  # a YAML list item continues a key
+            return None
+    return None
+
+
+def _bare_block_end(lines: list[TextLine], first: int) -> int | None:
+    """Index of the last line of an unfenced block of known keys at ``first``.
+    A block needs two distinct known keys, one of them title/date/author."""
+    keys: list[str] = []
+    index = first
+    while index < len(lines) and len(keys) < _MAX_FRONT_MATTER_LINES:
+        key = _key_of(lines[index].text)
+        if key not in _FRONT_MATTER_KEYS or key in keys:
+            break
+        keys.append(key)
+        index += 1
+    if len(keys) >= 2 and _FRONT_MATTER_MAIN_KEYS & set(keys):
+        return index - 1
+    return None
+
+
+def find_front_matter(lines: list[TextLine]) -> list[tuple[int, int]]:
+    """Front-matter blocks among ``lines`` as inclusive (first, last) indices."""
+    blocks: list[tuple[int, int]] = []
+    index = 0
+    while index < len(lines):
+        text = lines[index].text
+        end: int | None = None
+        if text == _FENCE:
+            end = _fenced_block_end(lines, index)
+        elif ":" in text and len(text) <= 500:
+            end = _bare_block_end(lines, index)
+        if end is None:
+            index += 1
+            continue
+        blocks.append((index, end))
+        index = end + 1
+    return blocks
+
+
+def parse_front_matter(block: str) -> FrontMatter:
+    """Title, date and author of a front-matter block's text."""
+    values: dict[str, str] = {}
+    for line in split_lines(block):
+        match = _KEY_VALUE.match(line.text)
+        if match is None or not match.group(2):
+            continue
+        value = match.group(2).strip().strip("\"'[]").strip()
+        if value:
+            values.setdefault(match.group(1).casefold(), value)
+    author = values.get("author") or values.get("authors") or values.get("byline")
+    return FrontMatter(values.get("title"), values.get("date") or values.get("published"), author)
+
+
+# -- fingerprints -------------------------------------------------------------
+
+# Curly and angled quotes fold to straight ones. A replace() per quote mark
+# present is ~20x faster than str.translate on non-ASCII text.
+_QUOTE_FOLDS = tuple(
+    (curly, "'") for curly in "\u2018\u2019\u201a\u201b\u2032"
+) + tuple((curly, '"') for curly in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb")
+_DIGIT_MASK = bytes.maketrans(b"123456789", b"000000000")
+_DIGIT_RUN = re.compile(rb"0+")
+_ASCII_SPACES_BUT_ONE = ("  ", "\t", "\n", "\r", "\x0b", "\x0c")
+
+
+def fold_text(text: str) -> str:
+    """Text casefolded, with one space between words and straight quotes:
+    the form in which two copies of an article compare equal."""
+    folded = text.casefold()
+    if not folded.isascii():
+        for curly, straight in _QUOTE_FOLDS:
+            if curly in folded:
+                folded = folded.replace(curly, straight)
+        return " ".join(folded.split())
+    folded = folded.strip()
+    if any(space in folded for space in _ASCII_SPACES_BUT_ONE):  # fast path: most lines need no split
+        return " ".join(folded.split())
+    return folded
+
+
+def _normalised_bytes(line: str) -> bytes:
+    # Bytes, because translating and counting bytes is several times faster
+    # than str, and fingerprinting every line is the hot loop of learning.
+    data = fold_text(line).encode("utf-8", "surrogatepass")
+    masked = data.translate(_DIGIT_MASK)
+    if masked == data:  # no digit but 0: nothing to mask
+        return data
+    digits = masked.count(b"0")
+    others = len(masked) - masked.count(b" ") - digits
+    return _DIGIT_RUN.sub(b"0", masked) if others >= 2 * digits else data
+
+
+def normalise_line(line: str) -> str:
+    """The form of a line that furniture is recognised by: ``fold_text``;
+    besides, each run of digits becomes "0" when the line is mostly words ("© 2024
+    Example News", "Posted on June 3") so that dates and counts do not hide
+    recurrence; lines made mostly of numbers (table rows, bare dates) keep
+    their digits, so that figures are never merged into furniture."""
+    return _normalised_bytes(line).decode("utf-8", "surrogatepass")
+
+
+def line_fingerprint(line: str) -> int:
+    """A stable 64-bit signed fingerprint of a line's normalised form (stable
+    across processes, unlike ``hash``; fits an SQLite INTEGER)."""
+    digest = hashlib.blake2b(_normalised_bytes(line), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+_SENTENCE_END = tuple(".!?…\"'”’»")
+_QUOTE_CHARS = ('"', "“", "”", "«", "»")
+
+
+def looks_like_prose(line: str) -> bool:
+    """True for a line that reads as a sentence of an article: long, or of
+    several words and ending in sentence punctuation or quoting someone."""
+    words = line.count(" ") + 1
+    if words >= 15:
+        return True
+    if words < 6:
+        return False
+    return line.endswith(_SENTENCE_END) or any(q in line for q in _QUOTE_CHARS)
+
+
+# -- the model -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedLine:
+    """A line learned as furniture: its fingerprint, one example of it as
+    found, and in how many documents it was seen."""
+
+    fingerprint: int
+    example: str
+    documents: int
+
+    @property
+    def reason(self) -> str:
+        return f"{LEARNED_PREFIX}recurs in {self.documents} unrelated documents"
+
+
+@dataclass(frozen=True, slots=True)
+class LearningSettings:
+    """Thresholds of ``FurnitureModel.learn``; defaults are documented there."""
+
+    min_documents: int = 3
+    prose_min_documents: int = 20
+    sample_size: int = 32
+    copy_share: float = 0.5
+    copy_prose_lines: int = 4
+
+
+class FurnitureModel:
+    """Known patterns plus lines learned from a corpus. Picklable; persisted
+    by the store as rows (see ``to_rows``/``from_rows``)."""
+
+    def __init__(self, learned: Iterable[LearnedLine] = ()) -> None:
+        self.learned: dict[int, LearnedLine] = {line.fingerprint: line for line in learned}
+
+    def __len__(self) -> int:
+        return len(self.learned)
+
+    def __repr__(self) -> str:
+        return f"FurnitureModel({len(self.learned)} learned lines)"
+
+    @classmethod
+    def learn(
+        cls,
+        documents: Iterable[tuple[int, str]],
+        min_documents: int = 3,
+        *,
+        settings: LearningSettings | None = None,
+    ) -> FurnitureModel:
+        """Learn the lines that recur across unrelated documents.
+
+        A line seen in at least ``min_documents`` documents is judged on a
+        sample of up to ``sample_size`` of them (the same hash-ranked
+        documents for every line, so lines sharing documents share samples
+        and verdicts are cached). The lines common to at least half of the
+        sample form the recurring block; if in the median sampled document
+        that block is at least ``copy_share`` of the characters, or the block
+        holds ``copy_prose_lines`` or more prose lines, the documents are
+        copies of one article (syndication, reposts, aggregators) and the
+        line is article. Otherwise it is furniture recurring around
+        different articles. A prose line needs ``prose_min_documents``
+        documents, since independent reports can share a quoted sentence.
+
+        One pass over ``documents``; memory is one count per distinct line,
+        an example text per repeated line and 12 bytes per line occurrence.
+        """
+        chosen = settings or LearningSettings(min_documents=min_documents)
+        corpus = _CorpusLines.read(documents)
+        return cls(_judge_recurring_lines(corpus, chosen))
+
+    def to_rows(self) -> list[tuple[str, str, int]]:
+        """(fingerprint as 16 hex digits, example, document count) rows."""
+        return [(_hex(line.fingerprint), line.example, line.documents) for line in self.learned.values()]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[int | str, str, int]]) -> FurnitureModel:
+        """A model from rows written by ``to_rows`` (int fingerprints too)."""
+        return cls(LearnedLine(_fingerprint_of(fp), example, int(count)) for fp, example, count in rows)
+
+    def find(self, text: str) -> list[FurnitureSpan]:
+        """The furniture spans of one document, sorted, one per line (one per
+        block for front matter), in offsets of ``text``."""
+        lines = split_lines(text)
+        reasons: list[str | None] = [None] * len(lines)
+        spans: list[FurnitureSpan] = []
+        for first, last in find_front_matter(lines):
+            spans.append(FurnitureSpan(lines[first].start, lines[last].end, FRONT_MATTER_REASON))
+            reasons[first : last + 1] = [FRONT_MATTER_REASON] * (last + 1 - first)
+        learned_at: dict[int, LearnedLine] = {}
+        for index, line in enumerate(lines):
+            if reasons[index] is not None:
+                continue
+            name = known_furniture(line.text)
+            if name is not None:
+                reasons[index] = KNOWN_PREFIX + name
+            elif self.learned:
+                learned = self.learned.get(line_fingerprint(line.text))
+                if learned is not None:
+                    learned_at[index] = learned
+        for index in _learned_lines_in_furniture_context(lines, reasons, list(learned_at)):
+            reasons[index] = learned_at[index].reason
+        spans.extend(
+            FurnitureSpan(line.start, line.end, reason)
+            for line, reason in zip(lines, reasons)
+            if reason is not None and reason != FRONT_MATTER_REASON
+        )
+        spans.sort(key=lambda span: span.start)
+        return spans
+
+
+def _learned_lines_in_furniture_context(
+    lines: list[TextLine], reasons: list[str | None], learned_at: list[int]
+) -> list[int]:
+    """The learned lines to remove: those outside the article body (before
+    its first or after its last prose line) and those next to other
+    furniture. A lone learned line between prose lines is kept: it is more
+    likely a sub-heading that happens to recur ("Background") than
+    furniture, and keeping it loses nothing."""
+    if not learned_at:
+        return []
+    prose = [i for i, line in enumerate(lines) if reasons[i] is None and looks_like_prose(line.text)]
+    first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(lines), -1)
+    is_furniture = [reason is not None for reason in reasons]
+    for index in learned_at:
+        is_furniture[index] = True
+    chosen: list[int] = []
+    for index in learned_at:
+        outside_body = index < first_prose or index > last_prose
+        beside_furniture = (index > 0 and is_furniture[index - 1]) or (
+            index + 1 < len(lines) and is_furniture[index + 1]
+        )
+        if outside_body or beside_furniture:
+            chosen.append(index)
+    return chosen
+
+
+def _hex(fingerprint: int) -> str:
+    return (fingerprint & 0xFFFF_FFFF_FFFF_FFFF).to_bytes(8, "big").hex()
+
+
+def _fingerprint_of(value: int | str) -> int:
+    if isinstance(value, int):
+        return value
+    return int.from_bytes(bytes.fromhex(value), "big", signed=True)
+
+
+# -- learning -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _CorpusLines:
+    """The distinct line fingerprints of every document, packed: document
+    ``d`` owns ``fingerprints[bounds[d]:bounds[d + 1]]`` and ``lengths``."""
+
+    doc_ids: list[int]
+    bounds: array  # type: ignore[type-arg]
+    fingerprints: array  # type: ignore[type-arg]
+    lengths: array  # type: ignore[type-arg]
+    counts: dict[int, int]  # documents per fingerprint
+    examples: dict[int, str]  # for fingerprints seen in 2+ documents
+
+    @classmethod
+    def read(cls, documents: Iterable[tuple[int, str]]) -> _CorpusLines:
+        corpus = cls([], array("q", [0]), array("q"), array("q"), {}, {})
+        for doc_id, text in documents:
+            corpus._add(doc_id, text)
+        return corpus
+
+    def _add(self, doc_id: int, text: str) -> None:
+        seen: dict[int, TextLine] = {}
+        for line in split_lines(text or ""):
+            if known_furniture(line.text) is None:
+                seen.setdefault(line_fingerprint(line.text), line)
+        counts, examples = self.counts, self.examples
+        for fingerprint, line in seen.items():
+            count = counts.get(fingerprint, 0) + 1
+            counts[fingerprint] = count
+            if count == 2:
+                examples[fingerprint] = line.text[:300]
+            self.fingerprints.append(fingerprint)
+            self.lengths.append(line.end - line.start)
+        self.doc_ids.append(doc_id)
+        self.bounds.append(len(self.fingerprints))
+
+    def lines_of(self, doc: int) -> Iterator[tuple[int, int]]:
+        lo, hi = self.bounds[doc], self.bounds[doc + 1]
+        return zip(self.fingerprints[lo:hi], self.lengths[lo:hi])
+
+
+def _rank(doc_id: int) -> int:
+    """A fixed pseudo-random rank of a document (splitmix64), so samples do
+    not depend on the order documents arrive in."""
+    z = (doc_id + 0x9E3779B97F4A7C15) & 0xFFFF_FFFF_FFFF_FFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFF_FFFF_FFFF_FFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFF_FFFF_FFFF_FFFF
+    return z ^ (z >> 31)
+
+
+def _candidate_samples(corpus: _CorpusLines, settings: LearningSettings) -> dict[int, list[int]]:
+    """For each line frequent enough to judge, its lowest-ranked documents."""
+    floor = max(settings.min_documents, 2)
+    prose_floor = max(settings.prose_min_documents, floor)
+    samples: dict[int, list[int]] = {}
+    for fingerprint, count in corpus.counts.items():
+        if count >= floor and (count >= prose_floor or not looks_like_prose(corpus.examples[fingerprint])):
+            samples[fingerprint] = []
+    if not samples:
+        return samples
+    order = sorted(range(len(corpus.doc_ids)), key=lambda doc: _rank(corpus.doc_ids[doc]))
+    for doc in order:
+        for fingerprint, _ in corpus.lines_of(doc):
+            sample = samples.get(fingerprint)
+            if sample is not None and len(sample) < settings.sample_size:
+                sample.append(doc)
+    return samples
+
+
+def _sample_is_copies(corpus: _CorpusLines, sample: list[int], settings: LearningSettings) -> bool:
+    """Whether the sampled documents are copies of one article: the lines
+    most of them share make up most of each, or hold several prose lines
+    (a story pasted among others on aggregator pages)."""
+    tally: Counter[int] = Counter()
+    for doc in sample:
+        tally.update(fingerprint for fingerprint, _ in corpus.lines_of(doc))
+    needed = max(2, (len(sample) + 1) // 2)  # a line of one document is never "common"
+    common = {fingerprint for fingerprint, count in tally.items() if count >= needed}
+    prose_lines = sum(1 for fingerprint in common if looks_like_prose(corpus.examples.get(fingerprint, "")))
+    if prose_lines >= settings.copy_prose_lines:
+        return True
+    shares = []
+    for doc in sample:
+        total = shared = 0
+        for fingerprint, length in corpus.lines_of(doc):
+            total += length
+            shared += length if fingerprint in common else 0
+        shares.append(shared / total if total else 1.0)
+    return statistics.median(shares) >= settings.copy_share
+
+
+def _judge_recurring_lines(corpus: _CorpusLines, settings: LearningSettings) -> list[LearnedLine]:
+    verdicts: dict[tuple[int, ...], bool] = {}
+    learned: list[LearnedLine] = []
+    for fingerprint, sample in _candidate_samples(corpus, settings).items():
+        key = tuple(sample)
+        if key not in verdicts:
+            verdicts[key] = _sample_is_copies(corpus, sample, settings)
+        if not verdicts[key]:
+            learned.append(LearnedLine(fingerprint, corpus.examples[fingerprint], corpus.counts[fingerprint]))
+    return learned

@@ -1,0 +1,134 @@
+"""Readers: one per input kind, each a generator of RawDocument | Problem.
+
+A reader never raises for bad data; it yields a Problem and goes on where it
+can. Every input file is opened through :func:`open_input`, the single place
+a test (or an embedding application) replaces to simulate OS errors.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import BinaryIO, Literal, Protocol
+
+from sourcetrace.ingest.sniff import GZIP_MAGIC, looks_binary, looks_like_html
+from sourcetrace.records import Problem, ProblemReason, RawDocument
+
+ReaderItem = RawDocument | Problem
+ReaderOutput = Iterator[ReaderItem]
+MediaType = Literal["text/html", "text/plain"]
+
+READ_CHUNK_BYTES = 1 << 16
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_PLAIN_TYPES = frozenset({"text/plain", "text/markdown"})
+_UNTYPED = frozenset({"", "application/octet-stream", "unknown/unknown"})
+
+
+def open_input(path: str) -> BinaryIO:
+    """Open an input file for binary reading. Every reader goes through here."""
+    return open(path, "rb")  # noqa: SIM115 - callers close it
+
+
+@contextmanager
+def open_payload(path: str) -> Iterator[BinaryIO]:
+    """Open an input, transparently decompressing a gzip wrapper."""
+    with open_input(path) as raw:
+        gzipped = raw.read(2) == GZIP_MAGIC
+        raw.seek(0)
+        if not gzipped:
+            yield raw
+            return
+        with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+            yield stream  # type: ignore[misc]
+
+
+def read_limited(path: str, limit: int) -> bytes | Problem:
+    """The whole (decompressed) payload of a single-document input, or the
+    Problem that stops it: over ``limit`` bytes, or a broken gzip wrapper."""
+    try:
+        with open_payload(path) as stream:
+            data = read_at_most(stream, limit)
+    except EOFError as exc:
+        return Problem(path, ProblemReason.TRUNCATED, f"gzip stream ends early: {exc}")
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        return Problem(path, ProblemReason.CORRUPT, f"broken gzip stream: {exc}")
+    if len(data) > limit:
+        return too_large(path, None, limit, "decompressed document")
+    return data
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def read_at_most(stream: Readable, limit: int) -> bytes:
+    """Read to the end, or stop once past ``limit`` bytes (the result is then
+    longer than ``limit``). Chunked: ``read(limit + 1)`` would allocate the
+    whole limit up front for every small document."""
+    parts: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = stream.read(READ_CHUNK_BYTES)
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
+
+
+def too_large(path: str, size: int | None, limit: int, what: str, ordinal: int | None = None) -> Problem:
+    """The TOO_LARGE problem, naming the size, the limit and how to raise it."""
+    actual = f"is {format_size(size)}" if size is not None else "is larger than the limit"
+    return Problem(
+        path,
+        ProblemReason.TOO_LARGE,
+        f"{what} {actual}, over the {format_size(limit)} limit for one document; "
+        "raise max_document_bytes (--max-document-bytes) to read it",
+        ordinal=ordinal,
+    )
+
+
+def format_size(size: int) -> str:
+    """``size`` in bytes and in the nearest binary unit: '1.5 MiB (1572864 bytes)'."""
+    value = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            if unit == "bytes":
+                return f"{size} bytes"
+            return f"{value:.1f} {unit} ({size} bytes)"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def parse_content_type(value: str | None) -> tuple[str, str | None]:
+    """(media type in lower case, charset label or None) from a Content-Type value."""
+    if not value:
+        return "", None
+    media_type, *params = value.split(";")
+    charset = None
+    for param in params:
+        key, _, param_value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = param_value.strip().strip("\"'") or None
+    return media_type.strip().lower(), charset
+
+
+def payload_media_type(content_type: str, head: bytes) -> MediaType | None:
+    """How to read a payload with this media type: HTML, plain text, or not at all.
+
+    Without a usable media type the payload's first bytes decide.
+    """
+    if content_type in _HTML_TYPES:
+        return "text/html"
+    if content_type in _PLAIN_TYPES:
+        return "text/plain"
+    if content_type in _UNTYPED:
+        if looks_like_html(head):
+            return "text/html"
+        if head and not looks_binary(head):
+            return "text/plain"
+    return None

@@ -1,0 +1,537 @@
+"""Split a document into the articles it holds.
+
+Most pages hold one article. Aggregator pages paste several stories one
+after another, each under its headline and a byline ("Jane Doe wrote . . .")
+or a dateline ("GENEVA (AP) —"), often closed by a credit line
+("Source : AP"). Content farms repeat one article several times on a page.
+
+A story starts at an *anchor*: a headline-like line followed by a byline or a
+dateline paragraph, the first line after a credit line, the first line after
+a front-matter block, or the page's headline or first long paragraph coming
+round again (a repeated copy). A short line followed by an ordinary
+paragraph is a sub-heading and never starts a story.
+
+Decisions, so that nothing of an article is dropped unannounced:
+
+* Short non-prose lines before the first of two or more stories (site name,
+  tag line) become furniture ``structure:page-header``. On a one-story page
+  they stay in the segment.
+* A last stretch after the final story (after its credit line, or after the
+  page headline came round again) with no prose and no credit line becomes
+  furniture ``structure:page-footer``.
+* A trailing item with only a headline and a credit line ("Chart: ..." +
+  "Source : Statista") keeps its own small segment: it is content credited
+  to a source, and a segment costs nothing while lost content cannot be
+  recovered.
+* Segments whose text is equal after normalising case, whitespace and quote
+  styles are kept once; later copies get ``duplicate_of``.
+* Learned furniture that carries article structure (a byline, a credit
+  line, a dateline, a headline followed by a byline) is taken back as
+  article: segmentation needs it, and such lines recur across unrelated
+  stories by nature.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sourcetrace.ingest.furniture import (
+    FRONT_MATTER_REASON,
+    LEARNED_PREFIX,
+    FrontMatter,
+    FurnitureModel,
+    looks_like_prose,
+    fold_text,
+    parse_front_matter,
+)
+from sourcetrace.ingest.spans import TextLine, split_lines
+from sourcetrace.pipeline import Stage
+from sourcetrace.records import FurnitureSpan, Segment, SegmentedDocument
+
+PAGE_HEADER_REASON = "structure:page-header"
+PAGE_FOOTER_REASON = "structure:page-footer"
+
+# -- line patterns ---------------------------------------------------------------
+
+_CREDIT_LINE = re.compile(r"sources?\s*:\s*(?P<credit>\w[^\n]{0,79}?)\s*\.?", re.IGNORECASE)
+_DATELINE = re.compile(
+    r"(?:[A-Z][A-Z.'’\- ]{1,40}(?:,[^()\n]{1,30})?\s*)?"  # GENEVA / LONDON, June 3 / none
+    r"\((?P<agency>[A-Za-z][\w.&'’ -]{0,30}?)\)\s*[—–-]{1,2}"
+)
+_BYLINE_WROTE = re.compile(r"(?P<names>[^\n]{0,150}?)\s*\bwrote\b[\s.…:·-]*", re.IGNORECASE)
+_BYLINE_BY = re.compile(r"(?:(?:written|reported|posted) )?by\s+(?P<names>[^\n]{2,150})", re.IGNORECASE)
+_OUTLET_SEPARATOR = re.compile(r"\s*[|—–]\s*|\s+-\s+")
+_NAME_CONNECTORS = frozenset("and & de da del della der den van von la le du bin al el y".split())
+_NOT_NAMES = frozenset("he she they it we i you who this that one someone".split())
+_BYLINE_MAX_CHARS = 200
+_HEADLINE_MAX_CHARS = 160
+_HEADLINE_MAX_WORDS = 24
+_LONG_PARAGRAPH_CHARS = 120
+_CLOSERS = "\"'”’»)]"
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def extract_credit(line: str) -> str | None:
+    """The source a line credits: "Source : AP" → "AP"; a dateline
+    "GENEVA (AP) — China…" → "AP"; "(Reuters) -" → "Reuters"; else None."""
+    text = line.strip()
+    if text[:7].casefold().startswith("source"):
+        match = _CREDIT_LINE.fullmatch(text)
+        if match and len(match.group("credit").split()) <= 8:
+            return match.group("credit").strip()
+    if "(" in text[:80]:
+        match = _DATELINE.match(text)
+        if match:
+            return match.group("agency").strip()
+    return None
+
+
+def _is_credit_line(text: str) -> str | None:
+    if not text[:7].casefold().startswith("source"):
+        return None
+    match = _CREDIT_LINE.fullmatch(text)
+    if match and len(match.group("credit").split()) <= 8:
+        return match.group("credit").strip()
+    return None
+
+
+def _dateline_agency(text: str) -> str | None:
+    if "(" not in text[:80]:
+        return None
+    match = _DATELINE.match(text)
+    return match.group("agency").strip() if match else None
+
+
+def _looks_like_names(names: str) -> bool:
+    words = names.replace(",", " ").split()
+    if not 1 <= len(words) <= 12 or words[0].casefold() in _NOT_NAMES:
+        return False
+    for word in words:
+        if word.casefold() in _NAME_CONNECTORS:
+            continue
+        if not word[0].isupper() or (word.endswith(".") and len(word) > 4):  # initials, "Jr." pass
+            return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """A byline line; ``names`` is None for a bare "wrote . . ." line."""
+
+    names: str | None
+
+
+def parse_byline(line: str) -> Byline | None:
+    """The byline a line is, if any: "Jane Doe and John Roe wrote . . .",
+    "wrote . . ." (no names), "By Jane Doe" (an outlet after "|", "—" or ","
+    is not part of the names)."""
+    text = line.strip()
+    if not text or len(text) > _BYLINE_MAX_CHARS:
+        return None
+    lowered = text.casefold()
+    if "wrote" in lowered:
+        match = _BYLINE_WROTE.fullmatch(text)
+        if match:
+            names = match.group("names").strip(" ,-—–")
+            if not names:
+                return Byline(None)
+            return Byline(names) if _looks_like_names(names) else None
+    if lowered.startswith(("by ", "written by ", "reported by ", "posted by ")):
+        match = _BYLINE_BY.fullmatch(text)
+        if match:
+            names = _OUTLET_SEPARATOR.split(match.group("names"))[0].strip(" ,")
+            if not _looks_like_names(names):
+                return None
+            return Byline(names if " and " in names else names.split(", ")[0])  # "Jane Doe, Outlet"
+    return None
+
+
+def is_headline_like(line: str) -> bool:
+    """A short line with letters that does not end like a sentence."""
+    text = line.strip()
+    if not 2 <= len(text) <= _HEADLINE_MAX_CHARS or _LETTER.search(text) is None:
+        return False
+    if len(text.split()) > _HEADLINE_MAX_WORDS:
+        return False
+    ending = text.rstrip(_CLOSERS)
+    if ending.endswith((".", ",", ";", ":")) and not ending.endswith("..."):
+        return False
+    return parse_byline(text) is None and _is_credit_line(text) is None and _dateline_agency(text) is None
+
+
+# -- segmentation ----------------------------------------------------------------
+
+StartKind = Literal["page", "anchor", "after-credit", "front-matter", "repeat"]
+
+
+@dataclass(slots=True)
+class _LineInfo:
+    """What one article line is, computed once."""
+
+    line: TextLine
+    headline: bool
+    byline: Byline | None
+    credit: str | None  # value of a "Source : X" line
+    dateline: str | None  # agency of a dateline paragraph
+    prose: bool
+
+    @classmethod
+    def of(cls, line: TextLine) -> _LineInfo:
+        text = line.text
+        return cls(
+            line,
+            is_headline_like(text),
+            parse_byline(text),
+            _is_credit_line(text),
+            _dateline_agency(text),
+            looks_like_prose(text),
+        )
+
+
+@dataclass(slots=True)
+class _Unit:
+    """A run of article lines that becomes one segment."""
+
+    kind: StartKind
+    lines: list[_LineInfo]
+    front_matter: FrontMatter | None = None
+    dropped_as: str | None = None  # a structural furniture reason instead of a segment
+    headline: str | None = None  # the anchor's headline, when the unit starts at one
+
+
+@dataclass(slots=True)
+class _Starts:
+    """Where units start, by position among the article lines."""
+
+    kinds: dict[int, StartKind] = field(default_factory=dict)
+    front_matter: dict[int, FrontMatter] = field(default_factory=dict)
+
+    def add(self, position: int, kind: StartKind) -> None:
+        # The first reason found wins; later ones only fill gaps.
+        self.kinds.setdefault(position, kind)
+
+
+def segment_document(
+    document_id: int, text: str, furniture: list[FurnitureSpan], published: str | None = None
+) -> SegmentedDocument:
+    """Split ``text`` into segments around ``furniture`` (spans from
+    ``FurnitureModel.find``; any spans are accepted and are clipped, sorted
+    and merged first). See the module docstring for the rules."""
+    spans = _clean_spans(furniture, len(text))
+    lines = split_lines(text)
+    covering = _covering_spans(lines, spans)
+    spans, covering = _reclaim_structural_lines(lines, spans, covering)
+    article = [_LineInfo.of(line) for line, span in zip(lines, covering) if span is None]
+    starts = _find_starts(lines, covering, article)
+    units = _split_units(article, starts)
+    _drop_page_header_and_footer(units)
+    structural = [
+        FurnitureSpan(info.line.start, info.line.end, unit.dropped_as)
+        for unit in units
+        if unit.dropped_as
+        for info in unit.lines
+    ]
+    spans = _clean_spans(spans + structural, len(text))
+    kept = [unit for unit in units if not unit.dropped_as]
+    segments = [_make_segment(text, ordinal, unit, spans, published) for ordinal, unit in enumerate(kept)]
+    _mark_duplicates(segments)
+    return SegmentedDocument(document_id, spans, segments)
+
+
+def _clean_spans(spans: list[FurnitureSpan], length: int) -> list[FurnitureSpan]:
+    """Spans clipped to the text, sorted, empty ones dropped, overlapping
+    ones merged (their reasons joined)."""
+    clipped = sorted(
+        (max(0, span.start), min(length, span.end), span.reason) for span in spans if span.end > span.start
+    )
+    merged: list[FurnitureSpan] = []
+    for start, end, reason in clipped:
+        if end <= start:
+            continue
+        if merged and start < merged[-1].end:
+            last = merged[-1]
+            joined = last.reason if reason in last.reason.split("; ") else f"{last.reason}; {reason}"
+            merged[-1] = FurnitureSpan(last.start, max(last.end, end), joined)
+        else:
+            merged.append(FurnitureSpan(start, end, reason))
+    return merged
+
+
+def _covering_spans(lines: list[TextLine], spans: list[FurnitureSpan]) -> list[FurnitureSpan | None]:
+    """For each line, the span that covers it whole, if any."""
+    starts = [span.start for span in spans]
+    covering: list[FurnitureSpan | None] = []
+    for line in lines:
+        index = bisect.bisect_right(starts, line.start) - 1
+        span = spans[index] if index >= 0 else None
+        covering.append(span if span is not None and span.end >= line.end else None)
+    return covering
+
+
+def _reclaim_structural_lines(
+    lines: list[TextLine], spans: list[FurnitureSpan], covering: list[FurnitureSpan | None]
+) -> tuple[list[FurnitureSpan], list[FurnitureSpan | None]]:
+    """Learned furniture that is a byline, credit line or dateline, or a
+    headline right before one, is article structure: take it back."""
+    reclaimed: set[FurnitureSpan] = set()
+    for index, (line, span) in enumerate(zip(lines, covering)):
+        if span is None or not span.reason.startswith(LEARNED_PREFIX):
+            continue
+        if (span.start, span.end) != (line.start, line.end):
+            continue
+        if _is_structural(line.text) or (
+            index + 1 < len(lines) and is_headline_like(line.text) and _is_structural(lines[index + 1].text)
+        ):
+            reclaimed.add(span)
+    if not reclaimed:
+        return spans, covering
+    return (
+        [span for span in spans if span not in reclaimed],
+        [None if span in reclaimed else span for span in covering],
+    )
+
+
+def _is_structural(text: str) -> bool:
+    return parse_byline(text) is not None or _is_credit_line(text) is not None or _dateline_agency(text) is not None
+
+
+def _find_starts(lines: list[TextLine], covering: list[FurnitureSpan | None], article: list[_LineInfo]) -> _Starts:
+    starts = _Starts()
+    if not article:
+        return starts
+    for position, info in enumerate(article):
+        following = article[position + 1] if position + 1 < len(article) else None
+        if info.headline and following is not None and (following.byline or following.dateline):
+            starts.add(position, "anchor")
+        if info.credit is not None and following is not None:
+            starts.add(position + 1, "after-credit")
+    starts.add(0, "page")
+    _add_front_matter_starts(lines, covering, article, starts)
+    _add_repeat_starts(article, starts)
+    return starts
+
+
+def _add_front_matter_starts(
+    lines: list[TextLine], covering: list[FurnitureSpan | None], article: list[_LineInfo], starts: _Starts
+) -> None:
+    """The first article line after each front-matter block starts a unit
+    that takes the block's title, date and author."""
+    position = 0
+    pending: FrontMatter | None = None
+    for line, span in zip(lines, covering):
+        if span is not None:
+            if span.reason == FRONT_MATTER_REASON and line.start == span.start:
+                pending = parse_front_matter(_span_text(lines, span))
+            continue
+        if pending is not None:
+            starts.kinds[position] = "front-matter"  # a block is the strongest boundary
+            starts.front_matter[position] = pending
+            pending = None
+        position += 1
+
+
+def _span_text(lines: list[TextLine], span: FurnitureSpan) -> str:
+    return "\n".join(line.text for line in lines if span.start <= line.start and line.end <= span.end)
+
+
+def _add_repeat_starts(article: list[_LineInfo], starts: _Starts) -> None:
+    """Copies of the page's article: its headline or its first long
+    paragraph coming round again."""
+    first_prose = next((p for p, info in enumerate(article) if info.prose), len(article) - 1)
+    title = next((p for p in range(first_prose + 1) if article[p].headline), None)
+    if title is not None:
+        for position in _recurrences(article, title):
+            if position + 1 < len(article):
+                starts.add(position, "repeat")
+    first_long = next(
+        (p for p, info in enumerate(article) if info.prose and len(info.line.text) >= _LONG_PARAGRAPH_CHARS), None
+    )
+    if first_long is None:
+        return
+    for position in _recurrences(article, first_long):
+        starts.add(_align_copy_start(article, first_long, position), "repeat")
+
+
+def _recurrences(article: list[_LineInfo], original: int) -> list[int]:
+    """Later positions whose line equals the line at ``original``."""
+    text = article[original].line.text
+    wanted = fold_text(text)
+    low, high = len(text) * 0.8 - 2, len(text) * 1.25 + 2
+    return [
+        position
+        for position in range(original + 1, len(article))
+        if low <= len(article[position].line.text) <= high and fold_text(article[position].line.text) == wanted
+    ]
+
+
+def _align_copy_start(article: list[_LineInfo], original: int, repeat: int) -> int:
+    """Move a copy's start back over lines that also precede the original
+    (a repeated headline, date or byline)."""
+    back = 0
+    while (
+        back < 5
+        and original - back - 1 >= 0
+        and repeat - back - 1 > original
+        and fold_text(article[original - back - 1].line.text) == fold_text(article[repeat - back - 1].line.text)
+    ):
+        back += 1
+    return repeat - back
+
+
+def _split_units(article: list[_LineInfo], starts: _Starts) -> list[_Unit]:
+    positions = sorted(starts.kinds)
+    units: list[_Unit] = []
+    for index, position in enumerate(positions):
+        end = positions[index + 1] if index + 1 < len(positions) else len(article)
+        kind = starts.kinds[position]
+        unit = _Unit(kind, article[position:end], starts.front_matter.get(position))
+        if kind == "anchor":
+            unit.headline = " ".join(article[position].line.text.split())
+        units.append(unit)
+    return units
+
+
+def _drop_page_header_and_footer(units: list[_Unit]) -> None:
+    """Apply the page-header and page-footer rules (module docstring)."""
+    if len(units) < 2:
+        return
+    first, last = units[0], units[-1]
+    if last.kind in ("after-credit", "repeat") and _is_short_matter(last):
+        last.dropped_as = PAGE_FOOTER_REASON
+    if first.kind == "page" and units[1].kind == "anchor" and _is_short_matter(first):
+        stories = sum(1 for unit in units[1:] if not unit.dropped_as)
+        if stories >= 2:
+            first.dropped_as = PAGE_HEADER_REASON
+        else:  # one story: its page header stays with it
+            units[1].lines = first.lines + units[1].lines
+            units.pop(0)
+
+
+def _is_short_matter(unit: _Unit) -> bool:
+    return all(not info.prose and info.credit is None for info in unit.lines)
+
+
+def _make_segment(
+    text: str, ordinal: int, unit: _Unit, spans: list[FurnitureSpan], published: str | None
+) -> Segment:
+    start, end = unit.lines[0].line.start, unit.lines[-1].line.end
+    removed = _removed_within(spans, start, end)
+    pieces, cursor = [], start
+    for removed_start, removed_end in removed:
+        pieces.append(text[cursor:removed_start])
+        cursor = removed_end
+    pieces.append(text[cursor:end])
+    front = unit.front_matter or FrontMatter()
+    return Segment(
+        ordinal=ordinal,
+        start=start,
+        end=end,
+        text="".join(pieces),
+        title=front.title or unit.headline or _title_of(unit),
+        byline=front.author or _byline_of(unit),
+        credit=_credit_of(unit),
+        published=front.date or published,
+        removed=removed,
+    )
+
+
+def _removed_within(spans: list[FurnitureSpan], start: int, end: int) -> list[tuple[int, int]]:
+    starts = [span.start for span in spans]
+    index = max(0, bisect.bisect_right(starts, start) - 1)
+    removed: list[tuple[int, int]] = []
+    for span in spans[index:]:
+        if span.start >= end:
+            break
+        low, high = max(span.start, start), min(span.end, end)
+        if low < high:
+            removed.append((low, high))
+    return removed
+
+
+def _title_of(unit: _Unit) -> str | None:
+    """The first headline-like line before the unit's first paragraph."""
+    for info in unit.lines:
+        if info.headline:  # before the prose test: a headline may end in "?"
+            return " ".join(info.line.text.split())
+        if info.prose:
+            return None
+    return None
+
+
+def _byline_of(unit: _Unit) -> str | None:
+    """The names of the first byline before the unit's first paragraph."""
+    for info in unit.lines:
+        if info.prose:
+            return None
+        if info.byline is not None:
+            return " ".join(info.byline.names.split()) if info.byline.names else None
+    return None
+
+
+def _credit_of(unit: _Unit) -> str | None:
+    for info in reversed(unit.lines):
+        if info.credit is not None:
+            return info.credit
+    for info in unit.lines[:4]:
+        if info.dateline is not None:
+            return info.dateline
+    return None
+
+
+def _mark_duplicates(segments: list[Segment]) -> None:
+    if len(segments) < 2:
+        return
+    first_seen: dict[str, int] = {}
+    for segment in segments:
+        key = fold_text(segment.text)
+        if key in first_seen:
+            segment.duplicate_of = first_seen[key]
+        else:
+            first_seen[key] = segment.ordinal
+
+
+# -- the stage -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentText:
+    """What segmentation needs of a stored document."""
+
+    document_id: int
+    text: str
+    published: str | None = None
+
+
+class SegmentDocuments(Stage[DocumentText, SegmentedDocument]):
+    """Find furniture with a learned model, then split into segments."""
+
+    name = "segment"
+
+    def __init__(self, model: FurnitureModel | None = None) -> None:
+        super().__init__()
+        self.model = model or FurnitureModel()
+
+    def process(self, record: DocumentText) -> SegmentedDocument:
+        text = record.text or ""
+        try:
+            result = segment_document(record.document_id, text, self.model.find(text), record.published)
+        except Exception:  # noqa: BLE001 - a bug must not lose the document: keep it whole
+            self.stats["segmentation_failed"] += 1
+            result = _whole_text(record.document_id, text, record.published)
+        self.stats["segments"] += len(result.segments)
+        self.stats["duplicate_segments"] += sum(s.duplicate_of is not None for s in result.segments)
+        self.stats["furniture_spans"] += len(result.furniture)
+        self.stats["composite_documents"] += sum(s.duplicate_of is None for s in result.segments) > 1
+        return result
+
+
+def _whole_text(document_id: int, text: str, published: str | None) -> SegmentedDocument:
+    """One segment covering all non-blank text: the fallback that loses nothing."""
+    lines = split_lines(text)
+    if not lines:
+        return SegmentedDocument(document_id, [], [])
+    start, end = lines[0].start, lines[-1].end
+    return SegmentedDocument(document_id, [], [Segment(0, start, end, text[start:end], published=published)])

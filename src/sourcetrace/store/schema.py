@@ -1,0 +1,101 @@
+"""The case file's schema, as an ordered list of migrations.
+
+A case is one SQLite file. ``meta.schema_version`` records how many
+migrations have been applied; opening a case applies the missing ones in
+one transaction each. Never edit a released migration: append a new one.
+The tables are described for users in docs/case-schema.md.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: inputs, documents, segments, furniture, problems, runs.
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL,            -- running, finished, interrupted, failed
+        arguments TEXT NOT NULL,         -- JSON: inputs and options as given
+        summary TEXT                     -- JSON: counts and seconds, when finished
+    );
+    CREATE TABLE inputs (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,       -- lets a re-run skip unchanged files unhashed
+        kind TEXT NOT NULL,
+        ingested_at TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs(id),
+        UNIQUE (path, sha256)
+    );
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        input_id INTEGER NOT NULL REFERENCES inputs(id),
+        ordinal INTEGER NOT NULL,        -- position inside the input
+        record_id TEXT,                  -- WARC-Record-ID or table row number
+        url TEXT,
+        title TEXT,
+        author TEXT,
+        site TEXT,
+        published TEXT,
+        fetched TEXT,
+        source TEXT,
+        media_type TEXT NOT NULL,
+        charset TEXT,
+        extractor TEXT NOT NULL,
+        text TEXT NOT NULL,              -- extracted text: the reference for offsets
+        segmented INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (input_id, ordinal)
+    );
+    CREATE INDEX documents_unsegmented ON documents (segmented) WHERE segmented = 0;
+    CREATE TABLE segments (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        ordinal INTEGER NOT NULL,
+        start INTEGER NOT NULL,          -- documents.text[start:end]
+        "end" INTEGER NOT NULL,
+        removed TEXT NOT NULL DEFAULT '[]',  -- JSON [[start, end], ...]: furniture cut out
+        title TEXT,
+        byline TEXT,
+        credit TEXT,
+        published TEXT,
+        text TEXT NOT NULL,
+        duplicate_of INTEGER REFERENCES segments(id),
+        UNIQUE (document_id, ordinal)
+    );
+    CREATE INDEX segments_duplicate_of ON segments (duplicate_of);
+    CREATE TABLE furniture (
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (document_id, start)
+    );
+    CREATE TABLE learned_furniture (
+        fingerprint TEXT PRIMARY KEY,
+        example TEXT NOT NULL,
+        documents INTEGER NOT NULL
+    );
+    CREATE TABLE problems (
+        id INTEGER PRIMARY KEY,
+        input_id INTEGER REFERENCES inputs(id),
+        path TEXT NOT NULL,
+        ordinal INTEGER NOT NULL DEFAULT -1,  -- document inside the input; -1: the input itself
+        stage TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        message TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs(id),
+        UNIQUE (path, ordinal, stage, reason)
+    );
+    CREATE INDEX problems_reason ON problems (reason);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,461 @@
+"""Page furniture: known patterns, front matter and lines learned from a corpus.
+
+The corpus tests use a small fictional newsroom generated below: sites that
+wrap every page in the same header and footer, and stories made of
+sentences unique to each story.
+"""
+
+from __future__ import annotations
+
+import pickle
+import random
+import sys
+import time
+from dataclasses import dataclass
+
+import pytest
+
+from sourcetrace.ingest.furniture import (
+    FRONT_MATTER_REASON,
+    FurnitureModel,
+    LearningSettings,
+    find_front_matter,
+    known_furniture,
+    line_fingerprint,
+    looks_like_prose,
+    normalise_line,
+    parse_front_matter,
+)
+from sourcetrace.ingest.segment import segment_document
+from sourcetrace.ingest.spans import split_lines
+from sourcetrace.records import FurnitureSpan
+
+# -- a fictional newsroom ------------------------------------------------------
+
+PEOPLE = ["Mila Horvat", "Piet Aalders", "Inga Solberg", "Tomas Berg", "Ana Ruiz", "Lena Okafor",
+          "Jonas Feld", "Rhea Castell", "Oskar Lind", "Nadia Perrin", "Ilse Marek", "Bruno Tal"]
+PLACES = ["Valdora", "Kessel", "Altmark", "Grunow", "Brask", "Port Aldo", "Ostrava Nova", "Lirria",
+          "Maren", "Tessin Bay", "Oberfeld", "Santa Ruth"]
+BODIES = ["the regional council", "the water authority", "the port union", "the transport department",
+          "the health ministry", "the grain exchange", "a residents' association", "the district court"]
+ACTIONS = ["approved a plan to rebuild", "voted against money for", "opened an inquiry into",
+           "delayed a decision on", "published a report on", "raised new concerns about",
+           "agreed to expand", "cut the budget for"]
+OBJECTS = ["the harbour wall", "the northern tram line", "the flood defences", "two rural clinics",
+           "the grain silos", "the coastal road", "the ferry landing", "the old textile mill"]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+SENTENCES = [
+    "{Body} {action} {object} in {place} on {day}, officials said.",
+    "{person}, who has lived in {place} for {n} years, said the decision came {n2} months too late.",
+    "“We have waited {n} weeks for an answer from {body},” said {person}.",
+    "The cost was put at {n} million crowns, according to figures from {body}.",
+    "Work on {object} near {place} is expected to take {n} months and employ {n2} people.",
+    "Critics in {place} said {body} had ignored {n} written objections.",
+    "{person} told reporters on {day} that a vote on {object} would follow within {n} days.",
+]
+
+
+@dataclass(frozen=True)
+class Story:
+    headline: str
+    paragraphs: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        return [self.headline, *self.paragraphs]
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    header: tuple[str, ...]
+    footer: tuple[str, ...]
+
+    def page(self, *stories: Story) -> str:
+        body = [line for story in stories for line in story.lines()]
+        return "\n\n".join([self.name, *self.header, *body, *self.footer]) + "\n"
+
+    def furniture_lines(self) -> list[str]:
+        return [self.name, *self.header, *self.footer]
+
+
+def make_sentence(rng: random.Random) -> str:
+    values = {"body": rng.choice(BODIES), "action": rng.choice(ACTIONS), "object": rng.choice(OBJECTS),
+              "place": rng.choice(PLACES), "day": rng.choice(DAYS), "person": rng.choice(PEOPLE),
+              "n": rng.randint(2, 990), "n2": rng.randint(2, 990)}
+    values["Body"] = values["body"][0].upper() + values["body"][1:]
+    return rng.choice(SENTENCES).format(**values)
+
+
+def make_story(rng: random.Random, paragraphs: int = 6) -> Story:
+    headline = (f"{rng.choice(BODIES).title()} {rng.choice(['Backs', 'Blocks', 'Reviews', 'Delays'])} "
+                f"{rng.choice(OBJECTS).title()} in {rng.choice(PLACES)} After {rng.randint(2, 99)} Days")
+    body = tuple(" ".join(make_sentence(rng) for _ in range(rng.randint(1, 3))) for _ in range(paragraphs))
+    return Story(headline, body)
+
+
+def make_site(name: str, rng: random.Random) -> Site:
+    topics = rng.sample(["Weather", "Water", "Trade", "Rail", "Courts", "Farming", "Ports"], 3)
+    return Site(
+        name,
+        (f"Notes on {topics[0]}, {topics[1]} and {topics[2]}", f"Home | {' | '.join(topics)} | Contact"),
+        (f"About {name}", "Write to the editors", f"© 2024 {name}. All rights reserved."),
+    )
+
+
+def newsroom_corpus(
+    seed: int = 7, site_pages: int = 5, copies: int = 3
+) -> tuple[list[tuple[int, str]], Site, list[Story], Story]:
+    """``site_pages`` pages of one site, each a different story, plus
+    ``copies`` copies of one syndicated story on as many other sites, plus
+    two unrelated pages."""
+    rng = random.Random(seed)
+    home = make_site("northwind-daily", rng)
+    own_stories = [make_story(rng) for _ in range(site_pages)]
+    wire = make_story(rng)
+    texts = [home.page(story) for story in own_stories]
+    texts += [make_site(f"mirror-{chr(97 + i)}-news", rng).page(wire) for i in range(copies)]
+    texts += [make_site(f"lone-{chr(97 + i)}-post", rng).page(make_story(rng)) for i in range(2)]
+    return list(enumerate(texts)), home, own_stories, wire
+
+
+def kept_text(text: str, model: FurnitureModel) -> str:
+    """All segment text of a document, after furniture removal."""
+    result = segment_document(0, text, model.find(text))
+    return "\n".join(segment.text for segment in result.segments)
+
+
+def furniture_texts(text: str, spans: list[FurnitureSpan]) -> list[str]:
+    return [text[span.start:span.end] for span in spans]
+
+
+# -- known patterns --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Please enter your comment!", "comment-prompt"),
+        ("Please enter your name here", "comment-prompt"),
+        ("Leave a Comment", "comment-prompt"),
+        ("Leave a Reply", "comment-prompt"),
+        ("No comments:", "comment-prompt"),
+        ("14 comments:", "comment-prompt"),
+        ("Post a Comment", "comment-prompt"),
+        ("Source link", "source-link"),
+        ("Share this:", "share-prompt"),
+        ("Share on Facebook", "share-prompt"),
+        ("Click to share on Twitter", "share-prompt"),
+        ("Tweet", "share-prompt"),
+        ("Share", "share-prompt"),
+        ("Tag Archives: Rivers", "tag-archive"),
+        ("Posted in Weather, Water", "posted-in"),
+        ("Related posts", "related-links"),
+        ("Advertisement", "advertisement"),
+        ("Subscribe to our newsletter", "newsletter"),
+        ("We use cookies to improve your experience on our site.", "cookie-notice"),
+        ("This website uses cookies", "cookie-notice"),
+        ("© 2024 Northwind Daily", "copyright"),
+        ("Copyright © 2023 Example Media Group", "copyright"),
+        ("All rights reserved.", "copyright"),
+        ("  LEAVE A REPLY  ", None),  # callers pass stripped lines; padding is not a match
+    ],
+)
+def test_known_patterns_recognise_whole_furniture_lines(line: str, name: str | None) -> None:
+    assert known_furniture(line) == name
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Copyright claims against the broadcaster rose sharply last year, the office said.",
+        "Posted in Kessel, the notice gave residents ten days to object.",
+        "Share prices in Altmark fell by a tenth.",
+        "Advertisement revenue fell by a third in the second quarter.",
+        "Readers can leave a comment at the town hall until Friday.",
+        "Source : AP",
+    ],
+)
+def test_known_patterns_leave_article_sentences_alone(line: str) -> None:
+    assert known_furniture(line) is None
+
+
+def test_known_pattern_matching_ignores_case() -> None:
+    assert known_furniture("PLEASE ENTER YOUR COMMENT!") == "comment-prompt"
+    assert known_furniture("source LINK") == "source-link"
+
+
+def test_find_returns_whole_stripped_lines_with_a_named_reason() -> None:
+    text = "Ferry Resumes Service\n\nThe ferry sailed again on Thursday.\n\n  Source link \r\nLeave a Reply\n"
+    spans = FurnitureModel().find(text)
+    assert furniture_texts(text, spans) == ["Source link", "Leave a Reply"]
+    assert [span.reason for span in spans] == ["known:source-link", "known:comment-prompt"]
+
+
+def test_find_on_empty_or_blank_text_finds_nothing() -> None:
+    assert FurnitureModel().find("") == []
+    assert FurnitureModel().find("\n \r\n\t") == []
+
+
+# -- front matter ------------------------------------------------------------------
+
+
+FRONT_MATTER_PAGE = """---
+title: "Tram Line Approved"
+date: 2024-05-14
+author: Staff Writer
+tags:
+- transport
+- council
+---
+Tram Line Approved
+
+The council voted 31 to 9 to build the line.
+"""
+
+
+def test_a_fenced_front_matter_block_is_one_furniture_span() -> None:
+    spans = FurnitureModel().find(FRONT_MATTER_PAGE)
+    assert len(spans) == 1
+    assert spans[0].reason == FRONT_MATTER_REASON
+    block = FRONT_MATTER_PAGE[spans[0].start:spans[0].end]
+    assert block.startswith("---\ntitle:") and block.endswith("- council\n---")
+
+
+def test_front_matter_values_are_parsed_for_segmentation() -> None:
+    block = FRONT_MATTER_PAGE[: FRONT_MATTER_PAGE.index("Tram Line Approved\n\n")]
+    values = parse_front_matter(block)
+    assert (values.title, values.date, values.author) == ("Tram Line Approved", "2024-05-14", "Staff Writer")
+
+
+def test_consecutive_key_lines_without_fences_are_front_matter() -> None:
+    text = "Title: Harbour Strike Ends\nDate: 2024-06-02\nAuthor: Ana Ruiz\n\nDock workers voted to return.\n"
+    spans = FurnitureModel().find(text)
+    assert furniture_texts(text, spans) == ["Title: Harbour Strike Ends\nDate: 2024-06-02\nAuthor: Ana Ruiz"]
+    assert parse_front_matter(furniture_texts(text, spans)[0]).author == "Ana Ruiz"
+
+
+def test_a_single_key_line_or_a_rule_before_prose_is_not_front_matter() -> None:
+    lines = split_lines("Date: the talks resume on Monday.\n\n---\n\nThe union said it was ready.\n---\n")
+    assert find_front_matter(lines) == []
+
+
+def test_a_fence_without_known_keys_is_not_front_matter() -> None:
+    assert find_front_matter(split_lines("---\nNote: see below\n---\n")) == []
+
+
+# -- normalisation --------------------------------------------------------------------
+
+
+def test_lines_differing_in_case_spacing_quotes_or_a_year_share_a_fingerprint() -> None:
+    assert line_fingerprint("© 2024 Northwind  Daily") == line_fingerprint("© 2023 northwind daily")
+    assert line_fingerprint("It’s “open”") == line_fingerprint("it's \"open\"")
+    assert line_fingerprint("Posted on June 3, 2024") == line_fingerprint("Posted on June 28, 2023")
+
+
+def test_lines_made_mostly_of_numbers_keep_their_digits() -> None:
+    assert line_fingerprint("2019 45.2 12") != line_fingerprint("2020 45.2 12")
+    assert normalise_line("June 3, 2024") == "june 3, 2024"
+
+
+def test_fingerprints_are_stable_signed_64_bit_integers() -> None:
+    fingerprint = line_fingerprint("Write to the editors")
+    assert -(2**63) <= fingerprint < 2**63
+    assert fingerprint == line_fingerprint("Write to the editors")
+
+
+def test_fingerprinting_survives_lone_surrogates() -> None:
+    assert isinstance(line_fingerprint("broken \ud800 text"), int)
+
+
+def test_prose_is_told_from_short_labels() -> None:
+    assert looks_like_prose("“We have waited ten weeks for an answer,” said Mila Horvat.")
+    assert looks_like_prose("The council voted on Monday to rebuild the harbour wall in Kessel.")
+    assert not looks_like_prose("Notes on Weather, Water and Trade")
+    assert not looks_like_prose("Write to the editors")
+
+
+# -- learning ---------------------------------------------------------------------------
+
+
+def test_site_header_and_footer_are_learned_while_every_story_sentence_is_kept() -> None:
+    documents, home, own_stories, wire = newsroom_corpus()
+    model = FurnitureModel.learn(documents, min_documents=3)
+    for (doc_id, text), story in zip(documents, own_stories):
+        spans = model.find(text)
+        assert sorted(furniture_texts(text, spans)) == sorted(home.furniture_lines()), doc_id
+        kept = kept_text(text, model)
+        for line in story.lines():
+            assert line in kept
+        assert home.name not in kept.split("\n")
+    for _, text in documents[len(own_stories):len(own_stories) + 3]:
+        kept = kept_text(text, model)
+        assert all(line in kept for line in wire.lines())
+
+
+def test_a_syndicated_story_is_never_learned_as_furniture() -> None:
+    documents, _, _, wire = newsroom_corpus(copies=6)
+    model = FurnitureModel.learn(documents, min_documents=3)
+    learned = {example for _, example, _ in model.to_rows()}
+    assert not learned & set(wire.lines())
+    assert model.find("\n\n".join(wire.lines())) == []
+
+
+def test_a_copy_of_the_story_on_the_learned_site_keeps_the_story() -> None:
+    documents, home, _, wire = newsroom_corpus()
+    documents.append((len(documents), home.page(wire)))
+    model = FurnitureModel.learn(documents, min_documents=3)
+    text = documents[-1][1]
+    assert sorted(furniture_texts(text, model.find(text))) == sorted(home.furniture_lines())
+    assert all(line in kept_text(text, model) for line in wire.lines())
+
+
+def test_a_story_pasted_on_several_aggregator_pages_is_not_learned() -> None:
+    rng = random.Random(11)
+    wire = make_story(rng)
+    documents = [
+        (i, make_site(f"digest-{chr(97 + i)}", rng).page(make_story(rng), wire, make_story(rng)))
+        for i in range(4)
+    ]
+    model = FurnitureModel.learn(documents, min_documents=3)
+    learned = {example for _, example, _ in model.to_rows()}
+    assert not learned & set(wire.lines())
+    # Without the prose-block rule the story's headline would be lost: the
+    # story is only a third of each page.
+    loose = FurnitureModel.learn(documents, settings=LearningSettings(copy_prose_lines=10_000))
+    assert wire.headline in {example for _, example, _ in loose.to_rows()}
+
+
+def test_a_quoted_sentence_shared_by_a_few_unrelated_reports_is_not_learned() -> None:
+    rng = random.Random(5)
+    quote = "“The barrier will hold for a generation,” the minister said in a statement."
+    documents = []
+    for i in range(8):
+        story = make_story(rng)
+        story = Story(story.headline, (*story.paragraphs[:2], quote, *story.paragraphs[2:]))
+        documents.append((i, make_site(f"outlet-{chr(97 + i)}", rng).page(story)))
+    model = FurnitureModel.learn(documents, min_documents=3)
+    assert len(model) == 0 or quote not in {example for _, example, _ in model.to_rows()}
+
+
+def test_a_recurring_line_between_paragraphs_stays_in_the_article() -> None:
+    rng = random.Random(3)
+    documents = []
+    for i in range(6):
+        story = make_story(rng)
+        story = Story(story.headline, (*story.paragraphs[:3], "Background", *story.paragraphs[3:]))
+        documents.append((i, make_site(f"paper-{chr(97 + i)}", rng).page(story)))
+    model = FurnitureModel.learn(documents, min_documents=3)
+    assert "Background" in {example for _, example, _ in model.to_rows()}
+    text = documents[0][1]
+    assert "Background" not in furniture_texts(text, model.find(text))
+
+
+def test_lines_in_fewer_than_min_documents_are_not_learned() -> None:
+    documents, home, _, _ = newsroom_corpus(site_pages=2)
+    learned = {example for _, example, _ in FurnitureModel.learn(documents, min_documents=3).to_rows()}
+    assert home.name not in learned
+    learned = {example for _, example, _ in FurnitureModel.learn(documents, min_documents=2).to_rows()}
+    assert home.name in learned
+
+
+def test_learned_reasons_give_the_number_of_documents() -> None:
+    documents, home, _, _ = newsroom_corpus(site_pages=6)
+    model = FurnitureModel.learn(documents, min_documents=3)
+    text = documents[0][1]
+    reasons = {text[s.start:s.end]: s.reason for s in model.find(text)}
+    assert reasons[home.name] == "learned:recurs in 6 unrelated documents"
+
+
+def test_learning_does_not_depend_on_document_order_and_reads_the_input_once() -> None:
+    documents, _, _, _ = newsroom_corpus(site_pages=8, copies=4)
+    shuffled = documents[:]
+    random.Random(1).shuffle(shuffled)
+    forward = FurnitureModel.learn(iter(documents), min_documents=3)
+    backward = FurnitureModel.learn((doc for doc in shuffled), min_documents=3)
+    assert sorted(forward.to_rows()) == sorted(backward.to_rows())
+
+
+def test_learning_from_nothing_or_blank_documents_learns_nothing() -> None:
+    assert len(FurnitureModel.learn([])) == 0
+    assert len(FurnitureModel.learn([(1, ""), (2, "\n\n"), (3, "")])) == 0
+
+
+def test_known_furniture_is_not_learned_again() -> None:
+    documents, _, _, _ = newsroom_corpus()
+    documents = [(doc_id, text + "\nShare this:\n") for doc_id, text in documents]
+    assert "Share this:" not in {example for _, example, _ in FurnitureModel.learn(documents).to_rows()}
+
+
+# -- persistence --------------------------------------------------------------------------
+
+
+def test_rows_round_trip_to_an_equal_model() -> None:
+    documents, _, _, _ = newsroom_corpus()
+    model = FurnitureModel.learn(documents)
+    rows = model.to_rows()
+    assert rows and all(isinstance(fp, str) and len(fp) == 16 for fp, _, _ in rows)
+    again = FurnitureModel.from_rows(rows)
+    assert sorted(again.to_rows()) == sorted(rows)
+    text = documents[0][1]
+    assert again.find(text) == model.find(text)
+
+
+def test_rows_with_integer_fingerprints_are_accepted() -> None:
+    fingerprint = line_fingerprint("Write to the editors")
+    model = FurnitureModel.from_rows([(fingerprint, "Write to the editors", 9)])
+    text = "Write to the editors\n\nA short note."
+    assert model.find(text) == [FurnitureSpan(0, 20, "learned:recurs in 9 unrelated documents")]
+
+
+def test_a_model_survives_pickling() -> None:
+    documents, _, _, _ = newsroom_corpus()
+    model = FurnitureModel.learn(documents)
+    text = documents[1][1]
+    assert pickle.loads(pickle.dumps(model)).find(text) == model.find(text)
+
+
+# -- speed ------------------------------------------------------------------------------------
+
+
+def scaled_corpus(documents: int, seed: int = 1) -> list[tuple[int, str]]:
+    """Pages of ~3.5 KB from many sites; every seventh page is a copy of one
+    of a pool of wire stories."""
+    rng = random.Random(seed)
+    sites = [make_site(f"site-{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}", rng)
+             for i in range(max(1, documents // 50))]
+    wires = [make_story(rng, 16) for _ in range(max(1, documents // 60))]
+    corpus = []
+    for doc_id in range(documents):
+        story = rng.choice(wires) if doc_id % 7 == 0 else make_story(rng, 16)
+        corpus.append((doc_id, sites[doc_id % len(sites)].page(story)))
+    return corpus
+
+
+@pytest.mark.slow
+def test_learning_time_grows_about_linearly_with_the_corpus() -> None:
+    small, large = scaled_corpus(1000), scaled_corpus(4000)
+    started = time.perf_counter()
+    FurnitureModel.learn(small)
+    small_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    FurnitureModel.learn(large)
+    large_seconds = time.perf_counter() - started
+    assert large_seconds < 4 * small_seconds * 2.5 + 0.5  # 4x the data, generous margin for noise
+
+
+def _benchmark(documents: int) -> None:
+    corpus = scaled_corpus(documents)
+    size = sum(len(text) for _, text in corpus) / len(corpus)
+    started = time.perf_counter()
+    model = FurnitureModel.learn(corpus)
+    learned = time.perf_counter() - started
+    started = time.perf_counter()
+    for doc_id, text in corpus:
+        segment_document(doc_id, text, model.find(text))
+    segmented = time.perf_counter() - started
+    print(f"{documents} documents of {size:.0f} chars: learn {learned:.2f} s ({documents / learned:.0f} docs/s),"
+          f" {len(model)} lines learned; find+segment {segmented:.2f} s ({documents / segmented:.0f} docs/s)")
+
+
+if __name__ == "__main__":  # python tests/ingest/test_furniture.py 20000
+    _benchmark(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
