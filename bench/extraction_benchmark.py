@@ -8,18 +8,20 @@ positives = extra ones, false negatives = missing ones), the counts are
 normalised per page so long pages do not weigh more, and
 
 * precision = mean per-page precision over pages with output,
-* recall = mean per-page recall over all pages,
+* recall = mean per-page recall over pages with a ground truth,
 * F1 = harmonic mean of those two means,
 
 with a 95% interval from bootstrap resampling of pages. The median of the
 per-page F1 and the share of pages with empty output are reported beside them.
 
-Systems, in one run: trafilatura and resiliparse called plainly (peers), all of
-a page's visible text (no extraction), sourcetrace's ``extract_html`` with each
-extractor, and sourcetrace's pipeline with each extractor: ``extract_html``,
-furniture learned on the 181 extracted texts and removed, pages split into
-segments, and the non-duplicate segments joined with blank lines ("sourcetrace
-pipeline" alone is the default, trafilatura).
+Pages are decoded as sourcetrace's reader decodes them
+(``sourcetrace.ingest.charset.decode_html``). Systems, in one run: trafilatura
+and resiliparse called plainly (peers); all of a page's visible text with no
+extraction (resiliparse's plain text of the whole page); sourcetrace's
+``extract_html`` with each extractor; and sourcetrace's pipeline with each
+extractor: ``extract_html``, furniture learned on the 181 extracted texts and
+removed, pages split into segments, and the non-duplicate segments joined with
+blank lines ("sourcetrace pipeline" alone is the default, trafilatura).
 
 Speed is pages per second on one core, timing extraction calls only (not
 reading or decoding files, not scoring). Pages go through every system in turn
@@ -83,14 +85,14 @@ class Overlap:
         return 1.0 if self.fp == self.fn == 0 else self.tp / (self.tp + self.fp)
 
     @property
-    def recall(self) -> float:
-        if self.fp == self.fn == 0:
-            return 1.0
-        return 0.0 if self.tp + self.fn == 0 else self.tp / (self.tp + self.fn)
+    def recall(self) -> float | None:
+        if self.tp + self.fn == 0:
+            return None  # nothing to find: not counted in recall
+        return 1.0 if self.fp == self.fn == 0 else self.tp / (self.tp + self.fn)
 
     @property
     def f1(self) -> float:
-        return _harmonic(self.precision or 0.0, self.recall)
+        return _harmonic(self.precision or 0.0, self.recall or 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +146,8 @@ def corpus_scores(overlaps: Sequence[Overlap]) -> tuple[float, float, float]:
     """Corpus precision, recall and F1 as the benchmark computes them."""
     precisions = [p for o in overlaps if (p := o.precision) is not None]
     precision = statistics.fmean(precisions) if precisions else 0.0
-    recall = statistics.fmean(o.recall for o in overlaps)
+    recalls = [r for o in overlaps if (r := o.recall) is not None]
+    recall = statistics.fmean(recalls) if recalls else 0.0
     return precision, recall, _harmonic(precision, recall)
 
 

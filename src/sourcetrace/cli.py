@@ -13,7 +13,7 @@ from rich.table import Table
 from sourcetrace import __version__
 from sourcetrace.ingest.extract import EXTRACTORS
 from sourcetrace.runner import RunOptions, RunSummary, demo_corpus_path, run_case
-from sourcetrace.store import CaseError, CaseStore
+from sourcetrace.store import CaseError, CaseStore, StoredProblem
 
 console = Console(stderr=True)
 out = Console()
@@ -93,7 +93,7 @@ def _print_summary(summary: RunSummary) -> None:
     table.add_row("inputs ingested", f"{summary.inputs:,} ({summary.input_bytes / 2**20:,.1f} MB)")
     table.add_row("inputs already in the case", f"{summary.skipped_inputs:,}")
     table.add_row("documents", f"{summary.documents:,}")
-    table.add_row("segments", f"{summary.segments:,} ({summary.duplicate_segments:,} repeats of another)")
+    table.add_row("segments", f"{summary.segments:,} ({summary.duplicate_segments:,} repeated within their page)")
     problems = sum(summary.problems.values())
     table.add_row("problems", f"{problems:,}" + ("" if not problems else "  (sourcetrace status CASE lists them)"))
     for reason, count in summary.problems.items():
@@ -118,7 +118,7 @@ def status(case_path: Path, limit: int) -> None:
     table = Table(title=f"Case {case_path}", show_header=False, title_justify="left")
     table.add_row("inputs", f"{counts.inputs:,} ({counts.input_bytes / 2**20:,.1f} MB)")
     table.add_row("documents", f"{counts.documents:,}")
-    table.add_row("segments", f"{counts.segments:,} ({counts.duplicate_segments:,} repeats of another)")
+    table.add_row("segments", f"{counts.segments:,} ({counts.duplicate_segments:,} repeated within their page)")
     if counts.unsegmented_documents:
         table.add_row("not yet segmented", f"{counts.unsegmented_documents:,} (run again to complete)")
     table.add_row("problems", f"{counts.problems:,}")
@@ -126,12 +126,17 @@ def status(case_path: Path, limit: int) -> None:
         table.add_row(f"  {reason}", f"{count:,}")
     out.print(table)
     if problems:
-        listing = Table("reason", "severity", "input", "where", "what happened", title="Problems", title_justify="left")
-        for p in problems:
-            listing.add_row(p.reason, p.severity, p.path, "" if p.ordinal is None else f"#{p.ordinal}", p.message)
-        out.print(listing)
+        _print_problems(problems)
         if limit and counts.problems > limit:
             out.print(f"… {counts.problems - limit:,} more; use --limit 0 to list all.")
+
+
+def _print_problems(problems: list[StoredProblem]) -> None:
+    """One line per problem, never wrapped, so paths stay greppable."""
+    out.print("\n[bold]Problems[/]")
+    for p in problems:
+        where = p.path if p.ordinal is None else f"{p.path} #{p.ordinal}"
+        out.print(f"{p.reason} ({p.severity})  {where}: {p.message}", markup=False, soft_wrap=True, highlight=False)
 
 
 def main() -> None:

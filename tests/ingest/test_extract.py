@@ -219,6 +219,15 @@ def test_composite_page_keeps_every_story_in_page_order(extractor: Extractor, wr
     assert not any(word in text for word in FURNITURE_WORDS)
 
 
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_stories_listed_inside_one_wrapping_article_are_all_kept(extractor: Extractor) -> None:
+    stories = "".join(story_html(h, ps) for h, ps in STORIES)
+    html = page(NAV + f'<main><article class="archive"><h1>Tag Archives: Rivers</h1>{stories}</article></main>')
+    found = blocks(extract_html(html, extractor=extractor).text)
+    assert [b for b in found if b in [h for h, _ in STORIES]] == [h for h, _ in STORIES]
+    assert found.count("Source : AP") == len(STORIES)
+
+
 def test_composite_page_keeps_stories_trafilatura_alone_would_drop() -> None:
     import trafilatura
 
@@ -230,29 +239,31 @@ def test_composite_page_keeps_stories_trafilatura_alone_would_drop() -> None:
     assert all(headline in text for headline in dropped)
 
 
+COMMENTS = (
+    '<section id="comments"><article class="comment"><h4>Reader one</h4>'
+    "<p>I crossed on that ferry every day for years and it was always late, but the crew were kind "
+    "and the coffee on board was better than anything sold on either bank of the river.</p>"
+    "<p>Glad to hear the service is back, though I wonder how long a temporary pontoon will last "
+    "once the autumn storms arrive.</p></article></section>"
+)
+BRIEF = '<article class="brief"><h3>Water cut on Friday</h3><p>Mains water is off from 9 to 11.</p></article>'
+
+
 def test_find_stories_sees_each_declared_story_but_not_teasers_briefs_or_comments() -> None:
     import trafilatura
 
     teasers = "".join(teaser(i) for i in range(4))
-    comments = (
-        '<section id="comments"><article class="comment"><h4>Reader one</h4>'
-        "<p>I crossed on that ferry every day for years and it was always late, but the crew were kind "
-        "and the coffee on board was better than anything sold on either bank of the river.</p>"
-        "<p>Glad to hear the service is back, though I wonder how long a temporary pontoon will last "
-        "once the autumn storms arrive.</p></article></section>"
-    )
-    brief = '<article class="brief"><h3>Water cut on Friday</h3><p>Mains water is off from 9 to 11.</p></article>'
     stories = "".join(story_html(h, ps) for h, ps in STORIES)
-    tree = trafilatura.load_html(page(stories + teasers + brief + comments))
+    tree = trafilatura.load_html(page(stories + teasers + BRIEF + COMMENTS))
     found = extract.find_stories(tree)
     assert [s.findtext(".//h2/a") for s in found] == [h for h, _ in STORIES]
 
 
 def test_single_article_with_teasers_and_comments_stays_one_article() -> None:
+    article = "<article><h1>{}</h1><p>{}</p><p>{}</p><h2>{}</h2><p>{}</p></article>".format(*ARTICLE_BLOCKS)
     teasers = "".join(teaser(i) for i in range(4))
-    html = page(NAV + "<main>" + ARTICLE.split("<body>")[1].split(FOOTER)[0][len(NAV) :] + teasers + "</main>")
-    text = extract_html(html).text
-    assert blocks(text) == ARTICLE_BLOCKS
+    html = page(NAV + f"<main>{article}{COMMENTS}{teasers}{BRIEF}</main>" + FOOTER)
+    assert blocks(extract_html(html).text) == ARTICLE_BLOCKS
 
 
 def test_main_text_outside_the_declared_stories_is_kept_and_the_stories_follow() -> None:
@@ -351,6 +362,22 @@ def test_trafilatura_failure_falls_back_to_resiliparse(monkeypatch: pytest.Monke
     monkeypatch.setattr(trafilatura, "bare_extraction", broken)
     result = extract_html(ARTICLE)
     assert (result.extractor, blocks(result.text), result.error) == ("resiliparse", ARTICLE_BLOCKS, None)
+
+
+def test_metadata_failure_keeps_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trafilatura
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated metadata bug")
+
+    monkeypatch.setattr(trafilatura, "extract_metadata", broken)
+    result = extract_html(ARTICLE, url="https://x.example.org/a")
+    assert (blocks(result.text), result.url, result.title, result.error) == (
+        ARTICLE_BLOCKS,
+        "https://x.example.org/a",
+        None,
+        None,
+    )
 
 
 def test_unexpected_failure_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:

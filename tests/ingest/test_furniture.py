@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sourcetrace.ingest.furniture import (
     FRONT_MATTER_REASON,
@@ -128,6 +130,14 @@ def furniture_texts(text: str, spans: list[FurnitureSpan]) -> list[str]:
     return [text[span.start:span.end] for span in spans]
 
 
+LINE_CHOICES = [
+    "northwind-daily", "Home | Weather | Contact", "Share this:", "Background", "---", "title: A", "date: 2024",
+    "The council met on Monday and agreed to rebuild the harbour wall by next spring.",
+    "“It lasted one spring,” said Mila Horvat, who runs a bakery in the Old Quay district.",
+    "  padded line  ", "", "Source : MP", "By Lena Okafor", "© 2024 northwind-daily",
+]
+
+
 # -- known patterns --------------------------------------------------------------
 
 
@@ -239,6 +249,17 @@ def test_a_single_key_line_or_a_rule_before_prose_is_not_front_matter() -> None:
     assert find_front_matter(lines) == []
 
 
+def test_front_matter_values_lose_yaml_quotes_and_list_brackets_only() -> None:
+    values = parse_front_matter("---\ntitle: 'Ports' Busy Year\nauthor: [Ana Ruiz, Tomas Berg]\ndate: \"2024-01-01\"\n---")
+    assert (values.title, values.date, values.author) == ("'Ports' Busy Year", "2024-01-01", "Ana Ruiz, Tomas Berg")
+
+
+def test_a_long_summary_line_is_not_swallowed_into_unfenced_front_matter() -> None:
+    summary = "Summary: " + " ".join(["The council agreed to rebuild the harbour wall before the winter storms."] * 4)
+    lines = split_lines(f"{summary}\nDate: 2024-05-01\n\nThe vote was close.")
+    assert find_front_matter(lines) == []
+
+
 def test_a_fence_without_known_keys_is_not_front_matter() -> None:
     assert find_front_matter(split_lines("---\nNote: see below\n---\n")) == []
 
@@ -325,6 +346,20 @@ def test_a_story_pasted_on_several_aggregator_pages_is_not_learned() -> None:
     assert wire.headline in {example for _, example, _ in loose.to_rows()}
 
 
+@pytest.mark.parametrize("stories_per_page", [3, 4, 5])
+def test_tag_pages_of_one_site_sharing_stories_lose_the_header_but_keep_the_stories(stories_per_page: int) -> None:
+    # Like a blog's "Tag Archives" pages: each of eight pages pastes several
+    # of eight stories, so every story recurs on many pages of the same site.
+    rng = random.Random(2)
+    site = make_site("harbour-digest", rng)
+    pool = [make_story(rng) for _ in range(8)]
+    documents = [(i, site.page(*(pool[(i + k) % 8] for k in range(stories_per_page)))) for i in range(8)]
+    model = FurnitureModel.learn(documents, min_documents=3)
+    learned = {example for _, example, _ in model.to_rows()}
+    assert {line for line in site.furniture_lines() if known_furniture(line) is None} <= learned
+    assert not learned & {line for story in pool for line in story.lines()}
+
+
 def test_a_quoted_sentence_shared_by_a_few_unrelated_reports_is_not_learned() -> None:
     rng = random.Random(5)
     quote = "“The barrier will hold for a generation,” the minister said in a statement."
@@ -384,6 +419,22 @@ def test_known_furniture_is_not_learned_again() -> None:
     documents, _, _, _ = newsroom_corpus()
     documents = [(doc_id, text + "\nShare this:\n") for doc_id, text in documents]
     assert "Share this:" not in {example for _, example, _ in FurnitureModel.learn(documents).to_rows()}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(LINE_CHOICES), max_size=12), min_size=1, max_size=12))
+def test_found_spans_are_sorted_whole_lines_for_any_corpus(pages: list[list[str]]) -> None:
+    documents = [(i, "\n".join(lines)) for i, lines in enumerate(pages)]
+    model = FurnitureModel.learn(documents, min_documents=2)
+    for _, text in documents:
+        spans = model.find(text)
+        for before, after in zip(spans, spans[1:]):
+            assert before.end <= after.start
+        for span in spans:
+            assert 0 <= span.start < span.end <= len(text)
+            assert text[span.start:span.end] == text[span.start:span.end].strip()
+            assert not text[:span.start].split("\n")[-1].strip(), "a span starts at the start of a line"
+            assert not text[span.end:].split("\n")[0].strip(), "a span ends at the end of a line"
 
 
 # -- persistence --------------------------------------------------------------------------

@@ -400,10 +400,10 @@ def test_extractor_exception_is_extraction_failed_and_other_documents_kept(
 ) -> None:
     real_extract = read.extract_html
 
-    def extract_html(html: str, url: str | None = None, extractor: str = "trafilatura") -> ExtractedPage:
+    def extract_html(html: str, url: str | None = None, extractor: str = "trafilatura", **kw: object) -> ExtractedPage:
         if url and url.endswith("bridge"):
             raise RuntimeError("parser blew up")
-        return real_extract(html, url, extractor)  # type: ignore[arg-type]
+        return real_extract(html, url, extractor, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(read, "extract_html", extract_html)
     records = [http_response(f"https://gazette.example/{s}", article_html(s)) for s in STORIES]
@@ -427,3 +427,16 @@ def test_reader_crash_keeps_documents_read_before_it(tmp_path: Path, monkeypatch
     assert [d.text for d in result.documents] == ["first part"]
     assert reasons(result) == [ProblemReason.EXTRACTION_FAILED]
     assert "ValueError: unexpected state" in result.problems[0].message
+
+
+def test_a_page_every_extractor_fails_on_is_an_extraction_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(article_html("harbour"))
+    failed = ExtractedPage(text="", extractor="trafilatura", error="trafilatura: ValueError; resiliparse: ValueError")
+    monkeypatch.setattr(read, "extract_html", lambda *args, **kwargs: failed)
+    result = ingest_input(str(page), ReadOptions())
+    assert result.documents == []
+    [problem] = result.problems
+    assert problem.reason is ProblemReason.EXTRACTION_FAILED and "resiliparse: ValueError" in problem.message

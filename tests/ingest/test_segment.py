@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sourcetrace.ingest import segment as segment_module
-from sourcetrace.ingest.furniture import FurnitureModel
+from sourcetrace.ingest.furniture import FurnitureModel, line_fingerprint
 from sourcetrace.ingest.segment import (
     PAGE_FOOTER_REASON,
     PAGE_HEADER_REASON,
@@ -500,11 +500,18 @@ def pages(draw: st.DrawFn) -> str:
     return "".join(padding + line + sep for line, sep in zip(lines, separators))
 
 
+# A model that has (wrongly or rightly) learned a headline, a byline, a
+# credit line, a sub-heading and a sentence, so every path is exercised.
+POOL_MODEL = FurnitureModel.from_rows(
+    (line_fingerprint(line), line, 5)
+    for line in ["Harbour Strike Ends", "By Lena Okafor", "Source : MP", "Background", LINE_POOL[10]]
+)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pages())
 def test_random_pages_account_for_every_character(text: str) -> None:
-    model = FurnitureModel.from_rows([(0, "", 0)])  # a learned model with no matching line
-    (result,) = SegmentDocuments(model).run([DocumentText(1, text)])
+    (result,) = SegmentDocuments(POOL_MODEL).run([DocumentText(1, text)])
     assert_accounts_for_every_character(text, result)
 
 

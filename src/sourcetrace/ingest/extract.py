@@ -121,7 +121,8 @@ def _extract(html: str, url: str | None, extractor: Extractor, fetched: str | No
             text = ""
     if used == "resiliparse" or len(text) < SHORT_TEXT:
         text, used = _resiliparse_text(markup), "resiliparse"
-    return ExtractedPage(text=text, extractor=used, **_metadata(tree, url, fetched))
+    found = _metadata(tree, url, fetched)
+    return ExtractedPage(text, used, found.title, found.author, found.site, found.published, found.url)
 
 
 def _parse(markup: str) -> lxml_html.HtmlElement | None:
@@ -195,13 +196,14 @@ def _story_text(story: lxml_html.HtmlElement, url: str | None) -> str:
 
 
 def find_stories(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    """The separate stories a page's markup declares, outermost first in page
-    order: each has a heading and at least two paragraphs of prose, and lies
-    outside navigation, asides, footers and comment areas."""
-    candidates = [c for c in _STORY_XPATH(tree) if _declares_story(c)]
-    chosen = set(candidates)
-    outermost = [c for c in candidates if not any(a in chosen for a in c.iterancestors())]
-    return [c for c in outermost if _is_story(c)]
+    """The separate stories a page's markup declares, in page order: each has
+    a heading and at least two paragraphs of prose, lies outside navigation,
+    asides, footers and comment areas, and holds no other story (a listing
+    wrapped in one <article> yields the stories inside it)."""
+    stories = [c for c in _STORY_XPATH(tree) if _declares_story(c) and _is_story(c)]
+    chosen = set(stories)
+    wrappers = {id(a) for story in stories for a in story.iterancestors() if a in chosen}
+    return [story for story in stories if id(story) not in wrappers]
 
 
 def _declares_story(element: lxml_html.HtmlElement) -> bool:
@@ -279,22 +281,31 @@ def _resiliparse_text(markup: str) -> str:
 # --- metadata ------------------------------------------------------------------
 
 
-def _metadata(tree: lxml_html.HtmlElement | None, url: str | None, fetched: str | None) -> dict[str, str | None]:
+@dataclass(frozen=True, slots=True)
+class _Metadata:
+    title: str | None = None
+    author: str | None = None
+    site: str | None = None
+    published: str | None = None
+    url: str | None = None
+
+
+def _metadata(tree: lxml_html.HtmlElement | None, url: str | None, fetched: str | None) -> _Metadata:
     import trafilatura
 
     if tree is None:
-        return {"url": url}
+        return _Metadata(url=url)
     try:
         found = trafilatura.extract_metadata(tree, default_url=url, date_config=_date_params(fetched))
     except Exception:  # noqa: BLE001 -- metadata is a bonus: never lose the text over it
-        return {"url": url}
-    return {
-        "title": found.title or None,
-        "author": found.author or None,
-        "site": found.sitename or None,
-        "published": found.date or None,
-        "url": found.url or url,
-    }
+        return _Metadata(url=url)
+    return _Metadata(
+        title=found.title or None,
+        author=found.author or None,
+        site=found.sitename or None,
+        published=found.date or None,
+        url=found.url or url,
+    )
 
 
 def _date_params(fetched: str | None) -> dict[str, Any]:

@@ -20,6 +20,7 @@ Furniture is line-granular: a span always covers whole stripped lines.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import statistics
 from array import array
@@ -129,6 +130,7 @@ _FRONT_MATTER_MAIN_KEYS = frozenset({"title", "date", "author", "authors", "byli
 _KEY_VALUE = re.compile(r"([A-Za-z][\w-]{0,30})\s*:(?:\s+(.*)|\s*)$", re.DOTALL)
 _FENCE = "---"
 _MAX_FRONT_MATTER_LINES = 40
+_BARE_VALUE_MAX_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +172,8 @@ def _bare_block_end(lines: list[TextLine], first: int) -> int | None:
     index = first
     while index < len(lines) and len(keys) < _MAX_FRONT_MATTER_LINES:
         key = _key_of(lines[index].text)
-        if key not in _FRONT_MATTER_KEYS or key in keys:
-            break
+        if key not in _FRONT_MATTER_KEYS or key in keys or len(lines[index].text) > _BARE_VALUE_MAX_CHARS:
+            break  # a long "Summary: ..." line is more likely article than metadata
         keys.append(key)
         index += 1
     if len(keys) >= 2 and _FRONT_MATTER_MAIN_KEYS & set(keys):
@@ -205,11 +207,18 @@ def parse_front_matter(block: str) -> FrontMatter:
         match = _KEY_VALUE.match(line.text)
         if match is None or not match.group(2):
             continue
-        value = match.group(2).strip().strip("\"'[]").strip()
+        value = _unquote(match.group(2).strip())
         if value:
             values.setdefault(match.group(1).casefold(), value)
     author = values.get("author") or values.get("authors") or values.get("byline")
     return FrontMatter(values.get("title"), values.get("date") or values.get("published"), author)
+
+
+def _unquote(value: str) -> str:
+    """A YAML scalar or flow list as plain text: 'x' → x, [a, b] → a, b."""
+    if len(value) >= 2 and (value[0], value[-1]) in (('"', '"'), ("'", "'"), ("[", "]")):
+        return value[1:-1].strip()
+    return value
 
 
 # -- fingerprints -------------------------------------------------------------
@@ -306,6 +315,7 @@ class LearningSettings:
     min_documents: int = 3
     prose_min_documents: int = 20
     sample_size: int = 32
+    together_share: float = 0.8
     copy_share: float = 0.5
     copy_prose_lines: int = 4
 
@@ -336,14 +346,16 @@ class FurnitureModel:
         A line seen in at least ``min_documents`` documents is judged on a
         sample of up to ``sample_size`` of them (the same hash-ranked
         documents for every line, so lines sharing documents share samples
-        and verdicts are cached). The lines common to at least half of the
-        sample form the recurring block; if in the median sampled document
-        that block is at least ``copy_share`` of the characters, or the block
-        holds ``copy_prose_lines`` or more prose lines, the documents are
-        copies of one article (syndication, reposts, aggregators) and the
-        line is article. Otherwise it is furniture recurring around
-        different articles. A prose line needs ``prose_min_documents``
-        documents, since independent reports can share a quoted sentence.
+        and verdicts are cached). The lines found in ``together_share`` of
+        the sample form the recurring block; if in the median sampled
+        document that block is at least ``copy_share`` of the characters, or
+        the block holds ``copy_prose_lines`` or more prose lines, the
+        documents are copies of one article (syndication, reposts,
+        aggregators) and the line is article. Otherwise it is furniture
+        recurring around different articles. A prose line needs
+        ``prose_min_documents`` documents, since independent reports can
+        share a quoted sentence. ``settings`` overrides all thresholds
+        (``min_documents`` included).
 
         One pass over ``documents``; memory is one count per distinct line,
         an example text per repeated line and 12 bytes per line occurrence.
@@ -402,11 +414,11 @@ def _learned_lines_in_furniture_context(
     furniture, and keeping it loses nothing."""
     if not learned_at:
         return []
-    prose = [i for i, line in enumerate(lines) if reasons[i] is None and looks_like_prose(line.text)]
-    first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(lines), -1)
     is_furniture = [reason is not None for reason in reasons]
     for index in learned_at:
         is_furniture[index] = True
+    prose = [i for i, line in enumerate(lines) if not is_furniture[i] and looks_like_prose(line.text)]
+    first_prose, last_prose = (prose[0], prose[-1]) if prose else (len(lines), -1)
     chosen: list[int] = []
     for index in learned_at:
         outside_body = index < first_prose or index > last_prose
@@ -445,7 +457,7 @@ class _CorpusLines:
 
     @classmethod
     def read(cls, documents: Iterable[tuple[int, str]]) -> _CorpusLines:
-        corpus = cls([], array("q", [0]), array("q"), array("q"), {}, {})
+        corpus = cls([], array("q", [0]), array("q"), array("i"), {}, {})
         for doc_id, text in documents:
             corpus._add(doc_id, text)
         return corpus
@@ -462,7 +474,7 @@ class _CorpusLines:
             if count == 2:
                 examples[fingerprint] = line.text[:300]
             self.fingerprints.append(fingerprint)
-            self.lengths.append(line.end - line.start)
+            self.lengths.append(min(line.end - line.start, 2**31 - 1))
         self.doc_ids.append(doc_id)
         self.bounds.append(len(self.fingerprints))
 
@@ -501,14 +513,16 @@ def _candidate_samples(corpus: _CorpusLines, settings: LearningSettings) -> dict
 
 def _sample_is_copies(corpus: _CorpusLines, sample: list[int], settings: LearningSettings) -> bool:
     """Whether the sampled documents are copies of one article: the lines
-    most of them share make up most of each, or hold several prose lines
-    (a story pasted among others on aggregator pages)."""
+    found in (nearly) all of them make up most of each, or hold several
+    prose lines (a story pasted among others on aggregator pages)."""
     tally: Counter[int] = Counter()
     for doc in sample:
         tally.update(fingerprint for fingerprint, _ in corpus.lines_of(doc))
-    needed = max(2, (len(sample) + 1) // 2)  # a line of one document is never "common"
-    common = {fingerprint for fingerprint, count in tally.items() if count >= needed}
-    prose_lines = sum(1 for fingerprint in common if looks_like_prose(corpus.examples.get(fingerprint, "")))
+    # "Nearly all", not "half": a blog's tag pages share stories among
+    # themselves, but a story is on a few of them while the header is on all.
+    needed = max(2, math.ceil(len(sample) * settings.together_share))
+    together = {fingerprint for fingerprint, count in tally.items() if count >= needed}
+    prose_lines = sum(1 for fingerprint in together if looks_like_prose(corpus.examples.get(fingerprint, "")))
     if prose_lines >= settings.copy_prose_lines:
         return True
     shares = []
@@ -516,7 +530,7 @@ def _sample_is_copies(corpus: _CorpusLines, sample: list[int], settings: Learnin
         total = shared = 0
         for fingerprint, length in corpus.lines_of(doc):
             total += length
-            shared += length if fingerprint in common else 0
+            shared += length if fingerprint in together else 0
         shares.append(shared / total if total else 1.0)
     return statistics.median(shares) >= settings.copy_share
 

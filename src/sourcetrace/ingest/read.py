@@ -146,6 +146,10 @@ def _add_document(result: IngestedInput, raw: RawDocument, kind: InputKind, opti
         result.documents.append(document)
 
 
+class ExtractionFailed(Exception):
+    """Every extractor failed on a page; recorded as an extraction_failed problem."""
+
+
 def to_document(
     path: str, raw: RawDocument, kind: InputKind, options: ReadOptions
 ) -> tuple[Document | None, list[Problem]]:
@@ -213,7 +217,9 @@ def _extract(raw: RawDocument, text: str, kind: InputKind, options: ReadOptions)
             fetched=raw.fetched,
             source=raw.source,
         )
-    page = extract_html(text, raw.url, options.extractor)
+    page = extract_html(text, raw.url, options.extractor, fetched=raw.fetched)
+    if page.error is not None:
+        raise ExtractionFailed(page.error)
     return Document(
         ordinal=raw.ordinal,
         text=page.text,

@@ -78,18 +78,11 @@ def extract_credit(line: str) -> str | None:
     """The source a line credits: "Source : AP" → "AP"; a dateline
     "GENEVA (AP) — China…" → "AP"; "(Reuters) -" → "Reuters"; else None."""
     text = line.strip()
-    if text[:7].casefold().startswith("source"):
-        match = _CREDIT_LINE.fullmatch(text)
-        if match and len(match.group("credit").split()) <= 8:
-            return match.group("credit").strip()
-    if "(" in text[:80]:
-        match = _DATELINE.match(text)
-        if match:
-            return match.group("agency").strip()
-    return None
+    return _credit_line_source(text) or _dateline_agency(text)
 
 
-def _is_credit_line(text: str) -> str | None:
+def _credit_line_source(text: str) -> str | None:
+    """X of a "Source : X" line (a short name, not a sentence)."""
     if not text[:7].casefold().startswith("source"):
         return None
     match = _CREDIT_LINE.fullmatch(text)
@@ -99,6 +92,7 @@ def _is_credit_line(text: str) -> str | None:
 
 
 def _dateline_agency(text: str) -> str | None:
+    """The agency of a paragraph opening with a dateline."""
     if "(" not in text[:80]:
         return None
     match = _DATELINE.match(text)
@@ -150,21 +144,30 @@ def parse_byline(line: str) -> Byline | None:
 
 
 def is_headline_like(line: str) -> bool:
-    """A short line with letters that does not end like a sentence."""
+    """A short line with letters that does not end like a sentence and is
+    not a byline, credit line or dateline."""
     text = line.strip()
+    return _has_headline_shape(text) and not _is_structural(text)
+
+
+def _has_headline_shape(text: str) -> bool:
     if not 2 <= len(text) <= _HEADLINE_MAX_CHARS or _LETTER.search(text) is None:
         return False
     if len(text.split()) > _HEADLINE_MAX_WORDS:
         return False
     ending = text.rstrip(_CLOSERS)
-    if ending.endswith((".", ",", ";", ":")) and not ending.endswith("..."):
-        return False
-    return parse_byline(text) is None and _is_credit_line(text) is None and _dateline_agency(text) is None
+    return not ending.endswith((".", ",", ";", ":")) or ending.endswith("...")
+
+
+def _is_structural(text: str) -> bool:
+    """A byline, credit line or dateline: lines that carry article metadata."""
+    return parse_byline(text) is not None or _credit_line_source(text) is not None or _dateline_agency(text) is not None
 
 
 # -- segmentation ----------------------------------------------------------------
 
-StartKind = Literal["page", "anchor", "after-credit", "front-matter", "repeat"]
+StartKind = Literal["page", "after-credit", "repeat", "anchor", "front-matter"]
+_START_PRIORITY: dict[StartKind, int] = {"page": 0, "after-credit": 1, "repeat": 2, "anchor": 3, "front-matter": 4}
 
 
 @dataclass(slots=True)
@@ -181,14 +184,11 @@ class _LineInfo:
     @classmethod
     def of(cls, line: TextLine) -> _LineInfo:
         text = line.text
-        return cls(
-            line,
-            is_headline_like(text),
-            parse_byline(text),
-            _is_credit_line(text),
-            _dateline_agency(text),
-            looks_like_prose(text),
-        )
+        byline, credit, dateline = parse_byline(text), _credit_line_source(text), _dateline_agency(text)
+        structural = byline is not None or credit is not None or dateline is not None
+        headline = not structural and _has_headline_shape(text)
+        prose = byline is None and credit is None and looks_like_prose(text)  # "X wrote . . . . . ." is long
+        return cls(line, headline, byline, credit, dateline, prose)
 
 
 @dataclass(slots=True)
@@ -210,8 +210,10 @@ class _Starts:
     front_matter: dict[int, FrontMatter] = field(default_factory=dict)
 
     def add(self, position: int, kind: StartKind) -> None:
-        # The first reason found wins; later ones only fill gaps.
-        self.kinds.setdefault(position, kind)
+        """Record a start; where reasons coincide the strongest names it."""
+        current = self.kinds.get(position)
+        if current is None or _START_PRIORITY[kind] > _START_PRIORITY[current]:
+            self.kinds[position] = kind
 
 
 def segment_document(
@@ -225,7 +227,7 @@ def segment_document(
     covering = _covering_spans(lines, spans)
     spans, covering = _reclaim_structural_lines(lines, spans, covering)
     article = [_LineInfo.of(line) for line, span in zip(lines, covering) if span is None]
-    starts = _find_starts(lines, covering, article)
+    starts = _find_starts(text, lines, covering, article)
     units = _split_units(article, starts)
     _drop_page_header_and_footer(units)
     structural = [
@@ -236,7 +238,11 @@ def segment_document(
     ]
     spans = _clean_spans(spans + structural, len(text))
     kept = [unit for unit in units if not unit.dropped_as]
-    segments = [_make_segment(text, ordinal, unit, spans, published) for ordinal, unit in enumerate(kept)]
+    span_starts = [span.start for span in spans]
+    segments = [
+        _make_segment(text, ordinal, unit, _removed_within(spans, span_starts, unit), published)
+        for ordinal, unit in enumerate(kept)
+    ]
     _mark_duplicates(segments)
     return SegmentedDocument(document_id, spans, segments)
 
@@ -294,28 +300,26 @@ def _reclaim_structural_lines(
     )
 
 
-def _is_structural(text: str) -> bool:
-    return parse_byline(text) is not None or _is_credit_line(text) is not None or _dateline_agency(text) is not None
-
-
-def _find_starts(lines: list[TextLine], covering: list[FurnitureSpan | None], article: list[_LineInfo]) -> _Starts:
+def _find_starts(
+    text: str, lines: list[TextLine], covering: list[FurnitureSpan | None], article: list[_LineInfo]
+) -> _Starts:
     starts = _Starts()
     if not article:
         return starts
     for position, info in enumerate(article):
         following = article[position + 1] if position + 1 < len(article) else None
-        if info.headline and following is not None and (following.byline or following.dateline):
+        if info.headline and following is not None and (following.byline is not None or following.dateline):
             starts.add(position, "anchor")
         if info.credit is not None and following is not None:
             starts.add(position + 1, "after-credit")
-    starts.add(0, "page")
-    _add_front_matter_starts(lines, covering, article, starts)
+    starts.add(0, "page")  # the weakest: only names position 0 when nothing else does
+    _add_front_matter_starts(text, lines, covering, starts)
     _add_repeat_starts(article, starts)
     return starts
 
 
 def _add_front_matter_starts(
-    lines: list[TextLine], covering: list[FurnitureSpan | None], article: list[_LineInfo], starts: _Starts
+    text: str, lines: list[TextLine], covering: list[FurnitureSpan | None], starts: _Starts
 ) -> None:
     """The first article line after each front-matter block starts a unit
     that takes the block's title, date and author."""
@@ -324,17 +328,13 @@ def _add_front_matter_starts(
     for line, span in zip(lines, covering):
         if span is not None:
             if span.reason == FRONT_MATTER_REASON and line.start == span.start:
-                pending = parse_front_matter(_span_text(lines, span))
+                pending = parse_front_matter(text[span.start:span.end])
             continue
         if pending is not None:
-            starts.kinds[position] = "front-matter"  # a block is the strongest boundary
+            starts.add(position, "front-matter")
             starts.front_matter[position] = pending
             pending = None
         position += 1
-
-
-def _span_text(lines: list[TextLine], span: FurnitureSpan) -> str:
-    return "\n".join(line.text for line in lines if span.start <= line.start and line.end <= span.end)
 
 
 def _add_repeat_starts(article: list[_LineInfo], starts: _Starts) -> None:
@@ -401,7 +401,7 @@ def _drop_page_header_and_footer(units: list[_Unit]) -> None:
     first, last = units[0], units[-1]
     if last.kind in ("after-credit", "repeat") and _is_short_matter(last):
         last.dropped_as = PAGE_FOOTER_REASON
-    if first.kind == "page" and units[1].kind == "anchor" and _is_short_matter(first):
+    if first.kind == "page" and units[1].kind in ("anchor", "front-matter") and _is_short_matter(first):
         stories = sum(1 for unit in units[1:] if not unit.dropped_as)
         if stories >= 2:
             first.dropped_as = PAGE_HEADER_REASON
@@ -415,10 +415,9 @@ def _is_short_matter(unit: _Unit) -> bool:
 
 
 def _make_segment(
-    text: str, ordinal: int, unit: _Unit, spans: list[FurnitureSpan], published: str | None
+    text: str, ordinal: int, unit: _Unit, removed: list[tuple[int, int]], published: str | None
 ) -> Segment:
     start, end = unit.lines[0].line.start, unit.lines[-1].line.end
-    removed = _removed_within(spans, start, end)
     pieces, cursor = [], start
     for removed_start, removed_end in removed:
         pieces.append(text[cursor:removed_start])
@@ -438,9 +437,10 @@ def _make_segment(
     )
 
 
-def _removed_within(spans: list[FurnitureSpan], start: int, end: int) -> list[tuple[int, int]]:
-    starts = [span.start for span in spans]
-    index = max(0, bisect.bisect_right(starts, start) - 1)
+def _removed_within(spans: list[FurnitureSpan], span_starts: list[int], unit: _Unit) -> list[tuple[int, int]]:
+    """The parts of furniture spans inside the unit's range."""
+    start, end = unit.lines[0].line.start, unit.lines[-1].line.end
+    index = max(0, bisect.bisect_right(span_starts, start) - 1)
     removed: list[tuple[int, int]] = []
     for span in spans[index:]:
         if span.start >= end:
@@ -512,7 +512,7 @@ class SegmentDocuments(Stage[DocumentText, SegmentedDocument]):
 
     def __init__(self, model: FurnitureModel | None = None) -> None:
         super().__init__()
-        self.model = model or FurnitureModel()
+        self.model = model if model is not None else FurnitureModel()
 
     def process(self, record: DocumentText) -> SegmentedDocument:
         text = record.text or ""

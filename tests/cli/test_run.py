@@ -1,0 +1,54 @@
+"""`sourcetrace run`: ingest inputs into a case and print a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sourcetrace.cli import cli
+from sourcetrace.store import CaseStore
+
+
+def test_run_prints_a_summary_with_problems_by_reason(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "story.txt").write_text("Lake closes for swimmers\n\nThe lake was closed on Sunday, officials said.\n")
+    (tmp_path / "in" / "junk.bin").write_bytes(bytes(range(256)) * 8)
+    result = CliRunner().invoke(cli, ["run", str(tmp_path / "in"), "--case", str(tmp_path / "c.case"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "inputs ingested" in result.output and "│ 2 " in result.output
+    assert "binary" in result.output
+    assert "time" in result.output
+
+
+def test_run_without_input_uses_the_demo_corpus(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["run", "--case", str(tmp_path / "demo.case")])
+    assert result.exit_code == 0, result.output
+    with CaseStore(tmp_path / "demo.case") as store:
+        counts = store.counts()
+    assert counts.documents >= 10 and counts.segments > counts.documents  # the aggregator page splits
+    assert counts.duplicate_segments >= 2  # the page that repeats one article three times
+
+
+def test_run_refuses_a_file_that_is_not_a_case(tmp_path: Path) -> None:
+    not_a_case = tmp_path / "notes.case"
+    not_a_case.write_text("my notes, not a database " * 200)
+    result = CliRunner().invoke(cli, ["run", str(tmp_path), "--case", str(not_a_case)])
+    assert result.exit_code == 1
+    assert "not a sourcetrace case" in result.output
+
+
+def test_run_accepts_the_fast_extractor(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Bridge reopens</title></head><body><nav>Home | News</nav><article><h1>Bridge reopens"
+        "</h1><p>The old bridge in the fictional town of Drava reopened on Friday after eleven weeks of repairs, "
+        "the town's transport office said in a statement.</p></article></body></html>"
+    )
+    result = CliRunner().invoke(
+        cli, ["run", str(page), "--case", str(tmp_path / "c.case"), "--extractor", "resiliparse", "--workers", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    with CaseStore(tmp_path / "c.case") as store:
+        row = store.connection.execute("SELECT extractor, text FROM documents").fetchone()
+    assert row[0] == "resiliparse" and "reopened on Friday" in row[1]

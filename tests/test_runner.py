@@ -1,0 +1,143 @@
+"""run_case: build a case from files and folders, re-run safely, resume after a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sourcetrace.runner import RunOptions, run_case
+from sourcetrace.store import CaseStore
+
+ONE_WORKER = RunOptions(workers=1)
+
+PARAGRAPHS = [
+    "The water board of the fictional town of Osterby said on Monday that the reservoir had fallen to "
+    "its lowest level in eleven years after a dry spring.",
+    "Board chair Petra Lind told reporters that households would be asked to halve garden watering "
+    "from the first of June, and that fines would follow in July.",
+    "Farmers in the valley said the restrictions came too late, according to a statement from their "
+    "association published on its website.",
+]
+
+
+def write_pile(folder: Path, pages: int = 3) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(pages):
+        body = "\n\n".join(f"{p} (Report {n}.)" for p in PARAGRAPHS)
+        (folder / f"page{n}.txt").write_text(f"Reservoir report number {n}\n\n{body}\n\nLeave a Comment\n")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "table.csv").write_text("headline,link\nA,http://example.org/a\n")
+    return folder
+
+
+def test_a_run_records_inputs_documents_segments_and_problems(tmp_path: Path) -> None:
+    pile = write_pile(tmp_path / "pile")
+    summary = run_case([pile], tmp_path / "c.case", ONE_WORKER)
+    assert (summary.inputs, summary.documents, summary.segments) == (5, 3, 3)
+    assert summary.problems == {"empty": 1, "no_text_column": 1}
+    with CaseStore(tmp_path / "c.case") as store:
+        segment_texts = [r[0] for r in store.connection.execute("SELECT text FROM segments")]
+    assert all("Leave a Comment" not in text for text in segment_texts)
+    assert all(PARAGRAPHS[1][:60] in text for text in segment_texts)
+
+
+def test_rerunning_on_the_same_inputs_adds_nothing(tmp_path: Path) -> None:
+    pile = write_pile(tmp_path / "pile")
+    run_case([pile], tmp_path / "c.case", ONE_WORKER)
+    again = run_case([pile], tmp_path / "c.case", ONE_WORKER)
+    assert (again.inputs, again.documents, again.segments, again.skipped_inputs) == (0, 0, 0, 5)
+    with CaseStore(tmp_path / "c.case") as store:
+        counts = store.counts()
+    assert (counts.inputs, counts.documents, counts.segments, counts.problems) == (5, 3, 3, 2)
+
+
+def test_adding_inputs_to_a_case_processes_only_the_new_ones(tmp_path: Path) -> None:
+    pile = write_pile(tmp_path / "pile")
+    run_case([pile], tmp_path / "c.case", ONE_WORKER)
+    (pile / "late.txt").write_text("A late arrival\n\n" + PARAGRAPHS[0])
+    more = run_case([pile], tmp_path / "c.case", ONE_WORKER)
+    assert (more.inputs, more.documents, more.skipped_inputs) == (1, 1, 5)
+
+
+def test_a_file_whose_bytes_changed_is_ingested_again(tmp_path: Path) -> None:
+    pile = write_pile(tmp_path / "pile", pages=1)
+    run_case([pile], tmp_path / "c.case", ONE_WORKER)
+    (pile / "page0.txt").write_text("A corrected story\n\n" + PARAGRAPHS[2])
+    assert run_case([pile], tmp_path / "c.case", ONE_WORKER).inputs == 1
+
+
+def test_files_and_folders_can_be_mixed_and_run_on_two_workers(tmp_path: Path) -> None:
+    pile = write_pile(tmp_path / "pile")
+    single = tmp_path / "single.txt"
+    single.write_text("Lone page\n\n" + PARAGRAPHS[2])
+    summary = run_case([pile, single], tmp_path / "c.case", RunOptions(workers=2))
+    assert (summary.inputs, summary.documents) == (6, 4)
+
+
+def test_the_same_inputs_give_the_same_ids_in_two_cases(tmp_path: Path) -> None:
+    pile = write_pile(tmp_path / "pile", pages=6)
+    rows = []
+    for name in ("a.case", "b.case"):
+        run_case([pile], tmp_path / name, RunOptions(workers=2))
+        db = sqlite3.connect(tmp_path / name)
+        rows.append(db.execute("SELECT d.id, i.path FROM documents d JOIN inputs i ON i.id = d.input_id").fetchall())
+    assert rows[0] == rows[1]
+
+
+def test_an_interruption_leaves_a_valid_case_that_the_next_run_completes(tmp_path: Path) -> None:
+    pile = write_pile(tmp_path / "pile", pages=8)
+
+    class InterruptAfterTwo:
+        steps = 0
+
+        def phase(self, name: str, total: int | None) -> None:
+            pass
+
+        def advance(self, steps: int = 1) -> None:
+            self.steps += steps
+            if self.steps == 2:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_case([pile], tmp_path / "c.case", ONE_WORKER, InterruptAfterTwo())
+    with CaseStore(tmp_path / "c.case") as store:
+        assert store.counts().inputs == 2
+        assert store.connection.execute("SELECT status FROM runs").fetchone() == ("interrupted",)
+    finished = run_case([pile], tmp_path / "c.case", ONE_WORKER)
+    assert (finished.skipped_inputs, finished.inputs) == (2, 8)
+    with CaseStore(tmp_path / "c.case") as store:
+        assert (store.counts().documents, store.counts().segments, store.counts().unsegmented_documents) == (8, 8, 0)
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_a_valid_case_that_the_next_run_completes(tmp_path: Path) -> None:
+    pile = write_pile(tmp_path / "pile", pages=300)
+    case = tmp_path / "c.case"
+    command = [sys.executable, "-m", "sourcetrace", "run", str(pile), "--case", str(case), "--workers", "1", "--quiet"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _count(case, "inputs") < 5:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)  # no chance to clean up: like a power cut
+    process.wait()
+    written = _count(case, "inputs")
+    assert 5 <= written < 302, "the kill should land mid-run"
+    assert sqlite3.connect(case).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    subprocess.run(command, check=True)
+    assert (_count(case, "inputs"), _count(case, "documents"), _count(case, "segments")) == (302, 300, 300)
+
+
+def _count(case: Path, table: str) -> int:
+    if not case.exists():
+        return 0
+    try:
+        return int(sqlite3.connect(case, timeout=5).execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    except sqlite3.OperationalError:  # schema not created yet
+        return 0
