@@ -12,6 +12,7 @@ from rich.table import Table
 
 from sourcetrace import __version__
 from sourcetrace.ingest.extract import EXTRACTORS
+from sourcetrace.report.export import export_json, write_export
 from sourcetrace.runner import RunOptions, RunSummary, demo_corpus_path, run_case
 from sourcetrace.store import CaseError, CaseStore, StoredProblem
 
@@ -137,6 +138,24 @@ def _print_problems(problems: list[StoredProblem]) -> None:
     for p in problems:
         where = p.path if p.ordinal is None else f"{p.path} #{p.ordinal}"
         out.print(f"{p.reason} ({p.severity})  {where}: {p.message}", markup=False, soft_wrap=True, highlight=False)
+
+
+@cli.command()
+@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "json_path", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the export here (- for standard output).")
+def export(case_path: Path, json_path: str) -> None:
+    """Export CASE as one versioned JSON document (docs/json-export.md)."""
+    try:
+        with CaseStore(case_path, create=False) as store:
+            if json_path == "-":
+                write_export(store, sys.stdout)
+            else:
+                export_json(store, json_path)
+    except CaseError as error:
+        raise click.ClickException(str(error)) from error
+    if json_path != "-":
+        console.print(f"Wrote {json_path}")
 
 
 def main() -> None:

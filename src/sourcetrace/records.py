@@ -163,3 +163,63 @@ class SegmentedDocument:
     document_id: int
     furniture: list[FurnitureSpan]
     segments: list[Segment]
+
+
+# --- the copy map (reuse stage) ------------------------------------------
+
+RelationKind = Literal["exact", "near_exact", "excerpt", "rewrite"]
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentForReuse:
+    """What the reuse stage needs to know of one kept (non-repeat) segment."""
+
+    id: int  # segments.id
+    text: str
+    document_id: int
+    published: str | None = None  # ISO date or datetime
+    credit: str | None = None  # credited source: "AP", "Reuters"
+    title: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """Aligned text in a parent and a derived segment, as offsets in each
+    segment's text; exported as ``[parent_start, parent_end, start, end]``."""
+
+    parent_start: int
+    parent_end: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """``segment`` derives from ``parent`` in the way ``kind`` says."""
+
+    segment: int
+    parent: int
+    kind: RelationKind
+    score: float  # 0..1; its meaning per kind is in docs/copies.md
+    passages: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyMember:
+    segment: int
+    kind: Literal["origin", "exact", "near_exact", "excerpt", "rewrite"]
+    parent: int | None  # None for the origin, and for members whose parent is undetermined
+    score: float
+    passages: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """Segments that all descend from one text. ``origin`` is None when the
+    evidence (dates, credits, containment, rewriting) does not decide it."""
+
+    key: int  # the smallest member segment id: stable across runs on the same case
+    origin: int | None
+    origin_evidence: str  # e.g. "earliest date", "credit line names the wire", "undetermined: ..."
+    members: tuple[FamilyMember, ...]

@@ -7,6 +7,7 @@ sentences unique to each story.
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import random
 import sys
@@ -81,11 +82,12 @@ class Site:
 
 
 def make_sentence(rng: random.Random) -> str:
-    values = {"body": rng.choice(BODIES), "action": rng.choice(ACTIONS), "object": rng.choice(OBJECTS),
-              "place": rng.choice(PLACES), "day": rng.choice(DAYS), "person": rng.choice(PEOPLE),
-              "n": rng.randint(2, 990), "n2": rng.randint(2, 990)}
-    values["Body"] = values["body"][0].upper() + values["body"][1:]
-    return rng.choice(SENTENCES).format(**values)
+    body = rng.choice(BODIES)
+    return rng.choice(SENTENCES).format(
+        body=body, Body=body[0].upper() + body[1:], action=rng.choice(ACTIONS), object=rng.choice(OBJECTS),
+        place=rng.choice(PLACES), day=rng.choice(DAYS), person=rng.choice(PEOPLE),
+        n=rng.randint(2, 990), n2=rng.randint(2, 990),
+    )
 
 
 def make_story(rng: random.Random, paragraphs: int = 6) -> Story:
@@ -346,6 +348,19 @@ def test_a_story_pasted_on_several_aggregator_pages_is_not_learned() -> None:
     assert wire.headline in {example for _, example, _ in loose.to_rows()}
 
 
+def test_a_short_brief_copied_onto_pages_heavy_with_furniture_keeps_its_headline() -> None:
+    rng = random.Random(9)
+    brief = make_story(rng, paragraphs=2)
+    documents = []
+    for i in range(4):
+        site = make_site(f"portal-{chr(97 + i)}", rng)
+        sections = [f"{thing.title()} in {place}" for thing in OBJECTS for place in PLACES]
+        menu = tuple(f"{section} ({chr(97 + i)})" for section in rng.sample(sections, 30))
+        documents.append((i, Site(site.name, site.header + menu, site.footer).page(brief)))
+    model = FurnitureModel.learn(documents, min_documents=3)
+    assert brief.headline not in {example for _, example, _ in model.to_rows()}
+
+
 @pytest.mark.parametrize("stories_per_page", [3, 4, 5])
 def test_tag_pages_of_one_site_sharing_stories_lose_the_header_but_keep_the_stories(stories_per_page: int) -> None:
     # Like a blog's "Tag Archives" pages: each of eight pages pastes several
@@ -428,7 +443,7 @@ def test_found_spans_are_sorted_whole_lines_for_any_corpus(pages: list[list[str]
     model = FurnitureModel.learn(documents, min_documents=2)
     for _, text in documents:
         spans = model.find(text)
-        for before, after in zip(spans, spans[1:]):
+        for before, after in itertools.pairwise(spans):
             assert before.end <= after.start
         for span in spans:
             assert 0 <= span.start < span.end <= len(text)

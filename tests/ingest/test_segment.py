@@ -3,6 +3,7 @@ single pages, and the invariants that keep every character accounted for."""
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import time
 from pathlib import Path
@@ -34,7 +35,7 @@ def assert_accounts_for_every_character(text: str, result: SegmentedDocument) ->
     for span in result.furniture:
         assert 0 <= span.start < span.end <= len(text)
         owner[span.start:span.end] = b"\x01" * (span.end - span.start)
-    for before, after in zip(result.furniture, result.furniture[1:]):
+    for before, after in itertools.pairwise(result.furniture):
         assert before.end <= after.start
     previous_end = 0
     for ordinal, segment in enumerate(result.segments):
@@ -190,7 +191,7 @@ def test_prose_after_the_last_credit_line_is_kept_as_its_own_segment() -> None:
 def test_prose_before_the_first_of_several_stories_is_kept_as_its_own_segment() -> None:
     intro = "This week we collected two reports on transport along the coast, with thanks to our readers."
     result = segment_text(intro + "\n\n" + TWO_WIRE_STORIES)
-    assert [s.text for s in result.segments][0] == intro
+    assert result.segments[0].text == intro
     assert len(result.segments) == 3
 
 
@@ -320,7 +321,7 @@ def test_learned_furniture_on_a_headline_byline_or_credit_line_is_taken_back() -
              for line in wrongly_learned]
     result = segment_document(1, text, spans)
     assert_accounts_for_every_character(text, result)
-    assert [s.credit for s in result.segments][0] == "MP"
+    assert result.segments[0].credit == "MP"
     assert result.segments[2].title == "Drought Pushes Grain Prices to Three-Year High"
     assert result.segments[2].byline == "Lena Okafor"
     assert not [f for f in result.furniture if f.reason.startswith("learned:")]

@@ -348,8 +348,9 @@ class FurnitureModel:
         documents for every line, so lines sharing documents share samples
         and verdicts are cached). The lines found in ``together_share`` of
         the sample form the recurring block; if in the median sampled
-        document that block is at least ``copy_share`` of the characters, or
-        the block holds ``copy_prose_lines`` or more prose lines, the
+        document that block is at least ``copy_share`` of the characters or
+        of the prose characters, or the block holds ``copy_prose_lines`` or
+        more prose lines, the
         documents are copies of one article (syndication, reposts,
         aggregators) and the line is article. Otherwise it is furniture
         recurring around different articles. A prose line needs
@@ -358,7 +359,7 @@ class FurnitureModel:
         (``min_documents`` included).
 
         One pass over ``documents``; memory is one count per distinct line,
-        an example text per repeated line and 12 bytes per line occurrence.
+        an example text per repeated line and 13 bytes per line occurrence.
         """
         chosen = settings or LearningSettings(min_documents=min_documents)
         corpus = _CorpusLines.read(documents)
@@ -446,18 +447,20 @@ def _fingerprint_of(value: int | str) -> int:
 @dataclass(slots=True)
 class _CorpusLines:
     """The distinct line fingerprints of every document, packed: document
-    ``d`` owns ``fingerprints[bounds[d]:bounds[d + 1]]`` and ``lengths``."""
+    ``d`` owns ``fingerprints[bounds[d]:bounds[d + 1]]``, and the same slice
+    of ``lengths`` and ``prose`` (1 for a prose line)."""
 
     doc_ids: list[int]
     bounds: array  # type: ignore[type-arg]
     fingerprints: array  # type: ignore[type-arg]
     lengths: array  # type: ignore[type-arg]
+    prose: array  # type: ignore[type-arg]
     counts: dict[int, int]  # documents per fingerprint
     examples: dict[int, str]  # for fingerprints seen in 2+ documents
 
     @classmethod
     def read(cls, documents: Iterable[tuple[int, str]]) -> _CorpusLines:
-        corpus = cls([], array("q", [0]), array("q"), array("i"), {}, {})
+        corpus = cls([], array("q", [0]), array("q"), array("i"), array("b"), {}, {})
         for doc_id, text in documents:
             corpus._add(doc_id, text)
         return corpus
@@ -475,12 +478,14 @@ class _CorpusLines:
                 examples[fingerprint] = line.text[:300]
             self.fingerprints.append(fingerprint)
             self.lengths.append(min(line.end - line.start, 2**31 - 1))
+            self.prose.append(looks_like_prose(line.text))
         self.doc_ids.append(doc_id)
         self.bounds.append(len(self.fingerprints))
 
-    def lines_of(self, doc: int) -> Iterator[tuple[int, int]]:
+    def lines_of(self, doc: int) -> Iterator[tuple[int, int, int]]:
+        """(fingerprint, length, is prose) of each distinct line of ``doc``."""
         lo, hi = self.bounds[doc], self.bounds[doc + 1]
-        return zip(self.fingerprints[lo:hi], self.lengths[lo:hi])
+        return zip(self.fingerprints[lo:hi], self.lengths[lo:hi], self.prose[lo:hi])
 
 
 def _rank(doc_id: int) -> int:
@@ -504,7 +509,7 @@ def _candidate_samples(corpus: _CorpusLines, settings: LearningSettings) -> dict
         return samples
     order = sorted(range(len(corpus.doc_ids)), key=lambda doc: _rank(corpus.doc_ids[doc]))
     for doc in order:
-        for fingerprint, _ in corpus.lines_of(doc):
+        for fingerprint, _, _ in corpus.lines_of(doc):
             sample = samples.get(fingerprint)
             if sample is not None and len(sample) < settings.sample_size:
                 sample.append(doc)
@@ -513,26 +518,35 @@ def _candidate_samples(corpus: _CorpusLines, settings: LearningSettings) -> dict
 
 def _sample_is_copies(corpus: _CorpusLines, sample: list[int], settings: LearningSettings) -> bool:
     """Whether the sampled documents are copies of one article: the lines
-    found in (nearly) all of them make up most of each, or hold several
-    prose lines (a story pasted among others on aggregator pages)."""
+    found in (nearly) all of them hold several prose lines, or most of the
+    prose or of the text of the median document."""
     tally: Counter[int] = Counter()
     for doc in sample:
-        tally.update(fingerprint for fingerprint, _ in corpus.lines_of(doc))
+        tally.update(fingerprint for fingerprint, _, _ in corpus.lines_of(doc))
     # "Nearly all", not "half": a blog's tag pages share stories among
     # themselves, but a story is on a few of them while the header is on all.
     needed = max(2, math.ceil(len(sample) * settings.together_share))
     together = {fingerprint for fingerprint, count in tally.items() if count >= needed}
     prose_lines = sum(1 for fingerprint in together if looks_like_prose(corpus.examples.get(fingerprint, "")))
-    if prose_lines >= settings.copy_prose_lines:
+    if prose_lines >= settings.copy_prose_lines:  # a story pasted among others on aggregator pages
         return True
-    shares = []
+    text_shares, prose_shares = [], []
     for doc in sample:
-        total = shared = 0
-        for fingerprint, length in corpus.lines_of(doc):
+        total = shared = prose_total = prose_shared = 0
+        for fingerprint, length, prose in corpus.lines_of(doc):
+            inside = fingerprint in together
             total += length
-            shared += length if fingerprint in together else 0
-        shares.append(shared / total if total else 1.0)
-    return statistics.median(shares) >= settings.copy_share
+            shared += length if inside else 0
+            prose_total += length if prose else 0
+            prose_shared += length if prose and inside else 0
+        text_shares.append(shared / total if total else 1.0)
+        if prose_total:
+            prose_shares.append(prose_shared / prose_total)
+    # Prose share catches a short brief copied onto pages heavy with menus,
+    # where the shared text is a small part of each page but all its prose.
+    return statistics.median(text_shares) >= settings.copy_share or (
+        bool(prose_shares) and statistics.median(prose_shares) >= settings.copy_share
+    )
 
 
 def _judge_recurring_lines(corpus: _CorpusLines, settings: LearningSettings) -> list[LearnedLine]:

@@ -43,8 +43,8 @@ from sourcetrace.ingest.furniture import (
     LEARNED_PREFIX,
     FrontMatter,
     FurnitureModel,
-    looks_like_prose,
     fold_text,
+    looks_like_prose,
     parse_front_matter,
 )
 from sourcetrace.ingest.spans import TextLine, split_lines

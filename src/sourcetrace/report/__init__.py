@@ -1,0 +1,1 @@
+"""Views of a case: the JSON export (and, later, the HTML report)."""

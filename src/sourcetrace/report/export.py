@@ -1,0 +1,89 @@
+"""The JSON export: a versioned, documented snapshot of a case.
+
+Written row by row, so a case of any size exports in constant memory. The
+format is specified in docs/json-export.md; bump EXPORT_VERSION on any change
+that could break a reader.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from sourcetrace import __version__
+from sourcetrace.store import CaseStore
+
+EXPORT_FORMAT = "sourcetrace-export"
+EXPORT_VERSION = 1
+
+Row = dict[str, Any]
+
+# Column aliases are the export's field names (docs/json-export.md).
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("inputs", "SELECT id, path, sha256, size, kind, ingested_at FROM inputs ORDER BY id"),
+    (
+        "documents",
+        """SELECT d.id, d.input_id AS input, i.sha256, i.path, d.ordinal, d.record_id, d.url, d.title,
+                  d.author, d.site, d.published, d.fetched, d.extractor, d.charset
+           FROM documents d JOIN inputs i ON i.id = d.input_id ORDER BY d.id""",
+    ),
+    (
+        "segments",
+        """SELECT id, document_id AS document, ordinal, title, byline, credit, published, start, "end",
+                  removed, text, duplicate_of
+           FROM segments ORDER BY id""",
+    ),
+    (
+        "problems",
+        """SELECT path, CASE WHEN ordinal < 0 THEN NULL ELSE ordinal END AS document_ordinal, stage, reason,
+                  severity, message
+           FROM problems ORDER BY id""",
+    ),
+)
+
+# Columns stored as JSON text in the case, exported as JSON values.
+_JSON_COLUMNS = frozenset({"removed", "passages"})
+
+
+def export_json(store: CaseStore, destination: str | Path) -> None:
+    """Write the case as one JSON document to ``destination``."""
+    with open(destination, "w", encoding="utf-8") as out:
+        write_export(store, out)
+
+
+def write_export(store: CaseStore, out: IO[str]) -> None:
+    header = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generator": f"sourcetrace {__version__}",
+    }
+    out.write("{\n")
+    for key, value in header.items():
+        out.write(f"{json.dumps(key)}: {json.dumps(value)},\n")
+    for number, (name, sql) in enumerate(SECTIONS):
+        _write_array(out, name, _rows(store.connection, sql), last=number == len(SECTIONS) - 1)
+    out.write("}\n")
+
+
+def _write_array(out: IO[str], name: str, rows: Iterator[Row], *, last: bool) -> None:
+    out.write(f"{json.dumps(name)}: [")
+    for number, row in enumerate(rows):
+        out.write(("\n" if number == 0 else ",\n") + json.dumps(row, ensure_ascii=False))
+    out.write("\n]" + ("\n" if last else ",\n"))
+
+
+def _rows(db: sqlite3.Connection, sql: str) -> Iterator[Row]:
+    cursor = db.execute(sql)
+    names = [column[0] for column in cursor.description]
+    decode: list[Callable[[Any], Any]] = [json.loads if n in _JSON_COLUMNS else _same for n in names]
+    for values in cursor:
+        yield {name: convert(value) for name, convert, value in zip(names, decode, values)}
+
+
+def _same(value: Any) -> Any:
+    return value

@@ -1,0 +1,58 @@
+"""The JSON export: versioned, complete, and citable back to the input bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sourcetrace.cli import cli
+from sourcetrace.report.export import EXPORT_FORMAT, EXPORT_VERSION
+from sourcetrace.runner import RunOptions, run_case
+
+STORY = (
+    "Museum reopens after flood\n\n"
+    "The city museum of the fictional town of Brill reopened on Saturday, eight months after a flood filled its "
+    "basement archive, its director Anna Kovac said.\n\n"
+    "Leave a Comment\n"
+)
+
+
+def exported(tmp_path: Path) -> dict:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "museum.txt").write_text(STORY)
+    (tmp_path / "in" / "empty.txt").write_text("")
+    run_case([tmp_path / "in"], tmp_path / "c.case", RunOptions(workers=1))
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "c.case"), "--json", str(tmp_path / "out.json")])
+    assert result.exit_code == 0, result.output
+    return json.loads((tmp_path / "out.json").read_text())
+
+
+def test_the_export_names_its_format_and_version(tmp_path: Path) -> None:
+    data = exported(tmp_path)
+    assert (data["format"], data["version"]) == (EXPORT_FORMAT, EXPORT_VERSION)
+    assert set(data) >= {"inputs", "documents", "segments", "problems"}
+
+
+def test_every_segment_cites_its_document_input_hash_and_span(tmp_path: Path) -> None:
+    data = exported(tmp_path)
+    [segment] = data["segments"]
+    [document] = data["documents"]
+    assert segment["document"] == document["id"]
+    assert document["sha256"] == hashlib.sha256(STORY.encode()).hexdigest()
+    assert "Leave a Comment" not in segment["text"]
+    assert segment["text"].startswith("Museum reopens after flood")
+    assert STORY[segment["start"]:segment["end"]].strip().startswith(segment["text"][:40])
+
+
+def test_problems_are_exported_with_their_reasons(tmp_path: Path) -> None:
+    [problem] = exported(tmp_path)["problems"]
+    assert problem["reason"] == "empty" and problem["path"].endswith("empty.txt")
+
+
+def test_export_to_standard_output(tmp_path: Path) -> None:
+    exported(tmp_path)
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "c.case"), "--json", "-"])
+    assert json.loads(result.output)["format"] == EXPORT_FORMAT
