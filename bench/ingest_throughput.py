@@ -14,7 +14,6 @@ documents/s is.
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import platform
@@ -93,10 +92,12 @@ def _offset_after_responses(warc: Path, count: int) -> int:
 
 def measure(inputs: list[str], input_kind: str, extractor: str, workers: int, limit: int | None) -> ThroughputResult:
     """Run one ingest into a fresh case and time it."""
+    from sourcetrace.api import RunOptions, run_case  # imported late: --help works without it
+
     with tempfile.TemporaryDirectory(prefix="st-ingest-") as tmp:
         case_path = str(Path(tmp) / "bench.case")
         started = time.perf_counter()
-        summary = _run_case(inputs, case_path, workers, extractor)
+        summary = run_case(inputs, case_path, RunOptions(workers=workers, extractor=extractor))
         wall = time.perf_counter() - started
     return ThroughputResult(
         input_kind=input_kind,
@@ -106,22 +107,11 @@ def measure(inputs: list[str], input_kind: str, extractor: str, workers: int, li
         inputs=summary.inputs,
         documents=summary.documents,
         segments=summary.segments,
-        problems={str(getattr(k, "value", k)): v for k, v in dict(summary.problems).items()},
+        problems=dict(summary.problems),
         seconds=summary.seconds,
         wall_seconds=wall,
         input_bytes=summary.input_bytes,
     )
-
-
-def _run_case(inputs: list[str], case_path: str, workers: int, extractor: str):  # -> RunSummary
-    """Call ``sourcetrace.api.run_case`` in whichever form it has: with
-    ``workers``/``extractor`` keywords, or with a ``RunOptions``."""
-    from sourcetrace import api
-
-    if "options" in inspect.signature(api.run_case).parameters:
-        options = api.RunOptions(workers=workers, extractor=extractor)
-        return api.run_case(inputs, case_path, options=options)
-    return api.run_case(inputs, case_path, workers=workers, extractor=extractor, progress=False)
 
 
 def markdown_table(results: list[ThroughputResult]) -> str:

@@ -49,6 +49,7 @@ class ProblemReason(str, Enum):
     BAD_RECORD = "bad_record"  # one row/record of a table or archive is unusable
     UNSUPPORTED = "unsupported"  # a file type sourcetrace does not read
     EXTRACTION_FAILED = "extraction_failed"
+    SEGMENTATION_FAILED = "segmentation_failed"  # kept whole as one segment (a warning)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,7 @@ class SegmentedDocument:
     document_id: int
     furniture: list[FurnitureSpan]
     segments: list[Segment]
+    failure: str | None = None  # why segmentation failed and the text was kept whole
 
 
 # --- the copy map (reuse stage) ------------------------------------------

@@ -164,7 +164,8 @@ def _with_document_metadata(result: SegmentedDocument, doc: StoredDocumentText) 
     segments = [
         replace(
             s,
-            title=s.title or (doc.title if len(kept) == 1 else None),
+            # A lone article's title is the page's: page metadata beats a guessed headline.
+            title=(doc.title or s.title) if len(kept) == 1 else s.title,
             published=s.published or doc.published,
             credit=s.credit or doc.source,
         )

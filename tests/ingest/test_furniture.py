@@ -10,8 +10,6 @@ from __future__ import annotations
 import itertools
 import pickle
 import random
-import sys
-import time
 from dataclasses import dataclass
 
 import pytest
@@ -159,6 +157,10 @@ LINE_CHOICES = [
         ("Click to share on Twitter", "share-prompt"),
         ("Tweet", "share-prompt"),
         ("Share", "share-prompt"),
+        ("WhatsApp", "share-prompt"),
+        ("Loading...", "share-prompt"),
+        ("MORE FROM AUTHOR", "related-links"),
+        ("You have entered an incorrect email address!", "comment-prompt"),
         ("Tag Archives: Rivers", "tag-archive"),
         ("Posted in Weather, Water", "posted-in"),
         ("Related posts", "related-links"),
@@ -478,50 +480,3 @@ def test_a_model_survives_pickling() -> None:
     model = FurnitureModel.learn(documents)
     text = documents[1][1]
     assert pickle.loads(pickle.dumps(model)).find(text) == model.find(text)
-
-
-# -- speed ------------------------------------------------------------------------------------
-
-
-def scaled_corpus(documents: int, seed: int = 1) -> list[tuple[int, str]]:
-    """Pages of ~3.5 KB from many sites; every seventh page is a copy of one
-    of a pool of wire stories."""
-    rng = random.Random(seed)
-    sites = [make_site(f"site-{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}", rng)
-             for i in range(max(1, documents // 50))]
-    wires = [make_story(rng, 16) for _ in range(max(1, documents // 60))]
-    corpus = []
-    for doc_id in range(documents):
-        story = rng.choice(wires) if doc_id % 7 == 0 else make_story(rng, 16)
-        corpus.append((doc_id, sites[doc_id % len(sites)].page(story)))
-    return corpus
-
-
-@pytest.mark.slow
-def test_learning_time_grows_about_linearly_with_the_corpus() -> None:
-    small, large = scaled_corpus(1000), scaled_corpus(4000)
-    started = time.perf_counter()
-    FurnitureModel.learn(small)
-    small_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    FurnitureModel.learn(large)
-    large_seconds = time.perf_counter() - started
-    assert large_seconds < 4 * small_seconds * 2.5 + 0.5  # 4x the data, generous margin for noise
-
-
-def _benchmark(documents: int) -> None:
-    corpus = scaled_corpus(documents)
-    size = sum(len(text) for _, text in corpus) / len(corpus)
-    started = time.perf_counter()
-    model = FurnitureModel.learn(corpus)
-    learned = time.perf_counter() - started
-    started = time.perf_counter()
-    for doc_id, text in corpus:
-        segment_document(doc_id, text, model.find(text))
-    segmented = time.perf_counter() - started
-    print(f"{documents} documents of {size:.0f} chars: learn {learned:.2f} s ({documents / learned:.0f} docs/s),"
-          f" {len(model)} lines learned; find+segment {segmented:.2f} s ({documents / segmented:.0f} docs/s)")
-
-
-if __name__ == "__main__":  # python tests/ingest/test_furniture.py 20000
-    _benchmark(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)

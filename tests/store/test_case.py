@@ -134,3 +134,15 @@ def test_a_failed_write_leaves_nothing_half_written(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.IntegrityError):
             store.add_ingested(broken, mtime_ns=1, run_id=None)
         assert store.counts().inputs == 0 and store.counts().documents == 0
+
+
+def test_a_segmentation_failure_is_recorded_as_a_warning_on_its_input(tmp_path: Path) -> None:
+    with CaseStore(tmp_path / "c.case") as store:
+        store.add_ingested(ingested(texts=("One two three.",)), mtime_ns=1, run_id=None)
+        [doc] = store.iter_document_texts()
+        kept_whole = SegmentedDocument(doc.id, [], [Segment(0, 0, 14, "One two three.")], failure="RuntimeError: bug")
+        store.add_segmented([kept_whole])
+        [problem] = store.list_problems()
+    assert (problem.reason, problem.severity, problem.path, problem.ordinal) == (
+        "segmentation_failed", "warning", "/in/a.html", 0)
+    assert "RuntimeError: bug" in problem.message and "kept as one segment" in problem.message

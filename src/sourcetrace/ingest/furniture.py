@@ -57,12 +57,15 @@ KNOWN_PATTERNS: tuple[KnownPattern, ...] = (
         r"|(?:no|one|\d+)\s+comments?\s*:?|post a comment\W*|add a comment\W*|cancel reply"
         r"|comments? (?:are )?closed\.?|you must be logged in to post a comment\.?"
         r"|your email address will not be published\.?(?:\s*required fields are marked\s*\*?)?"
-        r"|save my name, email, and website in this browser for the next time i comment\.?",
+        r"|save my name, email, and website in this browser for the next time i comment\.?"
+        r"|you have entered an incorrect email address!?",
     ),
     KnownPattern("source-link", r"\[?source link\]?"),
     KnownPattern(
         "share-prompt",
-        r"share(?: this(?: article| story| post)?)?\s*:?|tweet|pin it|like this\s*:?|like loading\.*"
+        r"share(?: this(?: article| story| post)?)?\s*:?|tweet|pin it|like this\s*:?|(?:like )?loading\.*"
+        # a share bar's buttons, one per line
+        r"|facebook|twitter|whatsapp|telegram|linkedin|reddit|pinterest|email|print|x|threads|bluesky|messenger"
         r"|share (?:on|via|to) (?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|email|pinterest)"
         r"|click to (?:share|email|print)(?: (?:on|this on|a link to a friend)\s*\w*)?(?:\s*\(opens in new window\))?",
     ),
@@ -71,7 +74,7 @@ KNOWN_PATTERNS: tuple[KnownPattern, ...] = (
     KnownPattern(
         "related-links",
         r"related(?: posts| articles| stories| news| content| topics)?\s*:?"
-        r"|you (?:may|might) also like\W*|read (?:more|also)\s*(?::.{0,150})?",
+        r"|you (?:may|might) also like\W*|read (?:more|also)\s*(?::.{0,150})?|more from (?:the )?author",
     ),
     KnownPattern(
         "advertisement",
@@ -102,7 +105,8 @@ _KNOWN = re.compile(
 _KNOWN_OPENINGS = tuple(
     "please leave no one post add cancel comment you save [source source share tweet pin like click tag"
     " category author monthly yearly daily posted filed related read advertisement sponsored story subscribe"
-    " sign this we accept reject allow cookie by © (c) copyright".split()
+    " sign this we accept reject allow cookie by © (c) copyright facebook twitter whatsapp telegram linkedin"
+    " reddit pinterest email print x threads bluesky messenger loading more".split()
 ) + tuple("0123456789")
 _KNOWN_ENDINGS = ("reserved", "reserved.")
 

@@ -23,8 +23,11 @@ Decisions, so that nothing of an article is dropped unannounced:
   "Source : Statista") keeps its own small segment: it is content credited
   to a source, and a segment costs nothing while lost content cannot be
   recovered.
+* A headline and byline with no paragraph before the next anchor start the
+  story that follows (a stray "· Updated ago" line is not a headline).
 * Segments whose text is equal after normalising case, whitespace and quote
-  styles are kept once; later copies get ``duplicate_of``.
+  styles are kept once; later copies get ``duplicate_of``. Short lines that
+  follow the last copy only (a share bar) are ``structure:page-footer``.
 * Learned furniture that carries article structure (a byline, a credit
   line, a dateline, a headline followed by a byline) is taken back as
   article: segmentation needs it, and such lines recur across unrelated
@@ -34,6 +37,7 @@ Decisions, so that nothing of an article is dropped unannounced:
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -64,6 +68,7 @@ _DATELINE = re.compile(
 _BYLINE_WROTE = re.compile(r"(?P<names>[^\n]{0,150}?)\s*\bwrote\b[\s.…:·-]*", re.IGNORECASE)
 _BYLINE_BY = re.compile(r"(?:(?:written|reported|posted) )?by\s+(?P<names>[^\n]{2,150})", re.IGNORECASE)
 _OUTLET_SEPARATOR = re.compile(r"\s*[|—–]\s*|\s+-\s+")
+_HANDLE = re.compile(r"[a-z][a-z0-9_.-]{1,30}")  # a CMS user name: "By admin - March 16, 2024"
 _NAME_CONNECTORS = frozenset("and & de da del della der den van von la le du bin al el y".split())
 _NOT_NAMES = frozenset("he she they it we i you who this that one someone".split())
 _BYLINE_MAX_CHARS = 200
@@ -71,6 +76,7 @@ _HEADLINE_MAX_CHARS = 160
 _HEADLINE_MAX_WORDS = 24
 _LONG_PARAGRAPH_CHARS = 120
 _CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘«(["
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -100,6 +106,9 @@ def _dateline_agency(text: str) -> str | None:
 
 
 def _looks_like_names(names: str) -> bool:
+    """Capitalised names joined by "and"/commas, or one user handle ("admin")."""
+    if _HANDLE.fullmatch(names) and names.casefold() not in _NOT_NAMES:
+        return True
     words = names.replace(",", " ").split()
     if not 1 <= len(words) <= 12 or words[0].casefold() in _NOT_NAMES:
         return False
@@ -152,6 +161,8 @@ def is_headline_like(line: str) -> bool:
 
 def _has_headline_shape(text: str) -> bool:
     if not 2 <= len(text) <= _HEADLINE_MAX_CHARS or _LETTER.search(text) is None:
+        return False
+    if not (text[0].isalnum() or text[0] in _OPENERS):  # "· Updated ago", "| Home"
         return False
     if len(text.split()) > _HEADLINE_MAX_WORDS:
         return False
@@ -229,7 +240,9 @@ def segment_document(
     article = [_LineInfo.of(line) for line, span in zip(lines, covering) if span is None]
     starts = _find_starts(text, lines, covering, article)
     units = _split_units(article, starts)
+    _merge_bodiless_anchors(units)
     _drop_page_header_and_footer(units)
+    _split_footer_from_last_copy(units)
     structural = [
         FurnitureSpan(info.line.start, info.line.end, unit.dropped_as)
         for unit in units
@@ -340,12 +353,17 @@ def _add_front_matter_starts(
 def _add_repeat_starts(article: list[_LineInfo], starts: _Starts) -> None:
     """Copies of the page's article: its headline or its first long
     paragraph coming round again."""
-    first_prose = next((p for p, info in enumerate(article) if info.prose), len(article) - 1)
+    first_prose = next((p for p, info in enumerate(article) if info.prose), None)
+    if first_prose is None:
+        return  # no article to repeat (and a list of equal short lines is not one)
     title = next((p for p in range(first_prose + 1) if article[p].headline), None)
     if title is not None:
+        proses_before = list(itertools.accumulate((info.prose for info in article), initial=0))
+        previous = title
         for position in _recurrences(article, title):
-            if position + 1 < len(article):
+            if proses_before[position] > proses_before[previous]:  # the copy before has a body
                 starts.add(position, "repeat")
+                previous = position
     first_long = next(
         (p for p, info in enumerate(article) if info.prose and len(info.line.text) >= _LONG_PARAGRAPH_CHARS), None
     )
@@ -394,6 +412,21 @@ def _split_units(article: list[_LineInfo], starts: _Starts) -> list[_Unit]:
     return units
 
 
+def _merge_bodiless_anchors(units: list[_Unit]) -> None:
+    """A headline and byline with no paragraph before the next anchor (a
+    stray line such as "· Updated 5 min ago" looked like a second headline)
+    are the start of the story that follows, not a story of their own."""
+    index = 0
+    while index + 1 < len(units):
+        unit, following = units[index], units[index + 1]
+        if unit.kind == "anchor" and following.kind == "anchor" and _is_short_matter(unit):
+            following.lines = unit.lines + following.lines
+            following.headline = unit.headline
+            units.pop(index)
+        else:
+            index += 1
+
+
 def _drop_page_header_and_footer(units: list[_Unit]) -> None:
     """Apply the page-header and page-footer rules (module docstring)."""
     if len(units) < 2:
@@ -408,6 +441,27 @@ def _drop_page_header_and_footer(units: list[_Unit]) -> None:
         else:  # one story: its page header stays with it
             units[1].lines = first.lines + units[1].lines
             units.pop(0)
+
+
+def _split_footer_from_last_copy(units: list[_Unit]) -> None:
+    """A last copy of a repeated article that ends in extra short lines (a
+    share bar the known patterns missed): those lines are page footer."""
+    kept = [unit for unit in units if not unit.dropped_as]
+    if len(kept) < 2:
+        return
+    last = kept[-1]
+    body_end = 1 + max((i for i, info in enumerate(last.lines) if info.prose or info.credit), default=-1)
+    if body_end in (0, len(last.lines)):
+        return
+    key = _lines_key(last.lines[:body_end])
+    if any(_lines_key(unit.lines) == key for unit in kept[:-1]):
+        footer = _Unit(last.kind, last.lines[body_end:], dropped_as=PAGE_FOOTER_REASON)
+        last.lines = last.lines[:body_end]
+        units.insert(units.index(last) + 1, footer)
+
+
+def _lines_key(lines: list[_LineInfo]) -> str:
+    return fold_text(" ".join(info.line.text for info in lines))
 
 
 def _is_short_matter(unit: _Unit) -> bool:
@@ -475,9 +529,11 @@ def _credit_of(unit: _Unit) -> str | None:
     for info in reversed(unit.lines):
         if info.credit is not None:
             return info.credit
-    for info in unit.lines[:4]:
+    for info in unit.lines:  # a dateline opens the first paragraph
         if info.dateline is not None:
             return info.dateline
+        if info.prose:
+            break
     return None
 
 
@@ -518,9 +574,10 @@ class SegmentDocuments(Stage[DocumentText, SegmentedDocument]):
         text = record.text or ""
         try:
             result = segment_document(record.document_id, text, self.model.find(text), record.published)
-        except Exception:  # noqa: BLE001 - a bug must not lose the document: keep it whole
+        except Exception as error:  # noqa: BLE001 - a bug must not lose the document: keep it whole
             self.stats["segmentation_failed"] += 1
             result = _whole_text(record.document_id, text, record.published)
+            result.failure = f"{type(error).__name__}: {error}"
         self.stats["segments"] += len(result.segments)
         self.stats["duplicate_segments"] += sum(s.duplicate_of is not None for s in result.segments)
         self.stats["furniture_spans"] += len(result.furniture)

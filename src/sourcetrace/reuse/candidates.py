@@ -34,8 +34,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from sourcetrace.reuse.minhash import (
     EMPTY_SLOT,
@@ -72,6 +74,7 @@ class QueryMatch:
     containment_segment_in_query: float
 
 
+@lru_cache(maxsize=64)
 def choose_bands(
     threshold: float, num_perm: int, false_positive_weight: float = 0.5, false_negative_weight: float = 0.5
 ) -> tuple[int, int]:
@@ -316,3 +319,159 @@ class LSHIndex:
             share >= self.containment_threshold and size >= self.min_excerpt_shingles
             for share, size in containments
         )
+
+    # --- one text against the index -----------------------------------------
+
+    def query(self, text: str) -> list[QueryMatch]:
+        """Indexed segments that ``text`` verifiably resembles or contains, or
+        that contain it; most similar first."""
+        built = self._build()
+        doc_tables, window_tables = self._lookup_tables(built)
+        batch = self.signature_stage().process([(-1, text)])
+        assert batch.shingles is not None
+        found = [_look_up(doc_tables, self._doc_banding.keys(batch.signatures))]
+        if self.excerpts and batch.window_signatures is not None and len(batch.window_signatures):
+            windows = _look_up(window_tables, self._window_banding.keys(batch.window_signatures))
+            found.append(built.window_owners[windows])
+        candidates = np.unique(np.concatenate(found))
+        self._load_sets(built, candidates)
+        query_set = np.unique(batch.shingles.hashes)
+        matches = [self._exact_match(query_set, position) for position in candidates.tolist()]
+        return sorted(
+            (match for match in matches if match is not None),
+            key=lambda m: (-max(m.jaccard, m.containment_query_in_segment, m.containment_segment_in_query), m.segment_id),
+        )
+
+    def _exact_match(self, query_set: U64, position: int) -> QueryMatch | None:
+        indexed = self._sets[position]
+        if len(query_set) == 0:
+            return None
+        common = _overlap(query_set, indexed)
+        jaccard = common / (len(query_set) + len(indexed) - common)
+        query_in, indexed_in = common / len(query_set), common / len(indexed)
+        if not self._is_edge(jaccard, (query_in, len(query_set)), (indexed_in, len(indexed))):
+            return None
+        assert self._built is not None
+        return QueryMatch(int(self._built.ids[position]), jaccard, query_in, indexed_in)
+
+    def _lookup_tables(self, built: _Built) -> tuple[list[tuple[U64, I64]], list[tuple[U64, I64]]]:
+        """Per band: sorted keys and the positions (or windows) they belong to."""
+        if self._tables is None:
+            positions = np.flatnonzero(built.has_words)
+            self._tables = (_sorted_bands(built.doc_keys[positions], positions), [])
+            if self.excerpts:
+                windows = np.arange(len(built.window_owners))
+                self._tables[1].extend(_sorted_bands(built.window_keys, windows))
+        return self._tables
+
+    # --- state ---------------------------------------------------------------
+
+    def _build(self) -> _Built:
+        if self._built is not None:
+            return self._built
+        parts = self._parts
+        ids = np.concatenate([p.ids for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        if len(np.unique(ids)) != len(ids):
+            raise ValueError("segment ids added to the index must be unique")
+        signatures = (
+            np.concatenate([p.signatures for p in parts])
+            if parts
+            else np.zeros((0, self.params.num_perm), dtype=np.uint32)
+        )
+        sizes = np.array([len(p.ids) for p in parts], dtype=np.int64)
+        part_starts = np.cumsum(sizes) - sizes
+        window_keys, window_owners = np.zeros((0, self._window_banding.bands), dtype=np.uint64), np.zeros(0, np.int64)
+        if self.excerpts and parts:
+            window_keys = np.concatenate([p.window_keys for p in parts])  # type: ignore[misc]
+            window_owners = np.concatenate([p.window_owners + start for p, start in zip(parts, part_starts)])  # type: ignore[operator]
+        self._sets.clear()
+        self._built = _Built(
+            ids=ids,
+            signatures=signatures,
+            doc_keys=self._doc_banding.keys(signatures),
+            window_keys=window_keys,
+            window_owners=window_owners,
+            has_words=~np.all(signatures == EMPTY_SLOT, axis=1),
+            part_of=np.repeat(np.arange(len(parts)), sizes),
+            local_of=np.arange(len(ids)) - np.repeat(part_starts, sizes),
+        )
+        self.stats["segments_without_words"] = int(np.count_nonzero(~self._built.has_words))
+        return self._built
+
+    def _load_sets(self, built: _Built, positions: I64) -> None:
+        """Make the sorted shingle sets of ``positions`` available in
+        ``self._sets``: from the kept shingles, else from ``text_lookup``."""
+        missing = [p for p in np.unique(positions).tolist() if p not in self._sets]
+        from_texts: list[int] = []
+        for position in missing:
+            shingles_of = self._parts[built.part_of[position]].shingles_of
+            if shingles_of is None:
+                from_texts.append(position)
+            else:
+                self._sets[position] = np.unique(shingles_of(int(built.local_of[position])))
+        if not from_texts:
+            return
+        if self.text_lookup is None:
+            raise ValueError("batches were made without shingles and the index has no text_lookup")
+        texts = self.text_lookup(built.ids[from_texts].tolist())
+        shingles = shingle_hash_batch(texts, self.params.shingle_size)
+        for index, position in enumerate(from_texts):
+            self._sets[position] = np.unique(shingles.of(index))
+
+
+def _pair(first: int, second: int, jaccard: float, first_in_second: float, second_in_first: float) -> CandidatePair:
+    if first < second:
+        return CandidatePair(first, second, jaccard, first_in_second, second_in_first)
+    return CandidatePair(second, first, jaccard, second_in_first, first_in_second)
+
+
+def _estimated_jaccard(signatures: U32, lo: I64, hi: I64) -> npt.NDArray[np.float64]:
+    """Share of equal slots for each pair, in chunks to bound memory."""
+    estimate = np.empty(len(lo), dtype=np.float64)
+    for first in range(0, len(lo), 65536):
+        chunk = slice(first, first + 65536)
+        estimate[chunk] = np.mean(signatures[lo[chunk]] == signatures[hi[chunk]], axis=1)
+    return estimate
+
+
+_ROW_WEIGHTS = fixed_constants(0x2EC0, 1024, odd=True)
+
+
+def _row_keys(signatures: U32) -> U64:
+    """A 64-bit key per whole signature (equal signatures, equal keys)."""
+    keys = np.empty(len(signatures), dtype=np.uint64)
+    weights = _ROW_WEIGHTS[: signatures.shape[1]] if signatures.shape[1] <= len(_ROW_WEIGHTS) else None
+    if weights is None:
+        raise ValueError("num_perm over 1024 is not supported")
+    for first in range(0, len(signatures), 8192):
+        part = signatures[first : first + 8192].astype(np.uint64) * weights
+        keys[first : first + len(part)] = mix64(part.sum(axis=1, dtype=np.uint64))
+    return keys
+
+
+def _overlap(first: U64, second: U64) -> int:
+    """How many values two sorted unique arrays share."""
+    if len(first) > len(second):
+        first, second = second, first
+    if len(first) == 0:
+        return 0
+    at = np.minimum(np.searchsorted(second, first), len(second) - 1)
+    return int(np.count_nonzero(second[at] == first))
+
+
+def _sorted_bands(keys: U64, items: I64) -> list[tuple[U64, I64]]:
+    tables = []
+    for band in range(keys.shape[1]):
+        order = np.argsort(keys[:, band], kind="stable")
+        tables.append((keys[order, band], items[order]))
+    return tables
+
+
+def _look_up(tables: list[tuple[U64, I64]], keys: U64) -> I64:
+    """Items whose key equals one of ``keys`` (queries x bands) in its band."""
+    found: list[I64] = [np.zeros(0, dtype=np.int64)]
+    for band, (sorted_keys, items) in enumerate(tables):
+        lows = np.searchsorted(sorted_keys, keys[:, band], side="left")
+        highs = np.searchsorted(sorted_keys, keys[:, band], side="right")
+        found.extend(items[low:high] for low, high in zip(lows.tolist(), highs.tolist()) if high > low)
+    return np.concatenate(found)

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
 
-from sourcetrace.records import Document, IngestedInput, Problem, SegmentedDocument
+from sourcetrace.records import Document, IngestedInput, Problem, ProblemReason, SegmentedDocument
 from sourcetrace.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 APPLICATION_ID = 0x53545243  # "STRC": marks a SQLite file as a sourcetrace case
@@ -245,7 +245,19 @@ def _write_segmented_document(db: sqlite3.Connection, doc: SegmentedDocument) ->
         if s.duplicate_of is not None:
             db.execute("UPDATE segments SET duplicate_of = ? WHERE id = ?", (ids[s.duplicate_of], ids[s.ordinal]))
     db.execute("UPDATE documents SET segmented = 1 WHERE id = ?", (doc.document_id,))
+    if doc.failure is not None:
+        _insert_segmentation_problem(db, doc.document_id, doc.failure)
     return len(doc.segments)
+
+
+def _insert_segmentation_problem(db: sqlite3.Connection, document_id: int, failure: str) -> None:
+    input_id, path, ordinal = db.execute(
+        "SELECT i.id, i.path, d.ordinal FROM documents d JOIN inputs i ON i.id = d.input_id WHERE d.id = ?",
+        (document_id,),
+    ).fetchone()
+    message = f"segmentation failed ({failure}); the whole text was kept as one segment"
+    problem = Problem(path, ProblemReason.SEGMENTATION_FAILED, message, severity="warning", ordinal=ordinal)
+    _insert_problem(db, problem, "segment", None, input_id)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -1,0 +1,316 @@
+"""Rewrites: texts spun sentence by sentence, and the signals that find them.
+
+A spun copy (synonym swaps, back-translation) shares few word 5-grams with
+its original, so MinHash misses it. Two things survive spinning and are used
+here:
+
+* rare words, names and numbers: :class:`AnchorIndex` weighs every word by
+  its rarity in the case (IDF, common words dropped) and finds, for each
+  segment, the segments sharing much of its rare-word weight. Sparse matrix
+  products over rare words only, so never all pairs. It also finds exact
+  copies and excerpts, and answers "who reuses this new text" queries.
+* sentence meaning: each sentence of one text has a close counterpart in the
+  other, mostly in the same order (:func:`rewrite_evidence`). Independent
+  reports of one event share a quotation or two, not every sentence.
+
+Sentence embeddings come from WordLlama, a static (token-average) embedding
+shipped inside its PyPI package: numpy only, ~15,000 sentences/s on one core.
+all-MiniLM-L6-v2 separates rewrites from independent reports a little better
+but embeds ~60 sentences/s on these two cores (see the report of
+bench/copy_accuracy.py); with the number/name agreement below the static
+embedding reaches the targets, so the transformer is not needed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from sourcetrace.reuse.align import PreparedText, SentenceAlignment, align_sentences
+from sourcetrace.reuse.shingles import word_hashes
+
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
+
+# --- sentence embeddings -------------------------------------------------------
+
+
+class SentenceEmbedder:
+    """Unit-length sentence vectors from the WordLlama static embedding.
+
+    Loaded from the files inside the installed ``wordllama`` package (its own
+    ``WordLlama.load`` looks for the tokenizer in a folder the wheel does not
+    have and then tries to download it; nothing may download at run time).
+    """
+
+    def __init__(self) -> None:
+        import wordllama
+        from safetensors import safe_open
+        from tokenizers import Tokenizer
+
+        base = Path(wordllama.__file__).parent
+        with safe_open(str(base / "weights" / "l2_supercat_256.safetensors"), framework="np") as weights:
+            self._table = np.ascontiguousarray(weights.get_tensor("embedding.weight"), dtype=np.float32)
+        self._tokenizer = Tokenizer.from_file(str(base / "tokenizers" / "l2_supercat_tokenizer_config.json"))
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
+
+    def embed(self, sentences: Sequence[str]) -> F32:
+        vectors = np.zeros((len(sentences), self._table.shape[1]), dtype=np.float32)
+        if not sentences:
+            return vectors
+        for row, encoding in enumerate(self._tokenizer.encode_batch(list(sentences), add_special_tokens=False)):
+            if encoding.ids:
+                vectors[row] = self._table[encoding.ids].mean(axis=0)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-9)
+
+    def pieces_per_word(self, words: Sequence[str]) -> float:
+        """Mean tokenizer pieces per word: rare and garbled words split into
+        more pieces, so spun text scores higher than the text it came from."""
+        if not words:
+            return 0.0
+        encodings = self._tokenizer.encode_batch([" " + w for w in words], add_special_tokens=False)
+        return float(np.mean([len(e.ids) for e in encodings]))
+
+
+@lru_cache(maxsize=1)
+def default_embedder() -> SentenceEmbedder:
+    """One embedder per process (worker processes each load their own)."""
+    return SentenceEmbedder()
+
+
+# --- sentence similarity ----------------------------------------------------------
+
+_NUMBER = re.compile(r"\d")
+
+
+def sentence_vectors(text: PreparedText, embedder: SentenceEmbedder) -> F32:
+    return embedder.embed([text.sentence_text(i) for i in range(len(text.sentences))])
+
+
+def sentence_similarity(a: PreparedText, b: PreparedText, vectors_a: F32, vectors_b: F32) -> F64:
+    """Cosine of sentence vectors, lowered where the sentences' figures
+    disagree: spinning keeps numbers, templated reports of other events
+    ("profit rose 5 pct" / "profit rose 9 pct") change them."""
+    similarity = (vectors_a @ vectors_b.T).astype(np.float64)
+    numbers_a = [_numbers(a, i) for i in range(len(a.sentences))]
+    numbers_b = [_numbers(b, j) for j in range(len(b.sentences))]
+    for i, left in enumerate(numbers_a):
+        if not left:
+            continue
+        for j, right in enumerate(numbers_b):
+            if right:
+                agreement = len(left & right) / min(len(left), len(right))
+                similarity[i, j] *= 0.5 + 0.5 * agreement
+    return similarity
+
+
+def _numbers(text: PreparedText, sentence: int) -> frozenset[str]:
+    first, last = text.sentence_words[sentence]
+    return frozenset(w for w in text.words[first:last] if _NUMBER.search(w))
+
+
+# --- the rewrite test ---------------------------------------------------------------
+
+SENTENCE_THRESHOLD = 0.6  # a sentence and its spun form (WordLlama cosine)
+MOVED_THRESHOLD = 0.7  # a sentence matched out of order must be closer
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteEvidence:
+    """How two texts' sentences correspond."""
+
+    pairs: tuple[tuple[int, int], ...]  # (sentence of a, sentence of b)
+    similarities: tuple[float, ...]
+    coverage_a: float  # share of a's words in matched sentences
+    coverage_b: float
+    in_order: float  # share of matched pairs that are in the monotone alignment
+
+    @property
+    def median_similarity(self) -> float:
+        return float(np.median(self.similarities)) if self.similarities else 0.0
+
+
+def rewrite_evidence(a: PreparedText, b: PreparedText, vectors_a: F32, vectors_b: F32) -> RewriteEvidence:
+    """Align a's and b's sentences: in order first, then sentences moved
+    elsewhere (reordered copies) at a stricter threshold."""
+    if not a.sentences or not b.sentences:
+        return RewriteEvidence((), (), 0.0, 0.0, 0.0)
+    similarity = sentence_similarity(a, b, vectors_a, vectors_b)
+    ordered: SentenceAlignment = align_sentences(similarity, SENTENCE_THRESHOLD)
+    pairs = dict(ordered.pairs)
+    used_b = set(pairs.values())
+    for i in range(len(a.sentences)):
+        if i in pairs:
+            continue
+        j = int(np.argmax(similarity[i]))
+        if similarity[i, j] >= MOVED_THRESHOLD:
+            pairs[i] = j  # a sentence of b may take two of a's (merged sentences)
+            used_b.add(j)
+    for j in range(len(b.sentences)):
+        if j not in used_b:
+            i = int(np.argmax(similarity[:, j]))
+            if similarity[i, j] >= MOVED_THRESHOLD:
+                used_b.add(j)
+    matched = sorted(pairs.items())
+    return RewriteEvidence(
+        pairs=tuple(matched),
+        similarities=tuple(float(similarity[p]) for p in matched),
+        coverage_a=_word_share(a, pairs.keys()),
+        coverage_b=_word_share(b, used_b),
+        in_order=len(ordered.pairs) / len(matched) if matched else 0.0,
+    )
+
+
+def _word_share(text: PreparedText, sentences: object) -> float:
+    total = sum(last - first for first, last in text.sentence_words)
+    if total == 0:
+        return 0.0
+    chosen = set(sentences)  # type: ignore[call-overload]
+    return sum(last - first for i, (first, last) in enumerate(text.sentence_words) if i in chosen) / total
+
+
+def rewritten_side(a: PreparedText, b: PreparedText, embedder: SentenceEmbedder, margin: float = 0.05) -> int | None:
+    """0 when a shows the signs of rewriting (rarer, more fragmented words
+    where the texts differ), 1 when b does, None when it is too close to call."""
+    words_a, words_b = set(a.words), set(b.words)
+    only_a = [w for w in words_a - words_b if w.isalpha()]
+    only_b = [w for w in words_b - words_a if w.isalpha()]
+    if len(only_a) < 3 or len(only_b) < 3:
+        return None
+    rarity_a, rarity_b = embedder.pieces_per_word(only_a), embedder.pieces_per_word(only_b)
+    if abs(rarity_a - rarity_b) < margin:
+        return None
+    return 0 if rarity_a > rarity_b else 1
+
+
+# --- rare-word candidates -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorPair:
+    a: int  # segment ids, a < b
+    b: int
+    overlap: float  # shared rare-word weight / the smaller segment's weight
+
+
+class AnchorIndex:
+    """Segments as sets of rare words weighted by IDF, for candidate pairs that
+    survive rewriting and for queries with a new text.
+
+    ``overlap(x, y) = sum of idf over shared words / min(weight x, weight y)``
+    is high for copies, excerpts (either way) and rewrites alike. Words in more
+    than ``max(min_common, common_share * segments)`` segments are dropped:
+    they are common words and would make the products dense.
+    """
+
+    def __init__(self, ids: I64, vocabulary: U64, idf: F64, matrix: sp.csr_matrix) -> None:
+        self.ids = ids
+        self.vocabulary = vocabulary  # sorted word hashes
+        self.idf = idf
+        self.matrix = matrix  # (segments, words), entries sqrt(idf), common words removed
+        self.weights = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
+        self._row_of = {int(s): r for r, s in enumerate(ids.tolist())}
+        self._column_weight = np.asarray(matrix.max(axis=0).todense()).ravel() if matrix.shape[0] else np.zeros(matrix.shape[1])
+
+    @classmethod
+    def build(cls, ids: Sequence[int], texts: Sequence[str], *, common_share: float = 0.01, min_common: int = 30) -> AnchorIndex:
+        words = word_hashes(texts)
+        owners = np.repeat(np.arange(len(texts)), words.counts)
+        codes = np.unique(np.stack([owners.astype(np.uint64), words.hashes]), axis=1)  # distinct (text, word)
+        vocabulary, columns, df = np.unique(codes[1], return_inverse=True, return_counts=True)
+        idf = np.log((len(texts) + 1) / df)
+        keep = df <= max(min_common, common_share * len(texts))
+        values = np.sqrt(idf[columns]) * keep[columns]
+        matrix = sp.csr_matrix((values, (codes[0].astype(np.int64), columns)), shape=(len(texts), len(vocabulary)))
+        matrix.eliminate_zeros()
+        return cls(np.asarray(ids, dtype=np.int64), vocabulary, idf, matrix)
+
+    def pairs(self, min_overlap: float = 0.3, min_shared: int = 3, top_k: int = 30, chunk: int = 2048) -> list[AnchorPair]:
+        """Pairs whose overlap reaches ``min_overlap`` with at least
+        ``min_shared`` shared rare words; each segment keeps its ``top_k``
+        best partners (a pair is kept when either side keeps it)."""
+        transposed = self.matrix.T.tocsr()
+        binary = self.matrix.copy()
+        binary.data[:] = 1.0
+        binary_t = binary.T.tocsr()
+        codes: list[I64] = [np.zeros(0, np.int64)]
+        values: list[F64] = [np.zeros(0)]
+        for first in range(0, self.matrix.shape[0], chunk):
+            shared = (self.matrix[first : first + chunk] @ transposed).tocsr()
+            counts = (binary[first : first + chunk] @ binary_t).tocsr()
+            shared.sort_indices()
+            counts.sort_indices()
+            rows = first + np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+            columns = shared.indices.astype(np.int64)
+            overlap = shared.data / np.maximum(np.minimum(self.weights[rows], self.weights[columns]), 1e-9)
+            good = (columns != rows) & (overlap >= min_overlap) & (counts.data >= min_shared)
+            rows, columns, overlap = rows[good], columns[good], overlap[good]
+            order = np.lexsort((-overlap, rows))
+            rows, columns, overlap = rows[order], columns[order], overlap[order]
+            rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+            keep = rank < top_k
+            lo = np.minimum(self.ids[rows[keep]], self.ids[columns[keep]])
+            hi = np.maximum(self.ids[rows[keep]], self.ids[columns[keep]])
+            codes.append(lo * (1 << 32) + hi)
+            values.append(overlap[keep])
+        all_codes, all_values = np.concatenate(codes), np.concatenate(values)
+        unique, first_at = np.unique(all_codes, return_index=True)
+        return [AnchorPair(int(c >> 32), int(c & 0xFFFFFFFF), float(all_values[i])) for c, i in zip(unique.tolist(), first_at.tolist())]
+
+    def query(self, text: str, min_overlap: float = 0.3, min_shared: int = 3) -> list[tuple[int, float]]:
+        """(segment id, overlap) for indexed segments sharing rare words with
+        ``text``, most overlapping first."""
+        vector = self._vector(text)
+        if vector.nnz == 0:
+            return []
+        shared = np.asarray((self.matrix @ vector.T).todense()).ravel()
+        binary = vector.copy()
+        binary.data[:] = 1.0
+        counts = np.diff((self.matrix[:, vector.indices] > 0).tocsr().indptr)
+        query_weight = float(vector.multiply(vector).sum())
+        overlap = shared / np.maximum(np.minimum(self.weights, query_weight), 1e-9)
+        hits = np.flatnonzero((overlap >= min_overlap) & (counts >= min_shared))
+        hits = hits[np.argsort(-overlap[hits], kind="stable")]
+        return [(int(self.ids[h]), float(overlap[h])) for h in hits]
+
+    def _vector(self, text: str) -> sp.csr_matrix:
+        hashes = np.unique(word_hashes([text]).hashes)
+        at = np.minimum(np.searchsorted(self.vocabulary, hashes), max(len(self.vocabulary) - 1, 0))
+        known = at[self.vocabulary[at] == hashes] if len(self.vocabulary) else np.zeros(0, np.int64)
+        values = self._column_weight[known]
+        keep = values > 0
+        return sp.csr_matrix((values[keep], (np.zeros(int(keep.sum()), np.int64), known[keep])), shape=(1, len(self.vocabulary)))
+
+    def topical_similarity(self, first: int, second: int) -> float:
+        """Cosine of two indexed segments' rare-word vectors (0 when either is
+        unknown): do they talk about the same names and things at all?"""
+        row_a, row_b = self._row_of.get(first), self._row_of.get(second)
+        if row_a is None or row_b is None:
+            return 0.0
+        dot = float(self.matrix[row_a].multiply(self.matrix[row_b]).sum())
+        return dot / max(math.sqrt(self.weights[row_a] * self.weights[row_b]), 1e-9)
+
+    # --- persistence --------------------------------------------------------------
+
+    def save(self, path: str | Path) -> None:
+        m = self.matrix
+        np.savez_compressed(path, ids=self.ids, vocabulary=self.vocabulary, idf=self.idf,
+                            data=m.data, indices=m.indices, indptr=m.indptr, shape=np.array(m.shape))
+
+    @classmethod
+    def load(cls, path: str | Path) -> AnchorIndex:
+        with np.load(path) as f:
+            matrix = sp.csr_matrix((f["data"], f["indices"], f["indptr"]), shape=tuple(f["shape"]))
+            return cls(f["ids"], f["vocabulary"], f["idf"], matrix)
