@@ -13,6 +13,8 @@ from rich.table import Table
 from sourcetrace import __version__
 from sourcetrace.ingest.extract import EXTRACTORS
 from sourcetrace.report.export import export_json, write_export
+from sourcetrace.report.families import count_singletons, family_of, list_families
+from sourcetrace.report.terminal import family_tree
 from sourcetrace.runner import RunOptions, RunSummary, demo_corpus_path, run_case
 from sourcetrace.store import CaseError, CaseStore, StoredProblem
 
@@ -156,6 +158,34 @@ def export(case_path: Path, json_path: str) -> None:
         raise click.ClickException(str(error)) from error
     if json_path != "-":
         console.print(f"Wrote {json_path}")
+
+
+@cli.command()
+@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("segment", required=False, type=int)
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Show at most this many families (0: all).")
+def copies(case_path: Path, segment: int | None, limit: int) -> None:
+    """List families of copies in CASE, largest first, or the family of SEGMENT.
+
+    Each family has one origin (or an undetermined one) and its copies:
+    exact, near_exact, excerpt or rewrite, each under the segment it copies.
+    """
+    try:
+        with CaseStore(case_path, create=False) as store:
+            if segment is not None:
+                family = family_of(store, segment)
+                if family is None:
+                    raise click.ClickException(f"segment {segment} is not in CASE's copy map (is it a repeat?)")
+                families, singletons = [family], None
+            else:
+                families, singletons = list_families(store, limit=limit or None), count_singletons(store)
+    except CaseError as error:
+        raise click.ClickException(str(error)) from error
+    for family in families:
+        out.print(family_tree(family))
+    if singletons is not None:
+        out.print(f"{len(families):,} families with copies shown; {singletons:,} segments have no copies and copy nothing.")
 
 
 def main() -> None:

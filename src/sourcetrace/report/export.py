@@ -65,8 +65,9 @@ def write_export(store: CaseStore, out: IO[str]) -> None:
     out.write("{\n")
     for key, value in header.items():
         out.write(f"{json.dumps(key)}: {json.dumps(value)},\n")
-    for number, (name, sql) in enumerate(SECTIONS):
-        _write_array(out, name, _rows(store.connection, sql), last=number == len(SECTIONS) - 1)
+    for name, sql in SECTIONS:
+        _write_array(out, name, _rows(store.connection, sql), last=False)
+    _write_array(out, "families", _families(store.connection), last=True)
     out.write("}\n")
 
 
@@ -83,6 +84,25 @@ def _rows(db: sqlite3.Connection, sql: str) -> Iterator[Row]:
     decode: list[Callable[[Any], Any]] = [json.loads if n in _JSON_COLUMNS else _same for n in names]
     for values in cursor:
         yield {name: convert(value) for name, convert, value in zip(names, decode, values)}
+
+
+def _families(db: sqlite3.Connection) -> Iterator[Row]:
+    """Families with their members, origin first, then by date and id."""
+    members = db.execute(
+        """SELECT m.family_id, m.segment_id, m.kind, m.parent_id, m.score, m.passages
+           FROM family_members m JOIN segments s ON s.id = m.segment_id
+           ORDER BY m.family_id, m.kind != 'origin', s.published IS NULL, s.published, s.id"""
+    )
+    heads = db.execute("SELECT id, origin_id, origin_evidence FROM families ORDER BY id")
+    pending = next(members, None)
+    for family_id, origin, evidence in heads:
+        listed: list[Row] = []
+        while pending is not None and pending[0] == family_id:
+            _, segment, kind, parent, score, passages = pending
+            listed.append({"segment": segment, "kind": kind, "parent": parent, "score": round(score, 4),
+                           "passages": json.loads(passages)})
+            pending = next(members, None)
+        yield {"id": family_id, "origin": origin, "origin_evidence": evidence, "members": listed}
 
 
 def _same(value: Any) -> Any:

@@ -16,7 +16,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
 
-from sourcetrace.records import Document, IngestedInput, Problem, ProblemReason, SegmentedDocument
+from sourcetrace.records import (
+    Document,
+    Family,
+    IngestedInput,
+    Passage,
+    Problem,
+    ProblemReason,
+    Relation,
+    SegmentedDocument,
+    SegmentForReuse,
+)
 from sourcetrace.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 APPLICATION_ID = 0x53545243  # "STRC": marks a SQLite file as a sourcetrace case
@@ -174,6 +184,40 @@ class CaseStore:
                 written += _write_segmented_document(db, doc)
         return written
 
+    # -- the copy map ------------------------------------------------------
+
+    def iter_segments_for_reuse(self) -> Iterator[SegmentForReuse]:
+        """Kept segments (not repeats inside their page) with what origins need."""
+        rows = self._db.execute(
+            "SELECT s.id, s.text, s.document_id, s.published, s.credit, s.title, d.url"
+            " FROM segments s JOIN documents d ON d.id = s.document_id"
+            " WHERE s.duplicate_of IS NULL ORDER BY s.id"
+        )
+        for row in rows:
+            yield SegmentForReuse(*row)
+
+    def replace_copy_map(self, relations: Iterable[Relation], families: Iterable[Family]) -> None:
+        """The copy map is computed over the whole case, so it replaces the last one."""
+        with self._transaction() as db:
+            for table in ("family_members", "families", "relations"):
+                db.execute(f"DELETE FROM {table}")
+            db.executemany(
+                "INSERT INTO relations VALUES (?, ?, ?, ?, ?)",
+                [(r.segment, r.parent, r.kind, r.score, _passages_json(r.passages)) for r in relations],
+            )
+            for family in families:
+                _write_family(db, family)
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('copy_map_segments', ?)",
+                (str(db.execute("SELECT count(*) FROM segments").fetchone()[0]),),
+            )
+
+    def copy_map_is_current(self) -> bool:
+        """True when no segment was added since the copy map was computed."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'copy_map_segments'").fetchone()
+        segments = self._db.execute("SELECT count(*) FROM segments").fetchone()[0]
+        return row is not None and int(row[0]) == segments
+
     # -- reading -----------------------------------------------------------
 
     def counts(self) -> CaseCounts:
@@ -258,6 +302,21 @@ def _insert_segmentation_problem(db: sqlite3.Connection, document_id: int, failu
     message = f"segmentation failed ({failure}); the whole text was kept as one segment"
     problem = Problem(path, ProblemReason.SEGMENTATION_FAILED, message, severity="warning", ordinal=ordinal)
     _insert_problem(db, problem, "segment", None, input_id)
+
+
+def _passages_json(passages: Iterable[Passage]) -> str:
+    return json.dumps([[p.parent_start, p.parent_end, p.start, p.end] for p in passages])
+
+
+def _write_family(db: sqlite3.Connection, family: Family) -> None:
+    db.execute(
+        "INSERT INTO families (id, origin_id, origin_evidence, size) VALUES (?, ?, ?, ?)",
+        (family.key, family.origin, family.origin_evidence, len(family.members)),
+    )
+    db.executemany(
+        "INSERT INTO family_members VALUES (?, ?, ?, ?, ?, ?)",
+        [(family.key, m.segment, m.kind, m.parent, m.score, _passages_json(m.passages)) for m in family.members],
+    )
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -96,6 +96,34 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX problems_reason ON problems (reason);
     """,
+    # 2: the copy map: relations between segments, families and their members.
+    """
+    CREATE TABLE relations (
+        segment_id INTEGER NOT NULL REFERENCES segments(id),
+        parent_id INTEGER NOT NULL REFERENCES segments(id),
+        kind TEXT NOT NULL,              -- exact, near_exact, excerpt, rewrite
+        score REAL NOT NULL,
+        passages TEXT NOT NULL,          -- JSON [[parent_start, parent_end, start, end], ...]
+        PRIMARY KEY (segment_id, parent_id)
+    );
+    CREATE INDEX relations_parent ON relations (parent_id);
+    CREATE TABLE families (
+        id INTEGER PRIMARY KEY,          -- the smallest member segment id
+        origin_id INTEGER REFERENCES segments(id),  -- NULL: undetermined
+        origin_evidence TEXT NOT NULL,
+        size INTEGER NOT NULL
+    );
+    CREATE TABLE family_members (
+        family_id INTEGER NOT NULL REFERENCES families(id),
+        segment_id INTEGER NOT NULL REFERENCES segments(id),
+        kind TEXT NOT NULL,              -- origin, exact, near_exact, excerpt, rewrite
+        parent_id INTEGER REFERENCES segments(id),
+        score REAL NOT NULL,
+        passages TEXT NOT NULL,
+        PRIMARY KEY (segment_id)
+    );
+    CREATE INDEX family_members_family ON family_members (family_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

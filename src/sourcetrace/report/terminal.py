@@ -1,0 +1,48 @@
+"""Terminal renderings of case findings (rich renderables)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from rich.tree import Tree
+
+from sourcetrace.report.families import FamilyView, MemberView
+
+KIND_STYLES = {"origin": "bold green", "exact": "cyan", "near_exact": "blue", "excerpt": "magenta", "rewrite": "yellow"}
+
+
+def member_label(member: MemberView) -> Text:
+    seg = member.segment
+    where = seg.site or seg.url or seg.path
+    label = Text()
+    label.append(f"{member.kind:<10}", style=KIND_STYLES.get(member.kind, ""))
+    label.append(f" #{seg.id} ")
+    label.append(seg.title or "(untitled)", style="bold")
+    details = [d for d in (where, seg.credit and f"credit: {seg.credit}", seg.published) if d]
+    if member.kind != "origin":
+        details.append(f"score {member.score:.2f}, {len(member.passages)} passage(s)")
+    label.append("  " + " · ".join(details), style="dim")
+    return label
+
+
+def family_tree(family: FamilyView) -> Tree:
+    """The family as a tree: each copy under the segment it copies."""
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(family.kind_counts().items()))
+    origin = f"origin #{family.origin}" if family.origin is not None else "origin undetermined"
+    tree = Tree(Text(f"Family {family.id}: {len(family.members)} segments ({counts}); {origin}: "
+                     f"{family.origin_evidence}", style="bold"))
+    children: dict[int | None, list[MemberView]] = {}
+    for member in family.members:
+        children.setdefault(member.parent, []).append(member)
+    roots = [m for m in family.members if m.parent is None]
+    for root in roots:
+        _add(tree, root, children, seen=set())
+    return tree
+
+
+def _add(node: Tree, member: MemberView, children: dict[int | None, list[MemberView]], seen: set[int]) -> None:
+    if member.segment.id in seen:  # a malformed map must not recurse forever
+        return
+    seen.add(member.segment.id)
+    branch = node.add(member_label(member))
+    for child in children.get(member.segment.id, []):
+        _add(branch, child, children, seen)

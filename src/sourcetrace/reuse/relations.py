@@ -1,0 +1,123 @@
+"""Classify a candidate pair: exact, near_exact, excerpt, rewrite, or not derived.
+
+Word evidence first (cheap, exact): the share of each text's words that lie in
+a word 5-gram the other also has (``coverage``, order-free).
+
+* exact: the same normalised words (whitespace, case, punctuation and quote
+  styles do not count);
+* near_exact: each text covered at least :data:`NEAR_EXACT` by the other: the
+  same article with a changed headline, sentence or typo;
+* excerpt: the shorter text covered at least :data:`EXCERPT_PART`, the longer
+  not: a run of paragraphs or a subset of sentences of the other.
+
+Otherwise, sentence evidence (:func:`~sourcetrace.reuse.rewrites.rewrite_evidence`):
+a rewrite has a close counterpart for most sentences of the shorter text
+(:data:`REWRITE_COVERAGE` of its words). Independent reports of the same
+event fail this even when they quote the same press conference: the shared
+quotation is one or two sentences, the rest is told differently.
+
+Scores (0..1): exact 1; near_exact the mean of both coverages; excerpt the
+coverage of the part; rewrite the share of the shorter text's words in
+sentences matched to the other, times their median similarity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sourcetrace.records import Passage, RelationKind
+from sourcetrace.reuse.align import PreparedText, prepare, sentence_passages, shingle_coverage, word_passages
+from sourcetrace.reuse.rewrites import F32, SentenceEmbedder, default_embedder, rewrite_evidence, rewritten_side, sentence_vectors
+
+NEAR_EXACT = 0.7
+EXCERPT_PART = 0.8
+REWRITE_COVERAGE = 0.6
+REWRITE_MIN_SENTENCES = 2
+EDITED_COPY = 0.4  # word coverage above which a sentence-aligned pair is an edited copy, not a spin
+
+
+@dataclass(slots=True)
+class PreparedSegment:
+    """A segment's id and prepared text; sentence vectors made on first use."""
+
+    id: int
+    prepared: PreparedText
+    _vectors: F32 | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, segment_id: int, text: str) -> PreparedSegment:
+        return cls(segment_id, prepare(text))
+
+    def vectors(self, embedder: SentenceEmbedder) -> F32:
+        if self._vectors is None:
+            self._vectors = sentence_vectors(self.prepared, embedder)
+        return self._vectors
+
+
+@dataclass(frozen=True, slots=True)
+class PairVerdict:
+    """A derived pair, undirected: ``passages`` give offsets in ``a`` as
+    ``parent_start/parent_end`` and in ``b`` as ``start/end``."""
+
+    a: int
+    b: int
+    kind: RelationKind
+    score: float
+    coverage_a: float  # share of a's words found in b
+    coverage_b: float
+    passages: tuple[Passage, ...]
+    part: int | None = None  # excerpt: the segment that is the part
+    rewritten: int | None = None  # rewrite: the segment that shows the rewriting, if it can be told
+
+
+def classify_pair(a: PreparedSegment, b: PreparedSegment, embedder: SentenceEmbedder | None = None) -> PairVerdict | None:
+    """The verdict on ``a`` and ``b``, or None when neither derives from the other."""
+    pa, pb = a.prepared, b.prepared
+    if pa.word_count == 0 or pb.word_count == 0:
+        return None
+    if pa.words == pb.words:
+        return PairVerdict(a.id, b.id, "exact", 1.0, 1.0, 1.0, _whole(pa, pb))
+    cover_a, cover_b = shingle_coverage(pa, pb)
+    if min(cover_a, cover_b) >= NEAR_EXACT:
+        score = round((cover_a + cover_b) / 2, 4)
+        return PairVerdict(a.id, b.id, "near_exact", score, cover_a, cover_b, word_passages(pa, pb))
+    part, whole, part_cover = (a, b, cover_a) if pa.word_count <= pb.word_count else (b, a, cover_b)
+    if part_cover >= EXCERPT_PART:
+        return PairVerdict(a.id, b.id, "excerpt", round(part_cover, 4), cover_a, cover_b, word_passages(pa, pb), part=part.id)
+    return _rewrite_verdict(a, b, cover_a, cover_b, embedder or default_embedder())
+
+
+def _rewrite_verdict(
+    a: PreparedSegment, b: PreparedSegment, cover_a: float, cover_b: float, embedder: SentenceEmbedder
+) -> PairVerdict | None:
+    pa, pb = a.prepared, b.prepared
+    evidence = rewrite_evidence(pa, pb, a.vectors(embedder), b.vectors(embedder))
+    shorter_is_a = pa.word_count <= pb.word_count
+    coverage_short = evidence.coverage_a if shorter_is_a else evidence.coverage_b
+    coverage_long = evidence.coverage_b if shorter_is_a else evidence.coverage_a
+    sentences_short = len(pa.sentences) if shorter_is_a else len(pb.sentences)
+    enough = len(evidence.pairs) >= min(REWRITE_MIN_SENTENCES, sentences_short)
+    if not enough or coverage_short < REWRITE_COVERAGE:
+        return None
+    passages = sentence_passages(pa, pb, evidence.pairs)
+    score = round(coverage_short * evidence.median_similarity, 4)
+    word_cover_short = cover_a if shorter_is_a else cover_b
+    if word_cover_short >= EDITED_COPY:  # edited, not spun: most words are still there
+        if coverage_long >= NEAR_EXACT:
+            return PairVerdict(a.id, b.id, "near_exact", score, evidence.coverage_a, evidence.coverage_b, passages)
+        part = a.id if shorter_is_a else b.id
+        return PairVerdict(a.id, b.id, "excerpt", score, evidence.coverage_a, evidence.coverage_b, passages, part=part)
+    side = rewritten_side(pa, pb, embedder)
+    rewritten = None if side is None else (a.id, b.id)[side]
+    return PairVerdict(a.id, b.id, "rewrite", score, evidence.coverage_a, evidence.coverage_b, passages, rewritten=rewritten)
+
+
+def _whole(a: PreparedText, b: PreparedText) -> tuple[Passage, ...]:
+    return (Passage(int(a.word_starts[0]), int(a.word_ends[-1]), int(b.word_starts[0]), int(b.word_ends[-1])),)
+
+
+def oriented(verdict: PairVerdict, parent: int) -> tuple[Passage, ...]:
+    """The verdict's passages with ``parent``'s offsets as ``parent_*``."""
+    if parent == verdict.a:
+        return verdict.passages
+    return tuple(Passage(p.start, p.end, p.parent_start, p.parent_end) for p in verdict.passages)
