@@ -141,3 +141,37 @@ def _count(case: Path, table: str) -> int:
         return int(sqlite3.connect(case, timeout=5).execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     except sqlite3.OperationalError:  # schema not created yet
         return 0
+
+
+WIRE = [
+    "The fictional republic of Norland will hold early elections on the ninth of October, Prime Minister "
+    "Ada Brenner announced on Tuesday after her coalition lost a confidence vote in parliament.",
+    "Brenner told reporters outside the chancellery that the country needed a government with a clear "
+    "mandate to pass next year's budget and to finish the rail reform begun in the spring.",
+    "The opposition Liberal Union, which tabled the motion, said it was ready to govern and would publish "
+    "its programme within two weeks, according to a statement from its leader Oskar Vey.",
+    "Polls published last week put the Liberal Union four points ahead of Brenner's Centre Party, with "
+    "the Greens in third place and a new farmers' list close to the five percent threshold.",
+]
+
+
+def test_a_run_traces_copies_into_families_with_an_origin(tmp_path: Path) -> None:
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    body = "\n\n".join(WIRE)
+    (pile / "wire.jsonl").write_text(
+        '{"text": "Norland calls early election\\n\\n' + body.replace("\n", "\\n") + '", "date": "2025-03-04T08:00:00Z",'
+        ' "source": "Norland Press Agency", "url": "https://npa.example/election"}\n'
+    )
+    for n in range(2):
+        (pile / f"copy{n}.txt").write_text(f"Early vote in Norland\n\n{body}\n\nLeave a Comment\n")
+    (pile / "other.txt").write_text("Harbour reopens\n\n" + PARAGRAPHS[0] + "\n\n" + PARAGRAPHS[1])
+    summary = run_case([pile], tmp_path / "c.case", ONE_WORKER)
+    assert (summary.families, summary.copies) == (1, 2)
+    with CaseStore(tmp_path / "c.case") as store:
+        origin, evidence = store.connection.execute("SELECT origin_id, origin_evidence FROM families WHERE size = 3").fetchone()
+        assert store.copy_map_is_current()
+    # The plain-text copies carry no date, so nothing shows the wire came first: say so rather than guess.
+    assert origin is None and "without a date" in evidence
+    again = run_case([pile], tmp_path / "c.case", ONE_WORKER)
+    assert (again.families, again.copies) == (1, 2)  # kept, not recomputed: nothing was added

@@ -14,7 +14,8 @@ from sourcetrace import __version__
 from sourcetrace.ingest.extract import EXTRACTORS
 from sourcetrace.report.export import export_json, write_export
 from sourcetrace.report.families import count_singletons, family_of, list_families
-from sourcetrace.report.terminal import family_tree
+from sourcetrace.report.terminal import family_tree, reuse_label
+from sourcetrace.report.trace import trace_text
 from sourcetrace.runner import RunOptions, RunSummary, demo_corpus_path, run_case
 from sourcetrace.store import CaseError, CaseStore, StoredProblem
 
@@ -97,6 +98,8 @@ def _print_summary(summary: RunSummary) -> None:
     table.add_row("inputs already in the case", f"{summary.skipped_inputs:,}")
     table.add_row("documents", f"{summary.documents:,}")
     table.add_row("segments", f"{summary.segments:,} ({summary.duplicate_segments:,} repeated within their page)")
+    table.add_row("families of copies", f"{summary.families:,} holding {summary.copies:,} copies"
+                  "  (sourcetrace copies CASE lists them)")
     problems = sum(summary.problems.values())
     table.add_row("problems", f"{problems:,}" + ("" if not problems else "  (sourcetrace status CASE lists them)"))
     for reason, count in summary.problems.items():
@@ -186,6 +189,33 @@ def copies(case_path: Path, segment: int | None, limit: int) -> None:
         out.print(family_tree(family))
     if singletons is not None:
         out.print(f"{len(families):,} families with copies shown; {singletons:,} segments have no copies and copy nothing.")
+
+
+@cli.command()
+@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("text_file", metavar="FILE", type=click.File("r", encoding="utf-8", errors="replace"))
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Show at most this many reusing segments (0: all).")
+def trace(case_path: Path, text_file: click.utils.LazyFile, limit: int) -> None:
+    """List every segment of CASE that reuses the text in FILE (- for standard input).
+
+    FILE is a press release, a statement or any text: the churnalism check.
+    Each reusing segment is shown with its kind (exact, near_exact, excerpt,
+    rewrite), score, and the passages it shares with FILE.
+    """
+    text = text_file.read()
+    try:
+        with CaseStore(case_path, create=False) as store:
+            matches = trace_text(store, text)
+    except CaseError as error:
+        raise click.ClickException(str(error)) from error
+    if not matches:
+        out.print("No segment of the case reuses this text.")
+        return
+    for match in matches[: limit or None]:
+        out.print(reuse_label(match, text))
+    if limit and len(matches) > limit:
+        out.print(f"… {len(matches) - limit:,} more; use --limit 0 to list all.")
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from sourcetrace.ingest.segment import DocumentText, SegmentDocuments
 from sourcetrace.ingest.stage import ReadInputs
 from sourcetrace.progress import NullProgress, Progress
 from sourcetrace.records import Problem, ProblemReason, SegmentedDocument
+from sourcetrace.reuse.copymap import build_copy_map
 from sourcetrace.store import CaseStore, StoredDocumentText
 
 
@@ -37,6 +38,8 @@ class RunSummary:
     documents: int = 0
     segments: int = 0
     duplicate_segments: int = 0
+    families: int = 0  # families with at least one copy, over the whole case
+    copies: int = 0  # segments derived from another, over the whole case
     problems: dict[str, int] = field(default_factory=dict)  # reason -> count, this run
     seconds: float = 0.0
 
@@ -68,6 +71,7 @@ def run_case(
         try:
             _ingest(store, run_id, [str(p) for p in inputs], options, engine, progress, summary)
             _segment(store, options, engine, progress, summary)
+            _trace_copies(store, options, progress, summary)
         except KeyboardInterrupt:
             summary.status = "interrupted"
             raise
@@ -172,6 +176,16 @@ def _with_document_metadata(result: SegmentedDocument, doc: StoredDocumentText) 
         for s in result.segments
     ]
     return replace(result, segments=segments)
+
+
+def _trace_copies(store: CaseStore, options: RunOptions, progress: Progress, summary: RunSummary) -> None:
+    """Recompute the copy map over the whole case when segments were added."""
+    if not store.copy_map_is_current():
+        progress.phase("tracing copies", None)
+        segments = list(store.iter_segments_for_reuse())
+        copy_map = build_copy_map(segments, workers=options.workers)
+        store.replace_copy_map(copy_map.relations, copy_map.families)
+    summary.families, summary.copies = store.copy_map_counts()
 
 
 def demo_corpus_path() -> Path | None:

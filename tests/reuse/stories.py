@@ -27,11 +27,11 @@ The meteorological office expects the rain to ease on Thursday, but warned that 
 
 # The same text as another site prints it: curly quotes, an en dash, other line breaks.
 EXACT_COPY = (
-    ORIGINAL.replace(' - ', ' \u2013 ', 1)
-    .replace('"We', '\u201cWe')
-    .replace('valley,"', 'valley,\u201d')
-    .replace('"Every', '\u201cEvery')
-    .replace('time."', 'time.\u201d')
+    ORIGINAL.replace(" - ", " \u2013 ", 1)
+    .replace('"We', "\u201cWe")
+    .replace('valley,"', "valley,\u201d")
+    .replace('"Every', "\u201cEvery")
+    .replace('time."', "time.\u201d")
     .replace("reservoir's", "reservoir\u2019s")
     .replace("\n\n", "\n")
 )
@@ -96,3 +96,47 @@ B_COPY = STORY_B.replace("DUNMORE, March 3 - ", "").replace("on Tuesday sentence
 
 # An aggregator page that the splitter failed to cut: story A, then story B.
 ROUNDUP = "News in brief\n\n" + ORIGINAL + "\n\nIn other news\n\n" + STORY_B
+
+(
+    ORIGINAL_ID,
+    EXACT_ID,
+    NEAR_ID,
+    EXCERPT_ID,
+    REWRITE_ID,
+    INDEPENDENT_ID,
+    B_ID,
+    B_COPY_ID,
+    ROUNDUP_ID,
+) = range(1, 10)
+
+
+def case_segments() -> list:
+    """The texts above as a case's segments: the wire story first (on the
+    agency's own site), copies later, the roundup last."""
+    from sourcetrace.records import SegmentForReuse
+
+    return [
+        SegmentForReuse(
+            ORIGINAL_ID,
+            ORIGINAL,
+            1,
+            "2024-03-03T09:00:00",
+            "Northwire",
+            url="https://www.northwire.example/varno",
+        ),
+        SegmentForReuse(
+            EXACT_ID,
+            EXACT_COPY,
+            2,
+            "2024-03-03T11:30:00",
+            "Northwire",
+            url="https://daily.example/flood",
+        ),
+        SegmentForReuse(NEAR_ID, NEAR_EXACT, 3, "2024-03-04"),
+        SegmentForReuse(EXCERPT_ID, EXCERPT, 4, "2024-03-04"),
+        SegmentForReuse(REWRITE_ID, REWRITE, 5, "2024-03-05"),
+        SegmentForReuse(INDEPENDENT_ID, INDEPENDENT, 6, "2024-03-03"),
+        SegmentForReuse(B_ID, STORY_B, 7, "2024-03-03"),
+        SegmentForReuse(B_COPY_ID, B_COPY, 8, "2024-03-04"),
+        SegmentForReuse(ROUNDUP_ID, ROUNDUP, 9, "2024-03-05"),
+    ]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from rich.tree import Tree
 
 from sourcetrace.report.families import FamilyView, MemberView
+
+if TYPE_CHECKING:
+    from sourcetrace.report.trace import TraceMatch
 
 KIND_STYLES = {"origin": "bold green", "exact": "cyan", "near_exact": "blue", "excerpt": "magenta", "rewrite": "yellow"}
 
@@ -46,3 +51,20 @@ def _add(node: Tree, member: MemberView, children: dict[int | None, list[MemberV
     branch = node.add(member_label(member))
     for child in children.get(member.segment.id, []):
         _add(branch, child, children, seen)
+
+
+def reuse_label(match: TraceMatch, query: str, *, shown: int = 2) -> Text:
+    """A reusing segment, with the first ``shown`` passages it shares with the query."""
+    seg, reuse = match.segment, match.reuse
+    label = Text()
+    label.append(f"{reuse.kind:<10}", style=KIND_STYLES.get(reuse.kind, ""))
+    label.append(f" #{seg.id} ")
+    label.append(seg.title or "(untitled)", style="bold")
+    where = seg.site or seg.url or seg.path
+    label.append("  " + " · ".join(d for d in (where, seg.published, f"score {reuse.score:.2f}") if d), style="dim")
+    for passage in reuse.passages[:shown]:
+        quoted = " ".join(query[passage.parent_start:passage.parent_end].split())
+        label.append(f"\n    “{quoted[:160]}{'…' if len(quoted) > 160 else ''}”", style="italic")
+    if len(reuse.passages) > shown:
+        label.append(f"\n    … {len(reuse.passages) - shown} more passage(s)", style="dim")
+    return label

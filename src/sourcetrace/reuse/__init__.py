@@ -5,9 +5,25 @@ signatures (and the stage that computes them on any engine), ``candidates``
 into verified edges via LSH.
 """
 
-from sourcetrace.reuse.candidates import CandidatePair, LSHIndex, QueryMatch, choose_bands
-from sourcetrace.reuse.minhash import MinHasher, SignatureBatch, SignatureStage, SketchParams, batched
-from sourcetrace.reuse.shingles import ShingleHashes, shingle_hash_batch, shingle_hashes, words
+from sourcetrace.reuse.candidates import (
+    CandidatePair,
+    LSHIndex,
+    QueryMatch,
+    choose_bands,
+)
+from sourcetrace.reuse.minhash import (
+    MinHasher,
+    SignatureBatch,
+    SignatureStage,
+    SketchParams,
+    batched,
+)
+from sourcetrace.reuse.shingles import (
+    ShingleHashes,
+    shingle_hash_batch,
+    shingle_hashes,
+    words,
+)
 
 __all__ = [
     "CandidatePair",

@@ -103,7 +103,9 @@ def split_sentences(text: str) -> list[Span]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         boundary = match.start() + 1 if text[match.start()] in ".!?" else match.start()
-        if text[match.start()] == "." and _ABBREVIATION.search(text[max(start, match.start() - 12) : match.start() + 1]):
+        if text[match.start()] == "." and _ABBREVIATION.search(
+            text[max(start, match.start() - 12) : match.start() + 1]
+        ):
             continue  # "Mr. Smith", "U.S. officials", "J. Smith"
         end = match.end() if text[match.start()] in ".!?" else boundary
         _add_span(text, start, end, spans)
@@ -151,7 +153,21 @@ def shingle_coverage(a: PreparedText, b: PreparedText) -> tuple[float, float]:
     return float(covered_words(a, b).mean()), float(covered_words(b, a).mean())
 
 
-def word_passages(parent: PreparedText, derived: PreparedText, min_words: int = MIN_PASSAGE_WORDS) -> tuple[Passage, ...]:
+def intact_share(text: PreparedText, covered: npt.NDArray[np.bool_], at_least: float = 0.9) -> float:
+    """Share of ``text``'s words in sentences that are (nearly) all covered:
+    high for a copy with a few local edits, low for a spun copy, whose
+    changes are spread over every sentence."""
+    if text.word_count == 0:
+        return 0.0
+    intact = sum(
+        last - first for first, last in text.sentence_words if last > first and covered[first:last].mean() >= at_least
+    )
+    return intact / text.word_count
+
+
+def word_passages(
+    parent: PreparedText, derived: PreparedText, min_words: int = MIN_PASSAGE_WORDS
+) -> tuple[Passage, ...]:
     """Runs of identical words in order, gaps of up to 3 words bridged (a
     typo, a changed figure), as character offsets in each text."""
     matcher = difflib.SequenceMatcher(None, parent.words, derived.words, autojunk=False)
@@ -166,7 +182,10 @@ def word_passages(parent: PreparedText, derived: PreparedText, min_words: int = 
     short_text = min(parent.word_count, derived.word_count)
     return tuple(
         Passage(
-            int(parent.word_starts[p0]), int(parent.word_ends[p1]), int(derived.word_starts[d0]), int(derived.word_ends[d1])
+            int(parent.word_starts[p0]),
+            int(parent.word_ends[p1]),
+            int(derived.word_starts[d0]),
+            int(derived.word_ends[d1]),
         )
         for p0, p1, d0, d1 in merged
         if d1 - d0 + 1 >= min(min_words, short_text)
@@ -223,7 +242,12 @@ def sentence_passages(
         else:
             merged.append([p, p, d, d])
     return tuple(
-        Passage(parent.sentences[p0].start, parent.sentences[p1].end, derived.sentences[d0].start, derived.sentences[d1].end)
+        Passage(
+            parent.sentences[p0].start,
+            parent.sentences[p1].end,
+            derived.sentences[d0].start,
+            derived.sentences[d1].end,
+        )
         for p0, p1, d0, d1 in merged
     )
 

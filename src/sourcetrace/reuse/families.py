@@ -5,7 +5,9 @@ story A and story B relates to both, and components would merge the two
 stories' families. Such a *composite* segment is recognised (it contains two
 or more texts, in different places, that do not even share their rare words)
 and joins only the family of the text it shares most with; its other links
-stay relations, but do not join families.
+stay relations, but do not join families. "Unrelated" is judged by dates
+when they are there (the page is later than both texts it carries) and else
+by topic (:func:`sourcetrace.reuse.copymap.topically_related`).
 
 Within a family, the origin comes from :func:`~sourcetrace.reuse.origins.decide_origin`
 and every other member's parent is its neighbour on the strongest path to the
@@ -23,26 +25,29 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sourcetrace.records import Family, FamilyMember, Relation, SegmentForReuse
-from sourcetrace.reuse.origins import decide_origin, pair_direction
+from sourcetrace.reuse.origins import decide_origin, pair_direction, parse_published
 from sourcetrace.reuse.relations import PairVerdict, oriented
 
 KIND_RANK = {"exact": 3, "near_exact": 2, "excerpt": 1, "rewrite": 0}
-UNRELATED_TOPICS = 0.1  # rare-word cosine below which two texts are different stories
-Topical = Callable[[int, int], float]
+Related = Callable[[int, int], bool]  # are two segments about the same thing at all?
 
 
 def strength(verdict: PairVerdict) -> tuple[int, float]:
     return KIND_RANK[verdict.kind], verdict.score
 
 
-def find_composites(verdicts: Sequence[PairVerdict], topical: Topical) -> set[int]:
-    """Segments that contain two unrelated texts: each partner is a part of
-    the segment, their passages in it do not overlap, and the two partners'
-    rare words have little in common."""
+def find_composites(
+    verdicts: Sequence[PairVerdict],
+    related: Related,
+    segments: Mapping[int, SegmentForReuse] | None = None,
+) -> set[int]:
+    """Segments that carry two texts in different places, neither of which
+    derives from the segment: dates say so when the segment was published
+    after both; without dates, the two texts must be about different things
+    (``related`` false). A full story with two excerpts of itself is not
+    composite: its parts are about the same thing, and are not older."""
     parts_of: dict[int, list[tuple[int, tuple[int, int]]]] = defaultdict(list)
     for verdict in verdicts:
-        if verdict.kind == "exact" or verdict.part is None and verdict.kind != "rewrite":
-            continue
         for whole, part in ((verdict.a, verdict.b), (verdict.b, verdict.a)):
             if part == verdict.part or (verdict.kind == "rewrite" and _is_part(verdict, part)):
                 passages = oriented(verdict, part)
@@ -52,7 +57,7 @@ def find_composites(verdicts: Sequence[PairVerdict], topical: Topical) -> set[in
     for whole, parts in parts_of.items():
         for i, (first, span_a) in enumerate(parts):
             if any(
-                _disjoint(span_a, span_b) and topical(first, second) < UNRELATED_TOPICS
+                _disjoint(span_a, span_b) and _carries(whole, first, second, related, segments)
                 for second, span_b in parts[i + 1 :]
             ):
                 composites.add(whole)
@@ -60,8 +65,28 @@ def find_composites(verdicts: Sequence[PairVerdict], topical: Topical) -> set[in
     return composites
 
 
+def _carries(
+    whole: int,
+    first: int,
+    second: int,
+    related: Related,
+    segments: Mapping[int, SegmentForReuse] | None,
+) -> bool:
+    if segments is not None:
+        times = [parse_published(segments[i].published) if i in segments else None for i in (whole, first, second)]
+        whole_time, first_time, second_time = times
+        if whole_time is not None and first_time is not None and second_time is not None:
+            if first_time.earlier_than(whole_time) and second_time.earlier_than(whole_time):
+                return True
+            if whole_time.earlier_than(first_time) or whole_time.earlier_than(second_time):
+                return False
+    return not related(first, second)
+
+
 def _is_part(verdict: PairVerdict, segment: int) -> bool:
-    own, other = (verdict.coverage_a, verdict.coverage_b) if segment == verdict.a else (verdict.coverage_b, verdict.coverage_a)
+    own, other = (
+        (verdict.coverage_a, verdict.coverage_b) if segment == verdict.a else (verdict.coverage_b, verdict.coverage_a)
+    )
     return own >= 0.8 and other < 0.6
 
 
@@ -94,11 +119,13 @@ class CopyGraph:
 
 
 def build_families(
-    segments: Mapping[int, SegmentForReuse], verdicts: Sequence[PairVerdict], topical: Topical
+    segments: Mapping[int, SegmentForReuse],
+    verdicts: Sequence[PairVerdict],
+    related: Related,
 ) -> CopyGraph:
     """Relations (every derived pair, oriented) and families (every segment
     in exactly one; a segment without copies is a family of one)."""
-    composites = find_composites(verdicts, topical)
+    composites = find_composites(verdicts, related, segments)
     joining = _joining_verdicts(verdicts, composites)
     groups = _UnionFind()
     for segment_id in segments:
@@ -132,8 +159,11 @@ def _joining_verdicts(verdicts: Sequence[PairVerdict], composites: set[int]) -> 
                 best[end] = verdict
     chosen = {id(v) for v in best.values()}
     return [
-        v for v in verdicts
-        if not (v.a in composites or v.b in composites) or id(v) in chosen and not (v.a in composites and v.b in composites)
+        v
+        for v in verdicts
+        if not (v.a in composites or v.b in composites)
+        or id(v) in chosen
+        and not (v.a in composites and v.b in composites)
     ]
 
 
@@ -144,7 +174,10 @@ def _cross_relation(verdict: PairVerdict, composites: set[int]) -> Relation:
 
 
 def _family(
-    member_ids: list[int], edges: list[PairVerdict], segments: Mapping[int, SegmentForReuse], composites: set[int]
+    member_ids: list[int],
+    edges: list[PairVerdict],
+    segments: Mapping[int, SegmentForReuse],
+    composites: set[int],
 ) -> tuple[Family, list[Relation]]:
     decision = decide_origin([segments[i] for i in member_ids], edges, composites)
     root = decision.origin if decision.origin is not None else _provisional_root(member_ids, edges, composites)
@@ -160,10 +193,23 @@ def _family(
         parent, verdict = tree[member]
         direction = pair_direction(verdict, composites)
         known = decision.origin is not None or (direction is not None and direction[0] == member)
-        members.append(FamilyMember(member, verdict.kind, parent if known else None, verdict.score, oriented(verdict, parent)))
+        members.append(
+            FamilyMember(
+                member,
+                verdict.kind,
+                parent if known else None,
+                verdict.score,
+                oriented(verdict, parent),
+            )
+        )
     relations = [_relation(v, depth, composites) for v in edges]
     key = member_ids[0]
-    return Family(key, decision.origin, decision.evidence, tuple(sorted(members, key=lambda m: m.segment))), relations
+    return Family(
+        key,
+        decision.origin,
+        decision.evidence,
+        tuple(sorted(members, key=lambda m: m.segment)),
+    ), relations
 
 
 def _undetermined_root(member: int, edges: list[PairVerdict]) -> FamilyMember:
@@ -230,7 +276,10 @@ def _relation(verdict: PairVerdict, depth: Mapping[int, int], composites: set[in
     if direction is not None:
         derived = direction[0]
     else:
-        key_a, key_b = (depth.get(verdict.a, 0), verdict.a), (depth.get(verdict.b, 0), verdict.b)
+        key_a, key_b = (
+            (depth.get(verdict.a, 0), verdict.a),
+            (depth.get(verdict.b, 0), verdict.b),
+        )
         derived = verdict.b if key_a < key_b else verdict.a
     parent = verdict.b if derived == verdict.a else verdict.a
     return Relation(derived, parent, verdict.kind, verdict.score, oriented(verdict, parent))

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from sourcetrace.records import SegmentForReuse
@@ -56,7 +56,7 @@ def parse_published(value: str | None) -> PublicationTime | None:
     except ValueError:
         return None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return PublicationTime(moment, has_time=len(text) > 10)
 
 
@@ -98,14 +98,20 @@ def decide_origin(
     for agency, crediting in credited.items():
         own = [m.id for m in members if is_agency_own(m, agency)]
         if len(own) == 1:
-            return OriginDecision(own[0], f"credit line names the wire: {len(crediting)} member(s) credit it, this is its own text")
+            return OriginDecision(
+                own[0],
+                f"credit line names the wire: {len(crediting)} member(s) credit it, this is its own text",
+            )
     remaining = {m.id for m in members if not (m.credit and agency_key(m.credit) in credited)}
     reasons: list[str] = []
     if len(remaining) < len(members):
         reasons.append("credit lines")
     if not remaining:
         names = ", ".join(sorted({m.credit for m in members if m.credit}))
-        return OriginDecision(None, f"undetermined: every member credits {names}, whose own text is not in the case")
+        return OriginDecision(
+            None,
+            f"undetermined: every member credits {names}, whose own text is not in the case",
+        )
     derived = {d for v in verdicts if (d := pair_direction(v, composites)) is not None}
     structural = remaining - {segment for segment, _ in derived}
     if structural and structural != remaining:
@@ -125,11 +131,15 @@ def _credited_agencies(members: Sequence[SegmentForReuse]) -> Mapping[str, list[
 
 
 def _by_date(candidates: Sequence[SegmentForReuse], reasons: list[str]) -> OriginDecision:
-    times = {m.id: parse_published(m.published) for m in candidates}
-    undated = [i for i, t in times.items() if t is None]
-    if undated:
-        return OriginDecision(None, f"undetermined: {len(candidates)} possible origins, {len(undated)} without a date")
-    earliest = [i for i, t in times.items() if all(t.earlier_than(u) for j, u in times.items() if j != i)]  # type: ignore[union-attr,arg-type]
+    parsed = {m.id: parse_published(m.published) for m in candidates}
+    times = {i: t for i, t in parsed.items() if t is not None}
+    if len(times) < len(parsed):
+        undated = len(parsed) - len(times)
+        return OriginDecision(None, f"undetermined: {len(candidates)} possible origins, {undated} without a date")
+    earliest = [i for i, t in times.items() if all(t.earlier_than(u) for j, u in times.items() if j != i)]
     if len(earliest) != 1:
-        return OriginDecision(None, f"undetermined: {len(candidates)} possible origins published at the same time")
+        return OriginDecision(
+            None,
+            f"undetermined: {len(candidates)} possible origins published at the same time",
+        )
     return OriginDecision(earliest[0], "; ".join([*reasons, "earliest date"]))

@@ -26,14 +26,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sourcetrace.records import Passage, RelationKind
-from sourcetrace.reuse.align import PreparedText, prepare, sentence_passages, shingle_coverage, word_passages
-from sourcetrace.reuse.rewrites import F32, SentenceEmbedder, default_embedder, rewrite_evidence, rewritten_side, sentence_vectors
+from sourcetrace.reuse.align import (
+    PreparedText,
+    covered_words,
+    intact_share,
+    prepare,
+    sentence_passages,
+    word_passages,
+)
+from sourcetrace.reuse.rewrites import (
+    F32,
+    SentenceEmbedder,
+    default_embedder,
+    rewrite_evidence,
+    rewritten_side,
+    sentence_vectors,
+)
 
 NEAR_EXACT = 0.7
 EXCERPT_PART = 0.8
 REWRITE_COVERAGE = 0.6
 REWRITE_MIN_SENTENCES = 2
-EDITED_COPY = 0.4  # word coverage above which a sentence-aligned pair is an edited copy, not a spin
+MIN_FIGURES = 3
+FIGURES_KEPT = 0.7
+INTACT = 0.6  # share of words in untouched sentences: local edits, not spinning
 
 
 @dataclass(slots=True)
@@ -70,50 +86,81 @@ class PairVerdict:
     rewritten: int | None = None  # rewrite: the segment that shows the rewriting, if it can be told
 
 
-def classify_pair(a: PreparedSegment, b: PreparedSegment, embedder: SentenceEmbedder | None = None) -> PairVerdict | None:
+def classify_pair(
+    a: PreparedSegment, b: PreparedSegment, embedder: SentenceEmbedder | None = None
+) -> PairVerdict | None:
     """The verdict on ``a`` and ``b``, or None when neither derives from the other."""
     pa, pb = a.prepared, b.prepared
     if pa.word_count == 0 or pb.word_count == 0:
         return None
     if pa.words == pb.words:
         return PairVerdict(a.id, b.id, "exact", 1.0, 1.0, 1.0, _whole(pa, pb))
-    cover_a, cover_b = shingle_coverage(pa, pb)
-    if min(cover_a, cover_b) >= NEAR_EXACT:
+    covered_a, covered_b = covered_words(pa, pb), covered_words(pb, pa)
+    cover_a, cover_b = float(covered_a.mean()), float(covered_b.mean())
+    intact_a, intact_b = intact_share(pa, covered_a), intact_share(pb, covered_b)
+    if min(cover_a, cover_b) >= NEAR_EXACT and min(intact_a, intact_b) >= INTACT:
         score = round((cover_a + cover_b) / 2, 4)
         return PairVerdict(a.id, b.id, "near_exact", score, cover_a, cover_b, word_passages(pa, pb))
-    part, whole, part_cover = (a, b, cover_a) if pa.word_count <= pb.word_count else (b, a, cover_b)
-    if part_cover >= EXCERPT_PART:
-        return PairVerdict(a.id, b.id, "excerpt", round(part_cover, 4), cover_a, cover_b, word_passages(pa, pb), part=part.id)
-    return _rewrite_verdict(a, b, cover_a, cover_b, embedder or default_embedder())
+    a_is_part = pa.word_count <= pb.word_count
+    part, part_cover, part_intact = (a, cover_a, intact_a) if a_is_part else (b, cover_b, intact_b)
+    if part_cover >= EXCERPT_PART and part_intact >= INTACT:
+        return PairVerdict(
+            a.id,
+            b.id,
+            "excerpt",
+            round(part_cover, 4),
+            cover_a,
+            cover_b,
+            word_passages(pa, pb),
+            part=part.id,
+        )
+    return _rewrite_verdict(a, b, embedder or default_embedder())
 
 
-def _rewrite_verdict(
-    a: PreparedSegment, b: PreparedSegment, cover_a: float, cover_b: float, embedder: SentenceEmbedder
-) -> PairVerdict | None:
+def _rewrite_verdict(a: PreparedSegment, b: PreparedSegment, embedder: SentenceEmbedder) -> PairVerdict | None:
     pa, pb = a.prepared, b.prepared
     evidence = rewrite_evidence(pa, pb, a.vectors(embedder), b.vectors(embedder))
     shorter_is_a = pa.word_count <= pb.word_count
     coverage_short = evidence.coverage_a if shorter_is_a else evidence.coverage_b
-    coverage_long = evidence.coverage_b if shorter_is_a else evidence.coverage_a
     sentences_short = len(pa.sentences) if shorter_is_a else len(pb.sentences)
     enough = len(evidence.pairs) >= min(REWRITE_MIN_SENTENCES, sentences_short)
-    if not enough or coverage_short < REWRITE_COVERAGE:
+    if not enough or coverage_short < REWRITE_COVERAGE or not _figures_kept(pa, pb):
         return None
     passages = sentence_passages(pa, pb, evidence.pairs)
     score = round(coverage_short * evidence.median_similarity, 4)
-    word_cover_short = cover_a if shorter_is_a else cover_b
-    if word_cover_short >= EDITED_COPY:  # edited, not spun: most words are still there
-        if coverage_long >= NEAR_EXACT:
-            return PairVerdict(a.id, b.id, "near_exact", score, evidence.coverage_a, evidence.coverage_b, passages)
-        part = a.id if shorter_is_a else b.id
-        return PairVerdict(a.id, b.id, "excerpt", score, evidence.coverage_a, evidence.coverage_b, passages, part=part)
     side = rewritten_side(pa, pb, embedder)
     rewritten = None if side is None else (a.id, b.id)[side]
-    return PairVerdict(a.id, b.id, "rewrite", score, evidence.coverage_a, evidence.coverage_b, passages, rewritten=rewritten)
+    return PairVerdict(
+        a.id,
+        b.id,
+        "rewrite",
+        score,
+        evidence.coverage_a,
+        evidence.coverage_b,
+        passages,
+        rewritten=rewritten,
+    )
+
+
+def _figures_kept(a: PreparedText, b: PreparedText) -> bool:
+    """Spinning keeps figures: most numbers of the text with fewer of them
+    appear in the other. Reports of other events in the same template
+    (results, prices) differ exactly there."""
+    numbers_a = {w for w in a.words if any(c.isdigit() for c in w)}
+    numbers_b = {w for w in b.words if any(c.isdigit() for c in w)}
+    fewer, more = sorted((numbers_a, numbers_b), key=len)
+    return len(fewer) < MIN_FIGURES or len(fewer & more) / len(fewer) >= FIGURES_KEPT
 
 
 def _whole(a: PreparedText, b: PreparedText) -> tuple[Passage, ...]:
-    return (Passage(int(a.word_starts[0]), int(a.word_ends[-1]), int(b.word_starts[0]), int(b.word_ends[-1])),)
+    return (
+        Passage(
+            int(a.word_starts[0]),
+            int(a.word_ends[-1]),
+            int(b.word_starts[0]),
+            int(b.word_ends[-1]),
+        ),
+    )
 
 
 def oriented(verdict: PairVerdict, parent: int) -> tuple[Passage, ...]:

@@ -123,7 +123,7 @@ def _numbers(text: PreparedText, sentence: int) -> frozenset[str]:
 
 # --- the rewrite test ---------------------------------------------------------------
 
-SENTENCE_THRESHOLD = 0.6  # a sentence and its spun form (WordLlama cosine)
+SENTENCE_THRESHOLD = 0.55  # a sentence and its spun form (WordLlama cosine)
 MOVED_THRESHOLD = 0.7  # a sentence matched out of order must be closer
 
 
@@ -189,7 +189,10 @@ def rewritten_side(a: PreparedText, b: PreparedText, embedder: SentenceEmbedder,
     only_b = [w for w in words_b - words_a if w.isalpha()]
     if len(only_a) < 3 or len(only_b) < 3:
         return None
-    rarity_a, rarity_b = embedder.pieces_per_word(only_a), embedder.pieces_per_word(only_b)
+    rarity_a, rarity_b = (
+        embedder.pieces_per_word(only_a),
+        embedder.pieces_per_word(only_b),
+    )
     if abs(rarity_a - rarity_b) < margin:
         return None
     return 0 if rarity_a > rarity_b else 1
@@ -222,10 +225,19 @@ class AnchorIndex:
         self.matrix = matrix  # (segments, words), entries sqrt(idf), common words removed
         self.weights = np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
         self._row_of = {int(s): r for r, s in enumerate(ids.tolist())}
-        self._column_weight = np.asarray(matrix.max(axis=0).todense()).ravel() if matrix.shape[0] else np.zeros(matrix.shape[1])
+        self._column_weight = (
+            np.asarray(matrix.max(axis=0).todense()).ravel() if matrix.shape[0] else np.zeros(matrix.shape[1])
+        )
 
     @classmethod
-    def build(cls, ids: Sequence[int], texts: Sequence[str], *, common_share: float = 0.01, min_common: int = 30) -> AnchorIndex:
+    def build(
+        cls,
+        ids: Sequence[int],
+        texts: Sequence[str],
+        *,
+        common_share: float = 0.01,
+        min_common: int = 30,
+    ) -> AnchorIndex:
         words = word_hashes(texts)
         owners = np.repeat(np.arange(len(texts)), words.counts)
         codes = np.unique(np.stack([owners.astype(np.uint64), words.hashes]), axis=1)  # distinct (text, word)
@@ -233,11 +245,20 @@ class AnchorIndex:
         idf = np.log((len(texts) + 1) / df)
         keep = df <= max(min_common, common_share * len(texts))
         values = np.sqrt(idf[columns]) * keep[columns]
-        matrix = sp.csr_matrix((values, (codes[0].astype(np.int64), columns)), shape=(len(texts), len(vocabulary)))
+        matrix = sp.csr_matrix(
+            (values, (codes[0].astype(np.int64), columns)),
+            shape=(len(texts), len(vocabulary)),
+        )
         matrix.eliminate_zeros()
         return cls(np.asarray(ids, dtype=np.int64), vocabulary, idf, matrix)
 
-    def pairs(self, min_overlap: float = 0.3, min_shared: int = 3, top_k: int = 30, chunk: int = 2048) -> list[AnchorPair]:
+    def pairs(
+        self,
+        min_overlap: float = 0.3,
+        min_shared: int = 3,
+        top_k: int = 30,
+        chunk: int = 2048,
+    ) -> list[AnchorPair]:
         """Pairs whose overlap reaches ``min_overlap`` with at least
         ``min_shared`` shared rare words; each segment keeps its ``top_k``
         best partners (a pair is kept when either side keeps it)."""
@@ -267,7 +288,10 @@ class AnchorIndex:
             values.append(overlap[keep])
         all_codes, all_values = np.concatenate(codes), np.concatenate(values)
         unique, first_at = np.unique(all_codes, return_index=True)
-        return [AnchorPair(int(c >> 32), int(c & 0xFFFFFFFF), float(all_values[i])) for c, i in zip(unique.tolist(), first_at.tolist())]
+        return [
+            AnchorPair(int(c >> 32), int(c & 0xFFFFFFFF), float(all_values[i]))
+            for c, i in zip(unique.tolist(), first_at.tolist())
+        ]
 
     def query(self, text: str, min_overlap: float = 0.3, min_shared: int = 3) -> list[tuple[int, float]]:
         """(segment id, overlap) for indexed segments sharing rare words with
@@ -291,7 +315,10 @@ class AnchorIndex:
         known = at[self.vocabulary[at] == hashes] if len(self.vocabulary) else np.zeros(0, np.int64)
         values = self._column_weight[known]
         keep = values > 0
-        return sp.csr_matrix((values[keep], (np.zeros(int(keep.sum()), np.int64), known[keep])), shape=(1, len(self.vocabulary)))
+        return sp.csr_matrix(
+            (values[keep], (np.zeros(int(keep.sum()), np.int64), known[keep])),
+            shape=(1, len(self.vocabulary)),
+        )
 
     def topical_similarity(self, first: int, second: int) -> float:
         """Cosine of two indexed segments' rare-word vectors (0 when either is
@@ -306,8 +333,16 @@ class AnchorIndex:
 
     def save(self, path: str | Path) -> None:
         m = self.matrix
-        np.savez_compressed(path, ids=self.ids, vocabulary=self.vocabulary, idf=self.idf,
-                            data=m.data, indices=m.indices, indptr=m.indptr, shape=np.array(m.shape))
+        np.savez_compressed(
+            path,
+            ids=self.ids,
+            vocabulary=self.vocabulary,
+            idf=self.idf,
+            data=m.data,
+            indices=m.indices,
+            indptr=m.indptr,
+            shape=np.array(m.shape),
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> AnchorIndex:

@@ -218,6 +218,14 @@ class CaseStore:
         segments = self._db.execute("SELECT count(*) FROM segments").fetchone()[0]
         return row is not None and int(row[0]) == segments
 
+    def copy_map_counts(self) -> tuple[int, int]:
+        """(families with at least one copy, segments derived from another)."""
+        # A family of n holds n - 1 copies even when which one is the origin is undetermined.
+        families, copies = self._db.execute(
+            "SELECT count(*), coalesce(sum(size - 1), 0) FROM families WHERE size > 1"
+        ).fetchone()
+        return int(families), int(copies)
+
     # -- reading -----------------------------------------------------------
 
     def counts(self) -> CaseCounts:

@@ -1,0 +1,249 @@
+"""The copy map of a case: who copied whom, and the families of one text.
+
+:func:`build_copy_map` runs the whole reuse stage on a case's kept segments:
+
+1. exact copies (same normalised words) are grouped first, so 500 copies of
+   a wire story cost 499 links, not 124,750 comparisons;
+2. candidate pairs come from two indexes, never all pairs: MinHash LSH
+   (:class:`~sourcetrace.reuse.candidates.LSHIndex`: near-duplicates and
+   excerpts) and rare words (:class:`~sourcetrace.reuse.rewrites.AnchorIndex`:
+   also rewrites, whose word 5-grams are mostly gone);
+3. every candidate is classified (:func:`~sourcetrace.reuse.relations.classify_pair`)
+   on all cores by :class:`PairClassificationStage`; sentence vectors are made
+   only for the pairs that reach the rewrite test;
+4. families, origins and parents (:func:`~sourcetrace.reuse.families.build_families`).
+
+:class:`ReuseIndex` answers "trace": given a new text (a press release), which
+segments reuse it, how, and where.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sourcetrace.engines.local import LocalEngine
+from sourcetrace.pipeline import Stage
+from sourcetrace.records import Family, Passage, Relation, RelationKind, SegmentForReuse
+from sourcetrace.reuse.candidates import LSHIndex
+from sourcetrace.reuse.families import build_families
+from sourcetrace.reuse.relations import PairVerdict, PreparedSegment, classify_pair
+from sourcetrace.reuse.rewrites import AnchorIndex, default_embedder
+from sourcetrace.reuse.shingles import word_hashes
+
+MINHASH_THRESHOLD = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class CopyMap:
+    relations: tuple[Relation, ...]
+    families: tuple[Family, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PairTask:
+    a: int
+    a_text: str
+    b: int
+    b_text: str
+
+
+class PairClassificationStage(Stage[PairTask, PairVerdict | None]):
+    """Classify candidate pairs; keeps recent segments' prepared texts and
+    sentence vectors (tasks arrive sorted by their first segment)."""
+
+    name = "copy-classify"
+
+    def __init__(self, cache_size: int = 4096) -> None:
+        super().__init__()
+        self.cache_size = cache_size
+        self._cache: dict[int, PreparedSegment] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"stats": self.stats, "cache_size": self.cache_size}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.stats = state["stats"]  # type: ignore[assignment]
+        self.cache_size = state["cache_size"]  # type: ignore[assignment]
+        self._cache = {}
+
+    def process(self, record: PairTask) -> PairVerdict | None:
+        verdict = classify_pair(
+            self._prepared(record.a, record.a_text),
+            self._prepared(record.b, record.b_text),
+            default_embedder(),
+        )
+        self.stats[verdict.kind if verdict else "not_derived"] += 1
+        return verdict
+
+    def _prepared(self, segment_id: int, text: str) -> PreparedSegment:
+        cached = self._cache.get(segment_id)
+        if cached is None:
+            if len(self._cache) >= self.cache_size:
+                self._cache.clear()
+            cached = self._cache[segment_id] = PreparedSegment.of(segment_id, text)
+        return cached
+
+
+def build_copy_map(segments: Sequence[SegmentForReuse], *, workers: int | None = None) -> CopyMap:
+    """Relations and families of ``segments`` (a case's kept segments)."""
+    by_id = {s.id: s for s in segments}
+    representative_of = exact_groups(segments)
+    representatives = sorted({r for r in representative_of.values()})
+    texts = {i: by_id[i].text for i in representatives}
+    anchors = AnchorIndex.build(representatives, [texts[i] for i in representatives])
+    pairs = candidate_pairs(representatives, texts, anchors)
+    tasks = (PairTask(a, texts[a], b, texts[b]) for a, b in pairs)
+    stage = PairClassificationStage()
+    engine = LocalEngine(workers if len(pairs) > 200 else 1)
+    verdicts = [v for v in engine.map(stage, tasks, chunksize=64) if v is not None]
+    verdicts.extend(_exact_verdicts(by_id, representative_of))
+
+    def related(first: int, second: int) -> bool:
+        a, b = representative_of[first], representative_of[second]
+        return topically_related(anchors.topical_similarity(a, b), by_id[a].text, by_id[b].text)
+
+    graph = build_families(by_id, verdicts, related)
+    return CopyMap(graph.relations, graph.families)
+
+
+RARE_WORD_RELATED = 0.1  # cosine of rare-word vectors
+MEANING_RELATED = 0.35  # cosine of whole-text WordLlama vectors
+
+
+def topically_related(rare_word_cosine: float, first_text: str, second_text: str) -> bool:
+    """Whether two texts are about the same thing: they share weighted rare
+    words, or their whole-text embeddings are close. Two halves of one story
+    pass (in bench/copy_accuracy.py's corpus the halves of a story are 0.3 or
+    more apart in meaning, unrelated stories mostly less); two stories of an
+    aggregator page usually fail."""
+    if rare_word_cosine >= RARE_WORD_RELATED:
+        return True
+    vectors = default_embedder().embed([first_text, second_text])
+    return float(vectors[0] @ vectors[1]) >= MEANING_RELATED
+
+
+def exact_groups(segments: Sequence[SegmentForReuse]) -> dict[int, int]:
+    """Segment id -> the lowest id with the same normalised words."""
+    words = word_hashes([s.text for s in segments])
+    ends = np.cumsum(words.counts)
+    first_of: dict[bytes, int] = {}
+    representative: dict[int, int] = {}
+    for segment, end, count in sorted(zip(segments, ends.tolist(), words.counts.tolist()), key=lambda t: t[0].id):
+        digest = (
+            hashlib.blake2b(words.hashes[end - count : end].tobytes(), digest_size=16).digest()
+            if count
+            else segment.id.to_bytes(8, "little", signed=True) + b"empty"
+        )
+        representative[segment.id] = first_of.setdefault(digest, segment.id)
+    return representative
+
+
+def candidate_pairs(ids: Sequence[int], texts: Mapping[int, str], anchors: AnchorIndex) -> list[tuple[int, int]]:
+    """MinHash LSH pairs (verified at the usual threshold, excerpts included)
+    and rare-word pairs, sorted and unique."""
+    lsh = LSHIndex(MINHASH_THRESHOLD)
+    lsh.add_texts((i, texts[i]) for i in ids)
+    found = {(p.a, p.b) for p in lsh.verified_pairs()}
+    found.update((p.a, p.b) for p in anchors.pairs())
+    return sorted(found)
+
+
+def _exact_verdicts(
+    by_id: Mapping[int, SegmentForReuse], representative_of: Mapping[int, int]
+) -> Iterator[PairVerdict]:
+    for segment, representative in representative_of.items():
+        if segment != representative:
+            first, second = (
+                PreparedSegment.of(representative, by_id[representative].text),
+                PreparedSegment.of(segment, by_id[segment].text),
+            )
+            verdict = classify_pair(first, second)
+            if verdict is not None:
+                yield verdict
+
+
+# --- trace: who reuses a new text ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """A segment that reuses the query text; ``passages`` give offsets in the
+    query text as ``parent_*`` and in the segment as ``start/end``."""
+
+    segment: int
+    kind: RelationKind
+    score: float
+    passages: tuple[Passage, ...]
+
+
+class ReuseIndex:
+    """Segments indexed by rare words, to find every segment that reuses a new
+    text. Saved beside the case as one ``.npz`` (texts included, so a query
+    needs nothing else)."""
+
+    def __init__(self, anchors: AnchorIndex, texts: Mapping[int, str]) -> None:
+        self.anchors = anchors
+        self.texts = texts
+
+    @classmethod
+    def build(cls, segments: Sequence[SegmentForReuse]) -> ReuseIndex:
+        texts = {s.id: s.text for s in segments}
+        ids = sorted(texts)
+        return cls(AnchorIndex.build(ids, [texts[i] for i in ids]), texts)
+
+    def find_reuse(self, text: str, *, max_candidates: int = 1000) -> list[Reuse]:
+        """Every indexed segment that copies, excerpts or rewrites ``text``,
+        strongest first."""
+        query = PreparedSegment.of(-1, text)
+        found = []
+        for segment_id, _ in self.anchors.query(text, min_overlap=0.3)[:max_candidates]:
+            verdict = classify_pair(query, PreparedSegment.of(segment_id, self.texts[segment_id]))
+            if verdict is not None:
+                found.append(Reuse(segment_id, verdict.kind, verdict.score, verdict.passages))
+        rank = {"exact": 0, "near_exact": 1, "excerpt": 2, "rewrite": 3}
+        return sorted(found, key=lambda r: (rank[r.kind], -r.score, r.segment))
+
+    def save(self, path: str | Path) -> None:
+        ids = np.array(sorted(self.texts), dtype=np.int64)
+        encoded = [self.texts[int(i)].encode("utf-8") for i in ids]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        a = self.anchors
+        m = a.matrix
+        np.savez_compressed(
+            path,
+            text_ids=ids,
+            text_offsets=offsets,
+            text_blob=blob,
+            ids=a.ids,
+            vocabulary=a.vocabulary,
+            idf=a.idf,
+            data=m.data,
+            indices=m.indices,
+            indptr=m.indptr,
+            shape=np.array(m.shape),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> ReuseIndex:
+        import scipy.sparse as sp
+
+        with np.load(path) as f:
+            blob = f["text_blob"].tobytes()
+            offsets = f["text_offsets"].tolist()
+            texts = {
+                int(i): blob[offsets[k] : offsets[k + 1]].decode("utf-8") for k, i in enumerate(f["text_ids"].tolist())
+            }
+            matrix = sp.csr_matrix((f["data"], f["indices"], f["indptr"]), shape=tuple(f["shape"]))
+            return cls(AnchorIndex(f["ids"], f["vocabulary"], f["idf"], matrix), texts)
+
+
+def find_reuse(text: str, index: ReuseIndex) -> list[Reuse]:
+    """Segments of ``index`` that reuse ``text`` (see :meth:`ReuseIndex.find_reuse`)."""
+    return index.find_reuse(text)

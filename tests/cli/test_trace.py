@@ -1,0 +1,49 @@
+"""`sourcetrace trace`: every segment that reuses a given text (the churnalism check)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sourcetrace.cli import cli
+
+RELEASE = [
+    "The ministry of water of the fictional state of Corvia announced on Friday a ban on drilling new wells "
+    "in the Amber valley until the end of the year, citing a fall of eleven metres in the water table.",
+    "Farmers who already hold permits may keep pumping, but must fit meters by the first of September and "
+    "report their monthly use to the regional office, the ministry said in its statement.",
+    "Inspectors will visit every registered well before the harvest, and owners found pumping without a "
+    "meter face fines of up to twenty thousand crowns, according to the decree published on Friday.",
+]
+
+
+def make_case(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "paper.txt").write_text("Well ban in Amber valley\n\n" + "\n\n".join(RELEASE) + "\n")
+    (folder / "blog.txt").write_text("Drought rules\n\n" + RELEASE[1] + "\n\nI think this is unfair to small farms.\n")
+    (folder / "unrelated.txt").write_text(
+        "Choir wins prize\n\nThe youth choir of the fictional town of Ebben won the national prize on Sunday "
+        "with a programme of folk songs arranged by its conductor, Lise Marr, who founded it ten years ago.\n"
+    )
+    case = tmp_path / "c.case"
+    assert CliRunner().invoke(cli, ["run", str(folder), "--case", str(case), "--workers", "1"]).exit_code == 0
+    return case
+
+
+def test_trace_lists_the_segments_that_reuse_a_press_release(tmp_path: Path) -> None:
+    case = make_case(tmp_path)
+    release = tmp_path / "release.txt"
+    release.write_text("\n\n".join(RELEASE))
+    result = CliRunner().invoke(cli, ["trace", str(case), str(release)])
+    assert result.exit_code == 0, result.output
+    assert "Well ban in Amber valley" in result.output
+    assert "Choir wins prize" not in result.output
+    assert "ban on drilling new wells" in result.output  # the shared passage is quoted
+
+
+def test_trace_says_so_when_nothing_reuses_the_text(tmp_path: Path) -> None:
+    case = make_case(tmp_path)
+    result = CliRunner().invoke(cli, ["trace", str(case), "-"], input="A text about nothing in this case at all.")
+    assert result.exit_code == 0 and "No segment of the case reuses this text." in result.output

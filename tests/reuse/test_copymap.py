@@ -1,0 +1,131 @@
+"""The copy map of a case, and tracing a new text through the segments."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from sourcetrace.records import SegmentForReuse
+from sourcetrace.reuse.copymap import (
+    CopyMap,
+    PairClassificationStage,
+    PairTask,
+    ReuseIndex,
+    build_copy_map,
+    candidate_pairs,
+    exact_groups,
+    find_reuse,
+)
+from sourcetrace.reuse.rewrites import AnchorIndex
+
+from .stories import (
+    B_COPY_ID,
+    B_ID,
+    EXACT_ID,
+    EXCERPT_ID,
+    INDEPENDENT_ID,
+    NEAR_ID,
+    ORIGINAL,
+    ORIGINAL_ID,
+    REWRITE,
+    REWRITE_ID,
+    ROUNDUP_ID,
+    case_segments,
+)
+
+
+@pytest.fixture(scope="module")
+def copy_map() -> CopyMap:
+    return build_copy_map(case_segments(), workers=1)
+
+
+@pytest.fixture(scope="module")
+def index() -> ReuseIndex:
+    return ReuseIndex.build(case_segments())
+
+
+def members(copy_map: CopyMap, segment: int) -> set[int]:
+    family = next(f for f in copy_map.families if any(m.segment == segment for m in f.members))
+    return {m.segment for m in family.members}
+
+
+def test_a_story_and_its_copies_form_one_family_with_the_wire_text_as_origin(
+    copy_map: CopyMap,
+) -> None:
+    story = next(f for f in copy_map.families if f.key == ORIGINAL_ID)
+    assert {m.segment for m in story.members} >= {
+        ORIGINAL_ID,
+        EXACT_ID,
+        NEAR_ID,
+        EXCERPT_ID,
+        REWRITE_ID,
+    }
+    assert story.origin == ORIGINAL_ID and story.origin_evidence
+
+
+def test_the_independent_report_and_the_other_story_are_separate_families(
+    copy_map: CopyMap,
+) -> None:
+    assert members(copy_map, INDEPENDENT_ID) == {INDEPENDENT_ID}
+    assert members(copy_map, B_ID) == {B_ID, B_COPY_ID}
+    assert len(copy_map.families) == 3
+
+
+def test_relations_name_each_copy_and_how_it_was_made(copy_map: CopyMap) -> None:
+    kinds = {(r.segment, r.parent): r.kind for r in copy_map.relations}
+    assert kinds[(EXACT_ID, ORIGINAL_ID)] == "exact"
+    assert kinds[(NEAR_ID, ORIGINAL_ID)] == "near_exact"
+    assert kinds[(EXCERPT_ID, ORIGINAL_ID)] == "excerpt"
+    assert kinds[(REWRITE_ID, ORIGINAL_ID)] == "rewrite"
+    assert (B_COPY_ID, B_ID) in kinds and (ROUNDUP_ID, B_ID) in kinds
+    assert all(INDEPENDENT_ID not in pair for pair in kinds)
+
+
+def test_exact_copies_are_grouped_before_any_comparison() -> None:
+    segments = case_segments()
+    groups = exact_groups(segments + [SegmentForReuse(50, ORIGINAL.upper(), 50)])
+    assert groups[EXACT_ID] == ORIGINAL_ID and groups[50] == ORIGINAL_ID and groups[NEAR_ID] == NEAR_ID
+
+
+def test_candidates_are_not_all_pairs_and_include_the_rewrite() -> None:
+    segments = case_segments()
+    texts = {s.id: s.text for s in segments}
+    ids = sorted(texts)
+    pairs = candidate_pairs(ids, texts, AnchorIndex.build(ids, [texts[i] for i in ids]))
+    assert (ORIGINAL_ID, REWRITE_ID) in pairs
+    assert (INDEPENDENT_ID, B_ID) not in pairs
+    assert len(pairs) < len(ids) * (len(ids) - 1) // 2
+
+
+def test_the_classification_stage_travels_to_workers_without_its_cache() -> None:
+    stage = PairClassificationStage()
+    first = stage.process(PairTask(1, ORIGINAL, 2, REWRITE))
+    copied = pickle.loads(pickle.dumps(stage))
+    assert copied.process(PairTask(1, ORIGINAL, 2, REWRITE)) == first
+    assert first is not None and first.kind == "rewrite"
+
+
+def test_tracing_a_text_lists_every_segment_that_reuses_it(index: ReuseIndex) -> None:
+    found = {r.segment: r.kind for r in find_reuse(ORIGINAL, index)}
+    assert found[ORIGINAL_ID] == "exact" and found[EXACT_ID] == "exact"
+    assert found[NEAR_ID] == "near_exact" and found[EXCERPT_ID] == "excerpt" and found[REWRITE_ID] == "rewrite"
+    assert ROUNDUP_ID in found
+    assert INDEPENDENT_ID not in found and B_ID not in found
+
+
+def test_traced_passages_are_offsets_in_the_query_and_the_segment(
+    index: ReuseIndex,
+) -> None:
+    excerpt = next(r for r in index.find_reuse(ORIGINAL) if r.segment == EXCERPT_ID)
+    passage = excerpt.passages[0]
+    assert ORIGINAL[passage.parent_start : passage.parent_end] == index.texts[EXCERPT_ID][passage.start : passage.end]
+
+
+def test_the_reuse_index_is_saved_and_loaded_unchanged(index: ReuseIndex, tmp_path: Path) -> None:
+    path = tmp_path / "reuse.npz"
+    index.save(path)
+    loaded = ReuseIndex.load(path)
+    assert loaded.texts == index.texts
+    assert loaded.find_reuse(REWRITE) == index.find_reuse(REWRITE)

@@ -1,0 +1,85 @@
+"""Classifying a candidate pair into a kind of copy, or not derived."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sourcetrace.reuse.relations import (
+    PairVerdict,
+    PreparedSegment,
+    classify_pair,
+    oriented,
+)
+
+from .stories import (
+    B_COPY,
+    EXACT_COPY,
+    EXCERPT,
+    INDEPENDENT,
+    NEAR_EXACT,
+    ORIGINAL,
+    REWRITE,
+    STORY_B,
+)
+
+
+def verdict(a: str, b: str) -> PairVerdict | None:
+    return classify_pair(PreparedSegment.of(1, a), PreparedSegment.of(2, b))
+
+
+def test_the_same_text_in_other_quotes_and_line_breaks_is_an_exact_copy() -> None:
+    result = verdict(ORIGINAL, EXACT_COPY)
+    assert result is not None and result.kind == "exact" and result.score == 1.0
+
+
+def test_a_copy_with_typos_and_a_changed_sentence_is_near_exact() -> None:
+    result = verdict(ORIGINAL, NEAR_EXACT)
+    assert result is not None and result.kind == "near_exact"
+    assert 0.7 <= result.score < 1.0
+
+
+def test_leading_paragraphs_are_an_excerpt_and_the_part_is_named() -> None:
+    result = verdict(ORIGINAL, EXCERPT)
+    assert result is not None and result.kind == "excerpt" and result.part == 2
+    assert verdict(EXCERPT, ORIGINAL).part == 1  # type: ignore[union-attr]
+
+
+def test_a_spun_copy_is_a_rewrite_and_the_spun_side_is_named() -> None:
+    result = verdict(ORIGINAL, REWRITE)
+    assert result is not None and result.kind == "rewrite" and result.rewritten == 2
+    assert result.passages
+
+
+def test_an_independent_report_quoting_the_same_press_conference_is_not_derived() -> None:
+    assert verdict(ORIGINAL, INDEPENDENT) is None
+    assert verdict(REWRITE, INDEPENDENT) is None
+
+
+def test_unrelated_stories_are_not_derived() -> None:
+    assert verdict(ORIGINAL, STORY_B) is None
+    assert verdict(ORIGINAL, "") is None
+
+
+def test_a_text_in_the_same_words_but_other_figures_is_not_a_rewrite() -> None:
+    figures = iter(range(100, 10_000, 37))
+    other_event = re.sub(r"\d[\d,]*", lambda _: str(next(figures)), REWRITE)
+    assert verdict(ORIGINAL, other_event) is None
+
+
+@pytest.mark.parametrize("copy", [NEAR_EXACT, EXCERPT, REWRITE])
+def test_passages_are_offsets_inside_both_texts(copy: str) -> None:
+    result = verdict(ORIGINAL, copy)
+    assert result is not None and result.passages
+    for p in result.passages:
+        assert 0 <= p.parent_start < p.parent_end <= len(ORIGINAL)
+        assert 0 <= p.start < p.end <= len(copy)
+
+
+def test_orienting_passages_swaps_the_sides() -> None:
+    result = verdict(STORY_B, B_COPY)
+    assert result is not None
+    assert oriented(result, 1) == result.passages
+    flipped = oriented(result, 2)
+    assert [(p.start, p.end) for p in flipped] == [(p.parent_start, p.parent_end) for p in result.passages]

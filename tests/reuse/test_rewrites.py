@@ -1,0 +1,127 @@
+"""Sentence embeddings, the rewrite test, and rare-word candidates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sourcetrace.reuse.align import prepare
+from sourcetrace.reuse.copymap import RARE_WORD_RELATED
+from sourcetrace.reuse.rewrites import (
+    AnchorIndex,
+    SentenceEmbedder,
+    default_embedder,
+    rewrite_evidence,
+    rewritten_side,
+    sentence_vectors,
+)
+
+from .stories import (
+    B_COPY,
+    EXACT_COPY,
+    EXCERPT,
+    INDEPENDENT,
+    NEAR_EXACT,
+    ORIGINAL,
+    REWRITE,
+    ROUNDUP,
+    STORY_B,
+)
+
+TEXTS = [
+    ORIGINAL,
+    EXACT_COPY,
+    NEAR_EXACT,
+    EXCERPT,
+    REWRITE,
+    INDEPENDENT,
+    STORY_B,
+    B_COPY,
+    ROUNDUP,
+]
+IDS = list(range(1, len(TEXTS) + 1))
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceEmbedder:
+    return default_embedder()
+
+
+@pytest.fixture(scope="module")
+def anchors() -> AnchorIndex:
+    return AnchorIndex.build(IDS, TEXTS)
+
+
+def test_the_embedding_loads_from_the_installed_package_and_gives_unit_vectors(
+    embedder: SentenceEmbedder,
+) -> None:
+    vectors = embedder.embed(
+        [
+            "The minister opened the gates.",
+            "The minister unlocked the gates.",
+            "Shares fell in Tokyo.",
+            "",
+        ]
+    )
+    assert vectors.shape[0] == 4
+    assert np.allclose(np.linalg.norm(vectors[:3], axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+    assert not vectors[3].any()  # an empty sentence has no direction
+
+
+def _evidence(a: str, b: str, embedder: SentenceEmbedder):
+    pa, pb = prepare(a), prepare(b)
+    return rewrite_evidence(pa, pb, sentence_vectors(pa, embedder), sentence_vectors(pb, embedder))
+
+
+def test_a_spun_copy_matches_most_sentences_of_its_original(
+    embedder: SentenceEmbedder,
+) -> None:
+    evidence = _evidence(ORIGINAL, REWRITE, embedder)
+    assert evidence.coverage_a >= 0.6 and evidence.coverage_b >= 0.6
+    assert evidence.in_order > 0.8
+
+
+def test_an_independent_report_matches_only_the_shared_quotation(
+    embedder: SentenceEmbedder,
+) -> None:
+    evidence = _evidence(ORIGINAL, INDEPENDENT, embedder)
+    assert evidence.coverage_a < 0.3 and evidence.coverage_b < 0.3
+    assert any(s > 0.95 for s in evidence.similarities)  # the quotation itself
+
+
+def test_the_spun_side_is_told_from_its_rarer_words(embedder: SentenceEmbedder) -> None:
+    assert rewritten_side(prepare(ORIGINAL), prepare(REWRITE), embedder) == 1
+    assert rewritten_side(prepare(REWRITE), prepare(ORIGINAL), embedder) == 0
+
+
+def test_rare_word_candidates_find_the_rewrite_and_not_unrelated_stories(
+    anchors: AnchorIndex,
+) -> None:
+    pairs = {(p.a, p.b) for p in anchors.pairs()}
+    assert (1, 5) in pairs  # original and its spun copy
+    assert (7, 8) in pairs
+    assert (1, 7) not in pairs and (5, 8) not in pairs
+    assert len(pairs) < len(IDS) * (len(IDS) - 1) // 2
+
+
+def test_a_query_finds_every_text_sharing_its_rare_words(anchors: AnchorIndex) -> None:
+    found = dict(anchors.query(ORIGINAL))
+    assert {1, 2, 3, 4, 5, 9} <= set(found)
+    assert 7 not in found and 8 not in found
+
+
+def test_the_anchor_index_survives_saving(anchors: AnchorIndex, tmp_path: Path) -> None:
+    path = tmp_path / "anchors.npz"
+    anchors.save(path)
+    loaded = AnchorIndex.load(path)
+    assert loaded.query(REWRITE) == anchors.query(REWRITE)
+    assert {(p.a, p.b) for p in loaded.pairs()} == {(p.a, p.b) for p in anchors.pairs()}
+
+
+def test_topical_similarity_separates_different_stories(anchors: AnchorIndex) -> None:
+    assert anchors.topical_similarity(1, 7) < RARE_WORD_RELATED
+    assert anchors.topical_similarity(1, 6) > RARE_WORD_RELATED
+    assert anchors.topical_similarity(1, 999) == 0.0
