@@ -225,3 +225,38 @@ class Family:
     origin: int | None
     origin_evidence: str  # e.g. "earliest date", "credit line names the wire", "undetermined: ..."
     members: tuple[FamilyMember, ...]
+
+
+# --- statements (voices stage) ---------------------------------------------
+
+StatementKind = Literal["direct", "reported"]
+DiffOp = tuple[Literal["=", "-", "+"], str]  # a word kept, removed from, or added to the reference form
+
+
+@dataclass(frozen=True, slots=True)
+class StatementOccurrence:
+    """One statement as it appears in one segment."""
+
+    segment: int  # segments.id
+    start: int  # span of the statement's words in the segment's text
+    end: int
+    text: str  # == segment text[start:end]
+    speaker_as_written: str  # "Ms Bachelet", "the High Commissioner", "she"
+    cue: str  # said, told, denied, according to, ...
+    kind: StatementKind
+    altered: bool = False  # its words differ from the statement's reference form
+    diff: tuple[DiffOp, ...] = ()  # word-level, against the reference form; empty when not altered
+    garbled_speaker: bool = False  # the attribution itself is broken ("Agnes said. Callamard, ...")
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """What one speaker said, merged across every segment that carries it."""
+
+    key: int  # stable id: the smallest (segment, start) occurrence's rank in the case
+    speaker: str  # canonical name: "Michelle Bachelet", "China's foreign ministry"
+    speaker_role: str | None  # "UN High Commissioner for Human Rights", when the text gives it
+    kind: StatementKind
+    cue: str
+    text: str  # reference form: the earliest occurrence, or the most common where dates are missing
+    occurrences: tuple[StatementOccurrence, ...]
