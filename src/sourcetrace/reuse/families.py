@@ -20,12 +20,20 @@ structure (excerpt, rewrite, composite) says who copied whom.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sourcetrace.records import Family, FamilyMember, Relation, SegmentForReuse
-from sourcetrace.reuse.origins import decide_origin, pair_direction, parse_published
+from sourcetrace.reuse.origins import (
+    PublicationTime,
+    decide_origin,
+    pair_direction,
+    parse_published,
+    published_after,
+)
 from sourcetrace.reuse.relations import PairVerdict, oriented
 
 KIND_RANK = {"exact": 3, "near_exact": 2, "excerpt": 1, "rewrite": 0}
@@ -173,6 +181,10 @@ def _cross_relation(verdict: PairVerdict, composites: set[int]) -> Relation:
     return Relation(derived, parent, verdict.kind, verdict.score, oriented(verdict, parent))
 
 
+Arc = tuple[int, PairVerdict]  # (the other member, the verdict joining them)
+Link = tuple[int | None, PairVerdict | None]  # a member's parent and the verdict joining them
+
+
 def _family(
     member_ids: list[int],
     edges: list[PairVerdict],
@@ -180,29 +192,25 @@ def _family(
     composites: set[int],
 ) -> tuple[Family, list[Relation]]:
     decision = decide_origin([segments[i] for i in member_ids], edges, composites)
-    root = decision.origin if decision.origin is not None else _provisional_root(member_ids, edges, composites)
-    tree = _spanning_tree(root, edges)
-    depth = _depths(root, tree)
-    members = [FamilyMember(root, "origin", None, 1.0)] if decision.origin is not None else []
-    for member in member_ids:
-        if member == root and decision.origin is not None:
-            continue
-        if member == root:
-            members.append(_undetermined_root(member, edges))
-            continue
-        parent, verdict = tree[member]
-        direction = pair_direction(verdict, composites)
-        known = decision.origin is not None or (direction is not None and direction[0] == member)
-        members.append(
-            FamilyMember(
-                member,
-                verdict.kind,
-                parent if known else None,
-                verdict.score,
-                oriented(verdict, parent),
-            )
-        )
-    relations = [_relation(v, depth, composites) for v in edges]
+    times = {i: parse_published(segments[i].published) for i in member_ids}
+    parents_of = _possible_parents(edges, times, composites)
+    root = decision.origin if decision.origin is not None else _provisional_root(member_ids, edges, composites, times)
+    links = _parent_links(root, member_ids, parents_of, times)
+    edges_of: dict[int, list[PairVerdict]] = defaultdict(list)
+    for verdict in edges:
+        edges_of[verdict.a].append(verdict)
+        edges_of[verdict.b].append(verdict)
+    if decision.origin is not None:
+        members = [FamilyMember(root, "origin", None, 1.0)]
+    else:
+        members = [_unattached(root, edges_of[root])]
+    members.extend(
+        _member(member, links[member], decision.origin, edges_of[member], composites, times)
+        for member in member_ids
+        if member != root
+    )
+    depth = _depths(root, links)
+    relations = [_relation(v, depth, composites, times) for v in edges]
     key = member_ids[0]
     return Family(
         key,
@@ -212,69 +220,174 @@ def _family(
     ), relations
 
 
-def _undetermined_root(member: int, edges: list[PairVerdict]) -> FamilyMember:
-    strongest = max((v for v in edges if member in (v.a, v.b)), key=strength)
+def _possible_parents(
+    edges: list[PairVerdict],
+    times: Mapping[int, PublicationTime | None],
+    composites: set[int],
+) -> dict[int, list[Arc]]:
+    """Member -> the members that may be its parent, strongest link first:
+    never one published after it, nor the side a pair's structure says is
+    the copy (an excerpt, the rewritten text, a composite page)."""
+    parents: dict[int, list[Arc]] = defaultdict(list)
+    for verdict in edges:
+        direction = pair_direction(verdict, composites)
+        copy = direction[0] if direction is not None else None
+        for parent, child in ((verdict.a, verdict.b), (verdict.b, verdict.a)):
+            if parent != copy and not published_after(times[parent], times[child]):
+                parents[child].append((parent, verdict))
+    for arcs in parents.values():
+        arcs.sort(key=lambda arc: (strength(arc[1]), -arc[0]), reverse=True)
+    return parents
+
+
+def _parent_links(
+    root: int,
+    member_ids: list[int],
+    parents_of: Mapping[int, list[Arc]],
+    times: Mapping[int, PublicationTime | None],
+) -> dict[int, Link]:
+    """Each member's parent: a maximum spanning tree grown from ``root`` over
+    the possible-parent arcs only (Prim), then every member moved to its
+    closest possible parent that is not its own descendant. A member that no
+    arc reaches (all its links are to later members) starts a subtree of its
+    own, earliest first, with parent None."""
+    children_of: dict[int, list[Arc]] = defaultdict(list)
+    for child, arcs in parents_of.items():
+        for parent, verdict in arcs:
+            children_of[parent].append((child, verdict))
+    links: dict[int, Link] = {}
+    reached: set[int] = set()
+    heap: list[tuple[int, float, int, int, int, PairVerdict]] = []
+    order = itertools.count()  # ties go to the arc found first, and tuples never compare verdicts
+
+    def reach(node: int) -> None:
+        reached.add(node)
+        for child, verdict in children_of[node]:
+            if child not in reached:
+                rank, score = strength(verdict)
+                heapq.heappush(heap, (-rank, -score, next(order), node, child, verdict))
+
+    def grow(start: int) -> None:
+        reach(start)
+        while heap:
+            *_, parent, child, verdict = heapq.heappop(heap)
+            if child not in reached:
+                links[child] = (parent, verdict)
+                reach(child)
+
+    grow(root)
+    for seed in sorted(member_ids, key=lambda m: _chronological(times[m], m)):
+        if seed not in reached:
+            links[seed] = (None, None)
+            grow(seed)
+    _move_to_closer_parents(links, parents_of)
+    return links
+
+
+def _move_to_closer_parents(links: dict[int, Link], parents_of: Mapping[int, list[Arc]]) -> None:
+    """Prim attaches a member by the strongest arc from the tree as it was
+    then; a closer possible parent may have joined later. Each move makes one
+    link strictly stronger and keeps the links a forest, so this ends."""
+    moved = True
+    while moved:
+        moved = False
+        for child, (_, current) in list(links.items()):
+            for parent, verdict in parents_of.get(child, ()):
+                if current is not None and strength(verdict) <= strength(current):
+                    break
+                if not _descends_from(parent, child, links):
+                    links[child] = (parent, verdict)
+                    moved = True
+                    break
+
+
+def _descends_from(node: int, ancestor: int, links: Mapping[int, Link]) -> bool:
+    while node != ancestor:
+        parent = links[node][0] if node in links else None
+        if parent is None:
+            return False
+        node = parent
+    return True
+
+
+def _chronological(time: PublicationTime | None, member: int) -> tuple[bool, datetime, int]:
+    """Sort key: dated members by time (a bare date counts as its midnight,
+    which keeps every strictly-earlier pair in order), then undated ones."""
+    return (time is None, time.moment if time is not None else datetime.min, member)
+
+
+def _member(
+    member: int,
+    link: Link,
+    origin: int | None,
+    edges: list[PairVerdict],
+    composites: set[int],
+    times: Mapping[int, PublicationTime | None],
+) -> FamilyMember:
+    parent, verdict = link
+    if parent is not None and verdict is not None:
+        direction = pair_direction(verdict, composites)
+        known = origin is not None or (direction is not None and direction[0] == member)
+        return FamilyMember(member, verdict.kind, parent if known else None, verdict.score, oriented(verdict, parent))
+    # Every member it is linked to was published after it, or is its copy.
+    # Under the origin if that is not later either (and no direct link of
+    # theirs forbids it); otherwise its parent stays open.
+    strongest = max(edges, key=strength)
+    linked_to_origin = any(origin in (v.a, v.b) for v in edges)
+    if origin is not None and not linked_to_origin and not published_after(times[origin], times[member]):
+        return FamilyMember(member, strongest.kind, origin, strongest.score)
+    return _unattached(member, edges)
+
+
+def _unattached(member: int, edges: list[PairVerdict]) -> FamilyMember:
+    """A member without a parent: its kind, score and passages are those of its strongest link."""
+    strongest = max(edges, key=strength)
     other = strongest.b if strongest.a == member else strongest.a
     return FamilyMember(member, strongest.kind, None, strongest.score, oriented(strongest, other))
 
 
-def _provisional_root(member_ids: list[int], edges: list[PairVerdict], composites: set[int]) -> int:
+def _provisional_root(
+    member_ids: list[int],
+    edges: list[PairVerdict],
+    composites: set[int],
+    times: Mapping[int, PublicationTime | None],
+) -> int:
     derived = {d[0] for v in edges if (d := pair_direction(v, composites)) is not None}
-    candidates = [m for m in member_ids if m not in derived]
-    return (candidates or member_ids)[0]
+    candidates = [m for m in member_ids if m not in derived] or member_ids
+    return min(candidates, key=lambda m: _chronological(times[m], m))
 
 
-def _spanning_tree(root: int, edges: list[PairVerdict]) -> dict[int, tuple[int, PairVerdict]]:
-    """Prim's maximum spanning tree from ``root``: member -> (parent, verdict)."""
-    neighbours: dict[int, list[PairVerdict]] = defaultdict(list)
-    for verdict in edges:
-        neighbours[verdict.a].append(verdict)
-        neighbours[verdict.b].append(verdict)
-    tree: dict[int, tuple[int, PairVerdict]] = {}
-    seen = {root}
-    heap: list[tuple[tuple[int, float], int, int, int]] = []
-    counter = 0
-
-    def push(node: int) -> None:
-        nonlocal counter
-        for verdict in neighbours[node]:
-            rank, score = strength(verdict)
-            heapq.heappush(heap, ((-rank, -score), counter, node, id(verdict)))
-            counter += 1
-
-    by_id = {id(v): v for v in edges}
-    push(root)
-    while heap:
-        _, _, node, verdict_id = heapq.heappop(heap)
-        verdict = by_id[verdict_id]
-        child = verdict.b if verdict.a == node else verdict.a
-        if child in seen:
-            continue
-        seen.add(child)
-        tree[child] = (node, verdict)
-        push(child)
-    return tree
-
-
-def _depths(root: int, tree: Mapping[int, tuple[int, PairVerdict]]) -> dict[int, int]:
+def _depths(root: int, links: Mapping[int, Link]) -> dict[int, int]:
+    """Distance from the root; a member without a parent counts as the root's child."""
     depth = {root: 0}
-    for node in tree:
+    for node in links:
         path = []
-        while node not in depth:
+        while node not in depth and links[node][0] is not None:
             path.append(node)
-            node = tree[node][0]
+            node = links[node][0]  # type: ignore[assignment]
+        if node not in depth:  # a member without a parent
+            depth[node] = 1
         for step in reversed(path):
             depth[step] = depth[node] + 1
             node = step
     return depth
 
 
-def _relation(verdict: PairVerdict, depth: Mapping[int, int], composites: set[int]) -> Relation:
-    """Orient a verdict: by its own structure, else the member nearer the
-    origin is the parent, else the lower id."""
+def _relation(
+    verdict: PairVerdict,
+    depth: Mapping[int, int],
+    composites: set[int],
+    times: Mapping[int, PublicationTime | None],
+) -> Relation:
+    """Orient a verdict: by its own structure, else by dates (the later one
+    copied), else the member nearer the origin is the parent, else the lower id."""
     direction = pair_direction(verdict, composites)
     if direction is not None:
         derived = direction[0]
+    elif published_after(times[verdict.a], times[verdict.b]):
+        derived = verdict.a
+    elif published_after(times[verdict.b], times[verdict.a]):
+        derived = verdict.b
     else:
         key_a, key_b = (
             (depth.get(verdict.a, 0), verdict.a),
