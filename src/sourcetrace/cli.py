@@ -14,7 +14,8 @@ from sourcetrace import __version__
 from sourcetrace.ingest.extract import EXTRACTORS
 from sourcetrace.report.export import export_json, write_export
 from sourcetrace.report.families import count_singletons, family_of, list_families
-from sourcetrace.report.terminal import family_tree, reuse_label
+from sourcetrace.report.statements import list_speakers, list_statements
+from sourcetrace.report.terminal import family_tree, reuse_label, statement_block
 from sourcetrace.report.trace import trace_text
 from sourcetrace.runner import RunOptions, RunSummary, demo_corpus_path, run_case
 from sourcetrace.store import CaseError, CaseStore, StoredProblem
@@ -216,6 +217,44 @@ def trace(case_path: Path, text_file: click.utils.LazyFile, limit: int) -> None:
         out.print(reuse_label(match, text))
     if limit and len(matches) > limit:
         out.print(f"… {len(matches) - limit:,} more; use --limit 0 to list all.")
+
+
+@cli.command()
+@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+def voices(case_path: Path) -> None:
+    """List the speakers in CASE with their roles, statement counts and altered copies."""
+    try:
+        with CaseStore(case_path, create=False) as store:
+            speakers = list_speakers(store)
+    except CaseError as error:
+        raise click.ClickException(str(error)) from error
+    table = Table(title=f"Speakers in {case_path}", title_justify="left")
+    table.add_column("speaker", no_wrap=True)
+    table.add_column("role")
+    for numeric in ("statements", "occurrences", "altered copies"):
+        table.add_column(numeric, justify="right")
+    for s in speakers:
+        table.add_row(s.speaker, "; ".join(s.roles), f"{s.statements:,}", f"{s.occurrences:,}",
+                      f"[bold red]{s.altered:,}[/]" if s.altered else "0")
+    out.print(table)
+
+
+@cli.command()
+@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--speaker", help="Only statements by speakers whose name contains this.")
+@click.option("--altered", is_flag=True, help="Only statements with at least one altered copy.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="0: all.")
+def quotes(case_path: Path, speaker: str | None, altered: bool, limit: int) -> None:
+    """List statements in CASE with every occurrence; altered copies show a word-level diff."""
+    try:
+        with CaseStore(case_path, create=False) as store:
+            found = list_statements(store, speaker=speaker, altered_only=altered, limit=limit or None)
+    except CaseError as error:
+        raise click.ClickException(str(error)) from error
+    if not found:
+        out.print("No statement matches.")
+    for statement in found:
+        out.print(statement_block(statement))
 
 
 def main() -> None:

@@ -67,7 +67,8 @@ def write_export(store: CaseStore, out: IO[str]) -> None:
         out.write(f"{json.dumps(key)}: {json.dumps(value)},\n")
     for name, sql in SECTIONS:
         _write_array(out, name, _rows(store.connection, sql), last=False)
-    _write_array(out, "families", _families(store.connection), last=True)
+    _write_array(out, "families", _families(store.connection), last=False)
+    _write_array(out, "statements", _statements(store.connection), last=True)
     out.write("}\n")
 
 
@@ -103,6 +104,28 @@ def _families(db: sqlite3.Connection) -> Iterator[Row]:
                            "passages": json.loads(passages)})
             pending = next(members, None)
         yield {"id": family_id, "origin": origin, "origin_evidence": evidence, "members": listed}
+
+
+def _statements(db: sqlite3.Connection) -> Iterator[Row]:
+    """Statements with their occurrences, in the same streaming merge as families."""
+    occurrences = db.execute(
+        """SELECT statement_id, segment_id, start, "end", text, speaker_as_written, cue, altered, diff,
+                  garbled_speaker
+           FROM statement_occurrences ORDER BY statement_id, segment_id, start"""
+    )
+    pending = next(occurrences, None)
+    for sid, speaker, role, kind, cue, text in db.execute(
+        "SELECT id, speaker, speaker_role, kind, cue, text FROM statements ORDER BY id"
+    ):
+        listed: list[Row] = []
+        while pending is not None and pending[0] == sid:
+            _, segment, start, end, said, written, said_cue, altered, diff, garbled = pending
+            listed.append({"segment": segment, "start": start, "end": end, "text": said,
+                           "speaker_as_written": written, "cue": said_cue, "altered": bool(altered),
+                           "diff": json.loads(diff), "garbled_speaker": bool(garbled)})
+            pending = next(occurrences, None)
+        yield {"id": sid, "speaker": speaker, "speaker_role": role, "kind": kind, "cue": cue, "text": text,
+               "occurrences": listed}
 
 
 def _same(value: Any) -> Any:

@@ -8,6 +8,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from sourcetrace.report.families import FamilyView, MemberView
+from sourcetrace.report.statements import OccurrenceView, StatementView
 
 if TYPE_CHECKING:
     from sourcetrace.report.trace import TraceMatch
@@ -68,3 +69,37 @@ def reuse_label(match: TraceMatch, query: str, *, shown: int = 2) -> Text:
     if len(reuse.passages) > shown:
         label.append(f"\n    … {len(reuse.passages) - shown} more passage(s)", style="dim")
     return label
+
+
+def diff_text(occurrence: OccurrenceView) -> Text:
+    """Words removed from the reference form struck in red, added ones in green."""
+    text = Text()
+    for op, word in occurrence.diff:
+        style = {"-": "red strike", "+": "green underline"}.get(op, "")
+        text.append(word + " ", style=style)
+    return text
+
+
+def statement_block(statement: StatementView) -> Tree:
+    """A statement with each occurrence; altered ones show their word-level diff."""
+    role = f" ({statement.speaker_role})" if statement.speaker_role else ""
+    head = Text()
+    head.append(f"#{statement.id} {statement.speaker}{role}", style="bold")
+    head.append(f"  {statement.kind}, {statement.cue}", style="dim")
+    head.append(f"\n“{statement.text}”")
+    tree = Tree(head)
+    for occurrence in statement.occurrences:
+        seg = occurrence.segment
+        line = Text()
+        line.append("ALTERED " if occurrence.altered else "same    ", style="bold red" if occurrence.altered else "dim")
+        line.append(f"#{seg.id} {seg.title or '(untitled)'}", style="bold")
+        where = seg.site or seg.url or seg.path
+        line.append("  " + " · ".join(d for d in (where, seg.published, f"as “{occurrence.speaker_as_written}”")
+                                       if d), style="dim")
+        if occurrence.garbled_speaker:
+            line.append("  speaker garbled", style="bold red")
+        if occurrence.altered:
+            line.append("\n    ")
+            line.append_text(diff_text(occurrence))
+        tree.add(line)
+    return tree

@@ -26,6 +26,7 @@ from sourcetrace.records import (
     Relation,
     SegmentedDocument,
     SegmentForReuse,
+    Statement,
 )
 from sourcetrace.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -218,6 +219,24 @@ class CaseStore:
         segments = self._db.execute("SELECT count(*) FROM segments").fetchone()[0]
         return row is not None and int(row[0]) == segments
 
+    def replace_statements(self, statements: Iterable[Statement]) -> None:
+        """Statements are merged over the whole case, so they replace the last set."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM statement_occurrences")
+            db.execute("DELETE FROM statements")
+            for statement in statements:
+                _write_statement(db, statement)
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('statements_segments', ?)",
+                (str(db.execute("SELECT count(*) FROM segments").fetchone()[0]),),
+            )
+
+    def statements_are_current(self) -> bool:
+        """True when no segment was added since statements were extracted."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'statements_segments'").fetchone()
+        segments = self._db.execute("SELECT count(*) FROM segments").fetchone()[0]
+        return row is not None and int(row[0]) == segments
+
     def copy_map_counts(self) -> tuple[int, int]:
         """(families with at least one copy, segments derived from another)."""
         # A family of n holds n - 1 copies even when which one is the origin is undetermined.
@@ -324,6 +343,20 @@ def _write_family(db: sqlite3.Connection, family: Family) -> None:
     db.executemany(
         "INSERT INTO family_members VALUES (?, ?, ?, ?, ?, ?)",
         [(family.key, m.segment, m.kind, m.parent, m.score, _passages_json(m.passages)) for m in family.members],
+    )
+
+
+def _write_statement(db: sqlite3.Connection, statement: Statement) -> None:
+    occurrences = statement.occurrences
+    db.execute(
+        "INSERT INTO statements VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (statement.key, statement.speaker, statement.speaker_role, statement.kind, statement.cue, statement.text,
+         len(occurrences), sum(o.altered for o in occurrences)),
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO statement_occurrences VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(statement.key, o.segment, o.start, o.end, o.text, o.speaker_as_written, o.cue, o.kind, o.altered,
+          json.dumps([list(op) for op in o.diff]), o.garbled_speaker) for o in occurrences],
     )
 
 

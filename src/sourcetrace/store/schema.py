@@ -124,6 +124,35 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX family_members_family ON family_members (family_id);
     """,
+    # 3: statements: who said what, merged across copies.
+    """
+    CREATE TABLE statements (
+        id INTEGER PRIMARY KEY,
+        speaker TEXT NOT NULL,           -- canonical name
+        speaker_role TEXT,
+        kind TEXT NOT NULL,              -- direct, reported
+        cue TEXT NOT NULL,
+        text TEXT NOT NULL,              -- reference form: earliest, else most common
+        occurrences INTEGER NOT NULL,
+        altered INTEGER NOT NULL         -- occurrences whose words differ from the reference
+    );
+    CREATE INDEX statements_speaker ON statements (speaker);
+    CREATE TABLE statement_occurrences (
+        statement_id INTEGER NOT NULL REFERENCES statements(id),
+        segment_id INTEGER NOT NULL REFERENCES segments(id),
+        start INTEGER NOT NULL,          -- span in segments.text
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        speaker_as_written TEXT NOT NULL,
+        cue TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        altered INTEGER NOT NULL,
+        diff TEXT NOT NULL,              -- JSON [["=" | "-" | "+", word], ...]; [] when not altered
+        garbled_speaker INTEGER NOT NULL,
+        PRIMARY KEY (statement_id, segment_id, start)
+    );
+    CREATE INDEX statement_occurrences_segment ON statement_occurrences (segment_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

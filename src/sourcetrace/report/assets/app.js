@@ -1,0 +1,605 @@
+/* sourcetrace viewer: one script for the HTML report (data embedded) and the app (data from /api).
+ *
+ * Crawled text is hostile: every string from the case is inserted with
+ * textContent / createTextNode, never as markup, and links are only made from
+ * http(s) URLs. No eval, no inline handlers, so a strict CSP holds.
+ */
+"use strict";
+(function () {
+  const KINDS = ["origin", "exact", "near_exact", "excerpt", "rewrite"];
+  const KIND_LABEL = { origin: "origin", exact: "exact copy", near_exact: "near-exact copy", excerpt: "excerpt", rewrite: "rewrite" };
+  const KIND_HELP = {
+    origin: "the text the others descend from",
+    exact: "the same words",
+    near_exact: "the same article with small edits",
+    excerpt: "a part of the other",
+    rewrite: "rewritten sentence by sentence",
+  };
+  const PER_PAGE = 50;
+  const MARK_START = "\u0002", MARK_END = "\u0003";
+
+  // ---- DOM helpers --------------------------------------------------------
+
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    setAttrs(el, attrs);
+    append(el, children);
+    return el;
+  }
+  function s(tag, attrs, ...children) {
+    const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    setAttrs(el, attrs);
+    append(el, children);
+    return el;
+  }
+  function setAttrs(el, attrs) {
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "on") { for (const [ev, fn] of Object.entries(value)) el.addEventListener(ev, fn); }
+      else if (key === "class") el.setAttribute("class", value);
+      else el.setAttribute(key, String(value));
+    }
+  }
+  function append(el, children) {
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      el.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+  function safeUrl(url) {
+    try {
+      const parsed = new URL(url);
+      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+    } catch (e) { return null; }
+  }
+  function outletLink(seg) {
+    const href = seg.url ? safeUrl(seg.url) : null;
+    const label = seg.site || (href ? new URL(href).host : null) || basename(seg.path);
+    return href ? h("a", { href, rel: "noopener noreferrer nofollow", target: "_blank", class: "ext" }, label) : h("span", { class: "outlet" }, label);
+  }
+  function basename(path) { return String(path || "").split(/[\\/]/).pop(); }
+  function kindChip(kind) {
+    return h("span", { class: "chip k-" + kind, title: KIND_HELP[kind] || "" }, KIND_LABEL[kind] || kind);
+  }
+  function legend() {
+    return h("div", { class: "legend", "aria-label": "kinds" },
+      KINDS.map((k) => h("span", { class: "legend-item" }, h("span", { class: "swatch k-" + k }), KIND_LABEL[k], h("small", {}, " — " + KIND_HELP[k]))));
+  }
+  function fmtDate(d) { return d ? String(d).replace("T", " ").replace(/:00Z$|Z$/, "") : "undated"; }
+  function plural(n, word) { return n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s"); }
+  function link(hash, ...children) { return h("a", { href: hash }, ...children); }
+  function title(seg) { return seg.title || "(untitled)"; }
+
+  // ---- offsets and citations ---------------------------------------------
+
+  // A segment's text is documents.text[start:end] with `removed` cut out: map back for citing.
+  function segToDoc(seg, offset) {
+    let position = seg.start + offset;
+    for (const [rs, re] of seg.removed) {
+      if (rs > position) break;
+      position += re - rs;
+    }
+    return position;
+  }
+  function citation(seg, start, end, quote) {
+    const docStart = segToDoc(seg, start), docEnd = end === null ? seg.end : segToDoc(seg, end);
+    return [
+      "“" + quote.replace(/\s+/g, " ").trim() + "”",
+      title(seg) + (seg.site ? " — " + seg.site : "") + (seg.published ? ", " + seg.published : ""),
+      "URL: " + (seg.url || "none recorded"),
+      "Input file: " + seg.path,
+      "Input SHA-256: " + seg.sha256,
+      "Span: characters " + docStart + "–" + docEnd + " of the extracted text of document " + seg.document + " (segment " + seg.id + ")",
+      "Case: " + state.caseName + " (sourcetrace)",
+    ].join("\n");
+  }
+  function citeButton(seg, start, end, quote) {
+    return h("button", { class: "cite", type: "button", title: "Copy a citation: quote, URL, input SHA-256 and character span",
+      on: { click: (ev) => copyText(citation(seg, start, end, quote), ev.currentTarget) } }, "Cite");
+  }
+  function copyText(text, button) {
+    const done = () => { toast("Citation copied to the clipboard"); if (button) button.dataset.copied = "1"; };
+    const fallback = () => {
+      const area = h("textarea", { class: "offscreen", readonly: "readonly" });
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      let ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      area.remove();
+      if (ok) done(); else showCitation(text);
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
+    else fallback();
+  }
+  function showCitation(text) {  // last resort: let the person copy it by hand
+    const area = h("textarea", { class: "citation-box", readonly: "readonly", rows: 8 });
+    area.value = text;
+    const box = h("div", { class: "dialog" }, h("p", {}, "Copying is blocked here; select and copy the citation:"), area,
+      h("button", { type: "button", on: { click: () => box.remove() } }, "Close"));
+    document.body.appendChild(box);
+    area.select();
+  }
+  function toast(message) {
+    const el = h("div", { class: "toast", role: "status" }, message);
+    document.body.appendChild(el);
+    setTimeout(() => el.remove(), 2500);
+  }
+
+  // ---- data sources -------------------------------------------------------
+
+  function ApiSource() {
+    const get = (path, params) => {
+      const query = new URLSearchParams();
+      for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null && v !== "") query.set(k, v);
+      return fetch("/api/" + path + (query.toString() ? "?" + query : ""), { headers: { Accept: "application/json" } })
+        .then((r) => (r.status === 404 ? null : r.ok ? r.json() : Promise.reject(new Error("server said " + r.status))));
+    };
+    return {
+      mode: "app",
+      overview: () => get("overview"),
+      families: (p) => get("families", p),
+      family: (id) => get("family/" + id),
+      pair: (id) => get("pair/" + id),
+      search: (p) => get("search", p),
+      document: (id) => get("document/" + id),
+      problems: (p) => get("problems", p),
+    };
+  }
+
+  function EmbeddedSource(data) {
+    const families = new Map(data.families.map((f) => [f.id, f]));
+    const page = (items, p) => {
+      const n = Math.max(1, parseInt(p.page || "1", 10) || 1);
+      return { items: items.slice((n - 1) * PER_PAGE, n * PER_PAGE), page: n, per_page: PER_PAGE, total: items.length };
+    };
+    const memberOf = (id) => {
+      const seg = data.segments[id];
+      const family = seg && seg.family !== null ? families.get(seg.family) : null;
+      return family ? family.members.find((m) => m.segment.id === id) : null;
+    };
+    return {
+      mode: "report",
+      limits: data.limits,
+      overview: () => Promise.resolve(data.overview),
+      families: (p) => Promise.resolve(page(data.summaries, p)),
+      family: (id) => Promise.resolve(families.get(Number(id)) || null),
+      pair: (id) => {
+        const member = memberOf(Number(id));
+        if (!member || member.compare_with === null) return Promise.resolve(null);
+        const parent = data.segments[member.compare_with];
+        return Promise.resolve({ copy: member.segment, parent, kind: member.kind, score: member.score,
+          copy_text: data.texts[member.segment.id], parent_text: data.texts[parent.id], passages: member.passages });
+      },
+      search: (p) => Promise.resolve(page(embeddedSearch(data, p), p)),
+      document: (id) => Promise.resolve(data.documents[id] || null),
+      problems: (p) => Promise.resolve(page(data.problems, p)),
+    };
+  }
+
+  function embeddedSearch(data, p) {
+    const terms = [];
+    String(p.q || "").replace(/"([^"]*)"|(\S+)/g, (m, phrase, word) => { const t = (phrase || word || "").toLowerCase().trim(); if (t) terms.push(t); return m; });
+    const outlet = (p.outlet || "").toLowerCase();
+    const hits = [];
+    for (const seg of Object.values(data.segments)) {
+      if (seg.duplicate_of !== null) continue;
+      if (p.kind && seg.kind !== p.kind) continue;
+      if (p.family && String(seg.family) !== String(p.family)) continue;
+      if (outlet && ![seg.site, seg.credit, seg.url, seg.path].join(" ").toLowerCase().includes(outlet)) continue;
+      if (p.from && !(seg.published && seg.published >= p.from)) continue;
+      if (p.to && !(seg.published && seg.published < p.to + "\uffff")) continue;
+      const text = data.texts[seg.id];
+      if (terms.length) {
+        if (text === undefined) continue;
+        const lower = text.toLowerCase();
+        if (!terms.every((t) => lower.includes(t))) continue;
+        hits.push({ segment: seg, snippet: makeSnippet(text, lower, terms) });
+      } else {
+        hits.push({ segment: seg, snippet: text === undefined ? "" : text.slice(0, 240) });
+      }
+    }
+    hits.sort((a, b) => a.segment.id - b.segment.id);
+    return hits;
+  }
+  function makeSnippet(text, lower, terms) {
+    const first = lower.indexOf(terms[0]);
+    const from = Math.max(0, first - 90), to = Math.min(text.length, first + 160);
+    let piece = text.slice(from, to), low = piece.toLowerCase(), out = "", i = 0;
+    while (i < piece.length) {
+      const t = terms.find((term) => low.startsWith(term, i));
+      if (t) { out += MARK_START + piece.slice(i, i + t.length) + MARK_END; i += t.length; }
+      else { out += piece[i]; i += 1; }
+    }
+    return (from > 0 ? "…" : "") + out + (to < text.length ? "…" : "");
+  }
+
+  // ---- views ---------------------------------------------------------------
+
+  const state = { source: null, caseName: "" };
+  const VIEWS = {};  // name -> (arg, params) => Promise<Node>; a statements view plugs in here
+
+  VIEWS.overview = () => state.source.overview().then((o) => {
+    const share = o.kept ? o.copies / o.kept : 0;
+    const cards = h("div", { class: "cards" },
+      card("Inputs", o.inputs.toLocaleString("en"), (o.input_bytes / 1048576).toFixed(1) + " MB read"),
+      card("Documents", o.documents.toLocaleString("en"), "pages found in the inputs"),
+      card("Segments", o.segments.toLocaleString("en"), o.repeats.toLocaleString("en") + " repeated within their page"),
+      card("Families with copies", o.families_with_copies.toLocaleString("en"), o.singletons.toLocaleString("en") + " independent segments", "#/families"),
+      card("Copies", (100 * share).toFixed(0) + "%", o.copies.toLocaleString("en") + " of " + o.kept.toLocaleString("en") + " segments derive from another"),
+      card("Problems", o.problems.toLocaleString("en"), o.problems ? "inputs not taken in full" : "everything was read", "#/problems", o.problems ? "warn" : ""));
+    const total = KINDS.reduce((n, k) => n + (o.kind_counts[k] || 0), 0) || 1;
+    const bar = h("div", { class: "kindbar", role: "img", "aria-label": "segments by kind" },
+      KINDS.filter((k) => o.kind_counts[k]).map((k) => {
+        const part = h("a", { class: "k-" + k, href: "#/search?kind=" + k, title: KIND_LABEL[k] + ": " + o.kind_counts[k] }, String(o.kind_counts[k]));
+        part.style.width = (100 * o.kind_counts[k] / total) + "%";
+        return part;
+      }));
+    const inputs = h("table", { class: "list" }, h("tr", {}, h("th", {}, "Input"), h("th", {}, "Kind"), h("th", { class: "num" }, "Documents"), h("th", {}, "SHA-256")),
+      o.first_inputs.map((i) => h("tr", {}, h("td", { class: "path" }, i.path), h("td", {}, i.kind), h("td", { class: "num" }, String(i.documents)), h("td", { class: "hash" }, i.sha256.slice(0, 16) + "…"))));
+    return h("section", {}, h("h1", {}, "Overview"), cards,
+      h("h2", {}, "Every kept segment, by kind"), bar, legend(),
+      problemsSummary(o),
+      h("h2", {}, "Inputs" + (o.inputs > o.first_inputs.length ? " (first " + o.first_inputs.length + " of " + o.inputs + ")" : "")), inputs);
+  });
+  function card(label, value, detail, href, extra) {
+    const body = [h("div", { class: "card-value" }, value), h("div", { class: "card-label" }, label), h("div", { class: "card-detail" }, detail)];
+    return href ? h("a", { class: "card " + (extra || ""), href }, body) : h("div", { class: "card " + (extra || "") }, body);
+  }
+  function problemsSummary(o) {
+    const reasons = Object.entries(o.problem_reasons);
+    if (!reasons.length) return null;
+    return h("div", {}, h("h2", {}, "Problems by reason"),
+      h("ul", { class: "reasons" }, reasons.map(([r, n]) => h("li", {}, h("strong", {}, r), " " + n))));
+  }
+
+  VIEWS.families = (arg, p) => state.source.families(p).then((pg) => h("section", {},
+    h("h1", {}, "Families of copies"),
+    h("p", { class: "lead" }, "Each family is one text and every segment that copies, excerpts or rewrites it. Largest first."),
+    legend(),
+    pg.items.length ? h("ol", { class: "families" }, pg.items.map(familyCard)) : h("p", { class: "empty" }, "No segment of this case copies another."),
+    pager(pg, "#/families", p)));
+  function familyCard(f) {
+    const total = f.size || 1;
+    const bar = h("div", { class: "minibar" }, KINDS.filter((k) => f.kind_counts[k]).map((k) => {
+      const part = h("span", { class: "k-" + k, title: KIND_LABEL[k] + ": " + f.kind_counts[k] });
+      part.style.width = (100 * f.kind_counts[k] / total) + "%";
+      return part;
+    }));
+    const dates = f.first_date ? (f.first_date === f.last_date ? fmtDate(f.first_date) : fmtDate(f.first_date) + " → " + fmtDate(f.last_date)) : "undated";
+    return h("li", { class: "family-card" },
+      h("a", { href: "#/family/" + f.id, class: "family-title" }, f.title || "(untitled)"),
+      h("div", { class: "meta" }, plural(f.size, "segment") + " · " + dates + " · " +
+        (f.origin !== null ? "origin #" + f.origin : "origin undetermined") + " (" + f.origin_evidence + ")"), bar);
+  }
+
+  VIEWS.family = (id) => state.source.family(id).then((f) => {
+    if (!f) return notFound("No family " + id + " in this case.");
+    const rows = f.members.map((m) => h("tr", { class: "member" },
+      h("td", {}, kindChip(m.kind)),
+      h("td", {}, h("span", { class: "segid" }, "#" + m.segment.id), " ", link("#/document/" + m.segment.document, title(m.segment))),
+      h("td", {}, outletLink(m.segment), m.segment.credit ? h("div", { class: "meta" }, "credit: " + m.segment.credit) : null),
+      h("td", { class: "date" }, fmtDate(m.segment.published)),
+      h("td", { class: "num" }, m.kind === "origin" ? "" : m.score.toFixed(2)),
+      h("td", { class: "actions" },
+        m.compare_with !== null ? h("a", { class: "button", href: "#/pair/" + m.segment.id }, "Compare with #" + m.compare_with) : null,
+        citeMember(m.segment, f))));
+    return h("section", {},
+      h("h1", {}, "Family " + f.id + ": " + plural(f.members.length, "segment")),
+      h("p", { class: "lead" }, f.origin !== null ? "Origin: segment #" + f.origin + ", because of the " + f.origin_evidence + "." : "Origin undetermined: " + f.origin_evidence + "."),
+      legend(), provenanceGraph(f),
+      h("h2", {}, "Members"),
+      h("table", { class: "list" }, h("tr", {}, h("th", {}, "Kind"), h("th", {}, "Segment"), h("th", {}, "Outlet"), h("th", {}, "Published"), h("th", { class: "num" }, "Score"), h("th", {}, "")), rows));
+  });
+  function citeMember(seg) {
+    return h("button", { class: "cite", type: "button", title: "Copy a citation of this segment",
+      on: { click: (ev) => {
+        const button = ev.currentTarget;
+        state.source.pairOrText(seg).then((text) => copyText(citation(seg, 0, null, text.length > 600 ? text.slice(0, 600) + " […]" : text), button));
+      } } }, "Cite");
+  }
+
+  // The provenance graph: one row per member (in copy order), x = publication date.
+  function provenanceGraph(f) {
+    const members = treeOrder(f.members);
+    const ROW = 34, TOP = 30, LABEL_W = 330, WIDTH = 980, UNDATED_W = 90;
+    const times = members.map((m) => parseDate(m.segment.published));
+    const dated = times.filter((t) => t !== null);
+    let min = Math.min(...dated), max = Math.max(...dated);
+    if (!dated.length) { min = 0; max = 1; }
+    if (max - min < 3600e3) { min -= 12 * 3600e3; max += 12 * 3600e3; }
+    const axisLeft = LABEL_W + 20, axisRight = WIDTH - UNDATED_W - 30;
+    const xOf = (t) => (t === null ? WIDTH - UNDATED_W / 2 - 10 : axisLeft + (axisRight - axisLeft) * (t - min) / (max - min));
+    const height = TOP + members.length * ROW + 50;
+    const pos = new Map(members.map((m, i) => [m.segment.id, { x: xOf(times[i]), y: TOP + i * ROW + ROW / 2 }]));
+    const svg = s("svg", { class: "graph", viewBox: "0 0 " + WIDTH + " " + height, width: WIDTH, height, role: "img", "aria-label": "provenance graph" },
+      s("defs", {}, KINDS.map((k) => s("marker", { id: "arrow-" + k, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
+        s("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "k-" + k })))));
+    const axisY = TOP + members.length * ROW + 8;
+    svg.appendChild(s("line", { x1: axisLeft, x2: axisRight, y1: axisY, y2: axisY, class: "axis" }));
+    for (let i = 0; i <= 4 && dated.length; i++) {
+      const t = min + (max - min) * i / 4, x = axisLeft + (axisRight - axisLeft) * i / 4;
+      svg.appendChild(s("line", { x1: x, x2: x, y1: TOP - 6, y2: axisY + 5, class: "tick" }));
+      svg.appendChild(s("text", { x, y: axisY + 20, class: "tick-label", "text-anchor": "middle" }, tickLabel(t, max - min)));
+    }
+    if (times.some((t) => t === null)) {
+      svg.appendChild(s("text", { x: WIDTH - UNDATED_W / 2 - 10, y: axisY + 20, class: "tick-label", "text-anchor": "middle" }, "undated"));
+      svg.appendChild(s("line", { x1: WIDTH - UNDATED_W - 10, x2: WIDTH - UNDATED_W - 10, y1: TOP - 6, y2: axisY + 5, class: "undated-sep" }));
+    }
+    svg.appendChild(s("text", { x: axisLeft, y: TOP - 12, class: "tick-label" }, "publication date →"));
+    members.forEach((m, i) => {
+      const p = pos.get(m.segment.id), y = p.y;
+      svg.appendChild(s("line", { x1: LABEL_W, x2: p.x, y1: y, y2: y, class: "guide" }));
+      const label = "#" + m.segment.id + " " + (m.segment.site || m.segment.credit || basename(m.segment.path));
+      svg.appendChild(s("a", { href: m.compare_with !== null ? "#/pair/" + m.segment.id : "#/document/" + m.segment.document },
+        s("text", { x: 8, y: y + 4, class: "row-label" }, label.length > 44 ? label.slice(0, 43) + "…" : label)));
+    });
+    members.forEach((m) => {
+      const from = pos.get(m.compare_with), to = pos.get(m.segment.id);
+      if (!from || !to) return;
+      const bend = 60 + Math.abs(to.y - from.y) / 6;
+      const d = "M " + from.x + " " + from.y + " C " + (from.x + bend) + " " + from.y + ", " + (to.x + bend) + " " + to.y + ", " + (to.x + 9) + " " + to.y;
+      svg.appendChild(s("path", { d, class: "edge k-" + m.kind + (m.parent === null ? " uncertain" : ""), "marker-end": "url(#arrow-" + m.kind + ")" }));
+    });
+    members.forEach((m) => {
+      const p = pos.get(m.segment.id);
+      svg.appendChild(s("a", { href: m.compare_with !== null ? "#/pair/" + m.segment.id : "#/document/" + m.segment.document },
+        s("circle", { cx: p.x, cy: p.y, r: m.kind === "origin" ? 9 : 7, class: "node k-" + m.kind },
+          s("title", {}, "#" + m.segment.id + " " + KIND_LABEL[m.kind] + " — " + title(m.segment) + " — " + fmtDate(m.segment.published)))));
+    });
+    return h("div", { class: "graph-wrap" }, svg,
+      h("p", { class: "hint" }, "Arrows run from the text copied to the copy. Rows are in copy order; click a node or a name to compare it with its parent."));
+  }
+  function treeOrder(members) {
+    const ids = new Set(members.map((m) => m.segment.id)), children = new Map(), out = [], seen = new Set();
+    for (const m of members) {
+      const key = ids.has(m.compare_with) ? m.compare_with : null;
+      if (!children.has(key)) children.set(key, []);
+      children.get(key).push(m);
+    }
+    const visit = (m) => {
+      if (seen.has(m.segment.id)) return;
+      seen.add(m.segment.id); out.push(m);
+      (children.get(m.segment.id) || []).forEach(visit);
+    };
+    (children.get(null) || []).forEach(visit);
+    members.forEach(visit);  // anything in a cycle still shows
+    return out;
+  }
+  function parseDate(d) { if (!d) return null; const t = Date.parse(d); return Number.isNaN(t) ? null : t; }
+  function tickLabel(t, span) {
+    const iso = new Date(t).toISOString();
+    return span < 3 * 86400e3 ? iso.slice(0, 10) + " " + iso.slice(11, 16) : iso.slice(0, 10);
+  }
+
+  // ---- side by side ------------------------------------------------------------
+
+  VIEWS.pair = (id) => state.source.pair(id).then((p) => {
+    if (!p) return notFound("Segment " + id + " is not a copy of another segment.");
+    const rows = alignRows(p);
+    const table = h("table", { class: "sidebyside" },
+      h("tr", {}, h("th", {}, "Parent #" + p.parent.id + " (copied from)"), h("th", {}, "Copy #" + p.copy.id + " (" + KIND_LABEL[p.kind] + ")")),
+      h("tr", { class: "heads" }, h("td", {}, segHead(p.parent)), h("td", {}, segHead(p.copy))),
+      rows);
+    return h("section", {},
+      h("h1", {}, "#" + p.copy.id + " is a" + (p.kind === "exact" || p.kind === "excerpt" ? "n " : " ") + KIND_LABEL[p.kind] + " of #" + p.parent.id),
+      h("p", { class: "lead" }, "Score " + p.score.toFixed(2) + " · " + plural(p.passages.length, "shared passage") + ". ",
+        p.copy.family !== null ? link("#/family/" + p.copy.family, "Back to the family") : null),
+      h("div", { class: "legend" },
+        h("span", { class: "legend-item" }, h("span", { class: "swatch shared" }), "shared passage"),
+        h("span", { class: "legend-item" }, h("del", {}, "words changed"), " / ", h("ins", {}, "their replacement")),
+        h("span", { class: "legend-item" }, h("span", { class: "swatch removed" }), "only in the parent (removed)"),
+        h("span", { class: "legend-item" }, h("span", { class: "swatch added" }), "only in the copy (added)")),
+      table);
+  });
+  function segHead(seg) {
+    return h("div", {}, h("div", { class: "seg-title" }, link("#/document/" + seg.document, title(seg))),
+      h("div", { class: "meta" }, outletLink(seg), " · " + fmtDate(seg.published) + (seg.credit ? " · credit: " + seg.credit : "")));
+  }
+  // Rows in the copy's order: a shared passage (sentence pairs for a rewrite), or text only one side has.
+  function alignRows(p) {
+    const passages = p.passages.slice().sort((a, b) => a[2] - b[2]);
+    const rows = [];
+    let parentAt = 0, copyAt = 0;
+    const gap = (text, side) => {
+      if (!text.trim()) return;
+      rows.push(h("tr", { class: side },
+        h("td", { class: side === "removed" ? "removed" : "blank" }, side === "removed" ? text : ""),
+        h("td", { class: side === "added" ? "added" : "blank" }, side === "added" ? text : "")));
+    };
+    passages.forEach(([ps, pe, cs, ce], index) => {
+      if (ps > parentAt) gap(p.parent_text.slice(parentAt, ps), "removed");
+      if (cs > copyAt) gap(p.copy_text.slice(copyAt, cs), "added");
+      const pairs = p.kind === "rewrite" ? sentencePairs(p.parent_text, ps, pe, p.copy_text, cs, ce) : [[ps, pe, cs, ce]];
+      pairs.forEach(([a, b, c, d]) => {
+        const [left, right] = wordDiff(p.parent_text.slice(a, b), p.copy_text.slice(c, d));
+        rows.push(h("tr", { class: "shared-row" }, h("td", { class: "shared" }, left),
+          h("td", { class: "shared" }, right, h("div", { class: "row-actions" }, citeButton(p.copy, c, d, p.copy_text.slice(c, d))))));
+      });
+      parentAt = Math.max(parentAt, pe); copyAt = Math.max(copyAt, ce);
+    });
+    gap(p.parent_text.slice(parentAt), "removed");
+    gap(p.copy_text.slice(copyAt), "added");
+    return rows;
+  }
+  function sentenceSpans(text, start, end) {
+    const spans = [], re = /[^.!?\n]+(?:[.!?]+["”’')\]]*|\n|$)\s*/g;
+    const piece = text.slice(start, end);
+    let m;
+    while ((m = re.exec(piece)) !== null && m[0].length) spans.push([start + m.index, start + m.index + m[0].length]);
+    return spans.filter(([a, b]) => text.slice(a, b).trim());
+  }
+  function sentencePairs(pt, ps, pe, ct, cs, ce) {
+    const left = sentenceSpans(pt, ps, pe), right = sentenceSpans(ct, cs, ce);
+    if (!left.length || left.length !== right.length) return [[ps, pe, cs, ce]];
+    return left.map((l, i) => [l[0], l[1], right[i][0], right[i][1]]);
+  }
+  // Word-level difference inside a shared passage, so small edits stand out.
+  function wordDiff(a, b) {
+    const wa = a.split(/(\s+)/), wb = b.split(/(\s+)/);
+    const norm = (w) => w.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"');
+    if (a === b || wa.length * wb.length > 4e6) return [h("span", {}, a), h("span", {}, b)];
+    const n = wa.length, m = wb.length, lcs = new Int32Array((n + 1) * (m + 1));
+    for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--)
+      lcs[i * (m + 1) + j] = norm(wa[i]) === norm(wb[j]) ? lcs[(i + 1) * (m + 1) + j + 1] + 1 : Math.max(lcs[(i + 1) * (m + 1) + j], lcs[i * (m + 1) + j + 1]);
+    const left = h("span", {}), right = h("span", {});
+    let i = 0, j = 0;
+    while (i < n || j < m) {
+      if (i < n && j < m && norm(wa[i]) === norm(wb[j])) { left.append(wa[i++]); right.append(wb[j++]); }
+      else if (j < m && (i === n || lcs[i * (m + 1) + j + 1] >= lcs[(i + 1) * (m + 1) + j])) { const w = wb[j++]; right.append(/^\s+$/.test(w) ? w : h("ins", {}, w)); }
+      else { const w = wa[i++]; left.append(/^\s+$/.test(w) ? w : h("del", {}, w)); }
+    }
+    return [left, right];
+  }
+
+  // ---- search ----------------------------------------------------------------------
+
+  VIEWS.search = (arg, p) => {
+    const form = searchForm(p);
+    const run = p.q || p.kind || p.family || p.outlet || p.from || p.to;
+    if (!run) return Promise.resolve(h("section", {}, h("h1", {}, "Search"), form, h("p", { class: "hint" }, "Type words to find (all must occur; \"quoted words\" as a phrase), or choose a filter.")));
+    return state.source.search(p).then((pg) => h("section", {}, h("h1", {}, "Search"), form,
+      h("p", { class: "result-count" }, plural(pg.total, "segment") + " found" + (state.source.mode === "report" && state.source.limits.note ? " — " + state.source.limits.note : "")),
+      h("ol", { class: "hits" }, pg.items.map(hitItem)), pager(pg, "#/search", p)));
+  };
+  function searchForm(p) {
+    const field = (name, label, attrs) => h("label", {}, label, h("input", Object.assign({ name, value: p[name] || "" }, attrs)));
+    const kind = h("select", { name: "kind" }, h("option", { value: "" }, "any kind"),
+      KINDS.map((k) => h("option", { value: k, selected: p.kind === k ? "selected" : null }, KIND_LABEL[k])));
+    const form = h("form", { class: "search", role: "search" },
+      field("q", "Words", { type: "search", placeholder: "e.g. \"secret detention\"", size: 36 }),
+      h("label", {}, "Kind", kind),
+      field("outlet", "Outlet or credit", { type: "text", size: 14 }),
+      field("family", "Family", { type: "number", min: 1, class: "short" }),
+      field("from", "From", { type: "date" }), field("to", "To", { type: "date" }),
+      h("button", { type: "submit" }, "Search"));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const query = new URLSearchParams();
+      for (const [k, v] of new FormData(form).entries()) if (String(v).trim()) query.set(k, String(v).trim());
+      location.hash = "#/search?" + query;
+    });
+    return form;
+  }
+  function hitItem(hit) {
+    const seg = hit.segment;
+    return h("li", { class: "hit" },
+      h("div", {}, seg.kind ? kindChip(seg.kind) : null, " ", h("span", { class: "segid" }, "#" + seg.id), " ",
+        link("#/document/" + seg.document, title(seg))),
+      h("div", { class: "snippet" }, marked(hit.snippet)),
+      h("div", { class: "meta" }, outletLink(seg), " · " + fmtDate(seg.published) + (seg.credit ? " · credit: " + seg.credit : "") + " · ",
+        seg.family !== null ? link("#/family/" + seg.family, "family " + seg.family) : "no family", " ",
+        seg.kind && seg.kind !== "origin" ? link("#/pair/" + seg.id, "compare") : null, " ", citeMember(seg)));
+  }
+  function marked(snippet) {
+    const out = [];
+    String(snippet).split(MARK_START).forEach((part, i) => {
+      if (i === 0) { out.push(part); return; }
+      const [hit, rest] = part.split(MARK_END);
+      out.push(h("mark", {}, hit), rest || "");
+    });
+    return out;
+  }
+
+  // ---- document ------------------------------------------------------------------------
+
+  VIEWS.document = (id) => state.source.document(id).then((d) => {
+    if (!d) return notFound(state.source.mode === "report" ? "Document " + id + " is not embedded in this report (too large); open the case with `sourcetrace serve`." : "No document " + id + ".");
+    const href = d.url ? safeUrl(d.url) : null;
+    return h("section", {},
+      h("h1", {}, d.title || "(untitled document)"),
+      h("dl", { class: "facts" },
+        h("dt", {}, "URL"), h("dd", {}, href ? h("a", { href, rel: "noopener noreferrer nofollow", target: "_blank" }, d.url) : (d.url || "none recorded")),
+        h("dt", {}, "Input"), h("dd", { class: "path" }, d.path),
+        h("dt", {}, "SHA-256"), h("dd", { class: "hash" }, d.sha256),
+        h("dt", {}, "Published"), h("dd", {}, fmtDate(d.published)),
+        h("dt", {}, "Segments"), h("dd", {}, String(d.segments.length))),
+      h("div", { class: "legend" },
+        h("span", { class: "legend-item" }, h("span", { class: "swatch seg" }), "an article (segment)"),
+        h("span", { class: "legend-item" }, h("span", { class: "swatch shared" }), "passage shared with another segment"),
+        h("span", { class: "legend-item" }, h("span", { class: "swatch furniture" }), "page furniture, left out")),
+      documentText(d));
+  });
+  function documentText(d) {
+    const marks = [];  // [start, end, kind, info] in document offsets
+    d.segments.forEach((seg, i) => marks.push([seg.start, seg.end, "seg seg-" + (i % 2), seg]));
+    d.furniture.forEach(([a, b]) => marks.push([a, b, "furniture", null]));
+    const byId = new Map(d.segments.map((seg) => [seg.id, seg]));
+    d.shared.forEach((sp) => { const seg = byId.get(sp.segment); if (seg) marks.push([segToDoc(seg, sp.start), segToDoc(seg, sp.end), "shared", sp]); });
+    const cuts = new Set([0, d.text.length]);
+    marks.forEach(([a, b]) => { cuts.add(a); cuts.add(b); });
+    const points = [...cuts].filter((x) => x >= 0 && x <= d.text.length).sort((a, b) => a - b);
+    const body = h("div", { class: "doctext" });
+    const starts = new Map(d.segments.map((seg) => [seg.start, seg]));
+    for (let i = 0; i + 1 < points.length; i++) {
+      const a = points[i], b = points[i + 1];
+      const seg = starts.get(a);
+      if (seg) body.appendChild(h("div", { class: "seg-label" }, "Segment #" + seg.id + (seg.duplicate_of !== null ? " (repeat of #" + seg.duplicate_of + ")" : "") + " ",
+        seg.kind ? kindChip(seg.kind) : null, " ", seg.family !== null ? link("#/family/" + seg.family, "family " + seg.family) : null, " ",
+        citeMember(seg)));
+      const active = marks.filter(([x, y]) => x <= a && b <= y);
+      const classes = active.map((m) => m[2]).join(" ");
+      const shared = active.find((m) => m[2] === "shared");
+      body.appendChild(h("span", { class: classes, title: shared ? "shared with #" + shared[3].other + " (" + KIND_LABEL[shared[3].kind] + ")" : null }, d.text.slice(a, b)));
+    }
+    return body;
+  }
+
+  // ---- problems, statements ---------------------------------------------------------
+
+  VIEWS.problems = (arg, p) => state.source.problems(p).then((pg) => h("section", {},
+    h("h1", {}, "Problems"),
+    h("p", { class: "lead" }, pg.total ? "Inputs or documents that could not be taken in full, with the reason." : "No problems: every input was read in full."),
+    pg.items.length ? h("table", { class: "list problems" }, h("tr", {}, h("th", {}, "Severity"), h("th", {}, "Reason"), h("th", {}, "Input"), h("th", {}, "What happened")),
+      pg.items.map((q) => h("tr", { class: q.severity }, h("td", {}, h("span", { class: "sev sev-" + q.severity }, q.severity)), h("td", {}, q.reason + " (" + q.stage + ")"),
+        h("td", { class: "path" }, q.path + (q.ordinal !== null ? " #" + q.ordinal : "")), h("td", {}, q.message)))) : null,
+    pager(pg, "#/problems", p)));
+
+  // Extension point: the statements stage replaces this view once its data exists.
+  VIEWS.statements = () => Promise.resolve(h("section", {}, h("h1", {}, "Statements"),
+    h("p", { class: "lead" }, "Who said what is not in this case yet: the statements stage has not run. Families and copies are above.")));
+
+  function notFound(message) { return h("section", {}, h("h1", {}, "Not found"), h("p", {}, message)); }
+  function pager(pg, base, p) {
+    const pages = Math.max(1, Math.ceil(pg.total / pg.per_page));
+    if (pages <= 1) return null;
+    const go = (n) => { const q = new URLSearchParams(p); q.set("page", n); return base + "?" + q; };
+    return h("nav", { class: "pager" },
+      pg.page > 1 ? h("a", { href: go(pg.page - 1) }, "← previous") : null,
+      " page " + pg.page + " of " + pages + " ",
+      pg.page < pages ? h("a", { href: go(pg.page + 1) }, "next →") : null);
+  }
+
+  // ---- routing --------------------------------------------------------------------------
+
+  const NAV = [["overview", "Overview"], ["families", "Families"], ["search", "Search"], ["problems", "Problems"], ["statements", "Statements"]];
+  function route() {
+    const hash = location.hash.replace(/^#\/?/, "") || "overview";
+    const [path, query] = hash.split("?");
+    const [name, arg] = path.split("/");
+    const params = Object.fromEntries(new URLSearchParams(query || ""));
+    const view = VIEWS[name] || VIEWS.overview;
+    document.querySelectorAll("nav.top a").forEach((a) => a.classList.toggle("active", a.dataset.view === name || (name === "family" && a.dataset.view === "families")));
+    const main = document.getElementById("main");
+    main.setAttribute("aria-busy", "true");
+    view(arg ? decodeURIComponent(arg) : null, params).then((node) => {
+      main.replaceChildren(node);
+      main.setAttribute("aria-busy", "false");
+      window.scrollTo(0, 0);
+    }, (error) => { main.replaceChildren(h("p", { class: "error" }, "Could not show this view: " + error.message)); main.setAttribute("aria-busy", "false"); });
+  }
+  function start() {
+    const embedded = document.getElementById("case-data");
+    const data = embedded ? JSON.parse(embedded.textContent) : null;
+    state.source = data ? EmbeddedSource(data) : ApiSource();
+    state.source.pairOrText = (seg) => (data ? Promise.resolve(data.texts[seg.id] || "") :
+      fetch("/api/text/" + seg.id).then((r) => (r.ok ? r.json() : { text: "" })).then((j) => j.text));
+    state.caseName = document.body.dataset.case || "";
+    const nav = h("nav", { class: "top" }, h("span", { class: "brand" }, "sourcetrace"), h("span", { class: "case" }, state.caseName),
+      NAV.map(([v, label]) => h("a", { href: "#/" + v, "data-view": v }, label)));
+    document.body.prepend(h("header", {}, nav));
+    window.addEventListener("hashchange", route);
+    route();
+  }
+  document.addEventListener("DOMContentLoaded", start);
+})();
