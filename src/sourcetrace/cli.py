@@ -13,12 +13,14 @@ from rich.table import Table
 from sourcetrace import __version__
 from sourcetrace.ingest.extract import EXTRACTORS
 from sourcetrace.report.export import export_json, write_export
+from sourcetrace.report.html import write_report
 from sourcetrace.report.families import count_singletons, family_of, list_families
 from sourcetrace.report.statements import list_speakers, list_statements
 from sourcetrace.report.terminal import family_tree, reuse_label, statement_block
 from sourcetrace.report.trace import trace_text
 from sourcetrace.runner import RunOptions, RunSummary, demo_corpus_path, run_case
 from sourcetrace.store import CaseError, CaseStore, StoredProblem
+from sourcetrace.web.app import serve as serve_case
 
 console = Console(stderr=True)
 out = Console()
@@ -255,6 +257,33 @@ def quotes(case_path: Path, speaker: str | None, altered: bool, limit: int) -> N
         out.print("No statement matches.")
     for statement in found:
         out.print(statement_block(statement))
+
+
+@cli.command()
+@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The HTML file to write (default: CASE with .html).")
+def report(case_path: Path, output: Path | None) -> None:
+    """Write a self-contained HTML report of CASE: one file that opens offline and can be mailed."""
+    target = output or case_path.with_suffix(".html")
+    try:
+        with CaseStore(case_path, create=False) as store:
+            write_report(store, target)
+    except CaseError as error:
+        raise click.ClickException(str(error)) from error
+    console.print(f"Wrote {target}")
+
+
+@cli.command()
+@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one).")
+def serve(case_path: Path, host: str, port: int) -> None:
+    """Browse CASE in a local, read-only web app: families, side by side, search, citations."""
+    try:
+        serve_case(case_path, host, port, announce=out.print)
+    except CaseError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def main() -> None:

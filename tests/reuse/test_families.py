@@ -1,4 +1,5 @@
-"""Families: one origin, one parent per derived member, no chaining through aggregators."""
+"""Families: one origin, one parent per derived member, no chaining through
+aggregators, and never a parent published after its copy."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ import itertools
 
 import pytest
 
-from sourcetrace.records import SegmentForReuse
+from sourcetrace.records import Passage, SegmentForReuse
 from sourcetrace.reuse.copymap import topically_related
 from sourcetrace.reuse.families import (
+    KIND_RANK,
     CopyGraph,
     Related,
     build_families,
     find_composites,
 )
+from sourcetrace.reuse.origins import parse_published
 from sourcetrace.reuse.relations import PairVerdict, PreparedSegment, classify_pair
 from sourcetrace.reuse.rewrites import AnchorIndex
 
@@ -138,3 +141,130 @@ def test_without_any_evidence_of_direction_the_origin_and_parents_stay_open() ->
     (family,) = graph.families
     assert family.origin is None and family.origin_evidence.startswith("undetermined")
     assert all(m.parent is None for m in family.members)
+
+
+# --- parents never published after their copies ------------------------------------
+
+# Successive edits of the wire story: each text is closest to the one before it.
+TRIBUNE = ORIGINAL.replace("heavy rain", "heavy rainfall")
+LEDGER = TRIBUNE.replace("Farmers in the lower", "Farmers across the lower").replace(
+    "closed the coastal road", "shut the coastal road"
+)
+DAILY = LEDGER.replace("The opposition Green Alliance demanded", "The Green Alliance, in opposition, demanded")
+WIRE_ID, TRIBUNE_ID, LEDGER_ID, DAILY_ID = 1, 2, 3, 4
+
+
+def chain(dates: tuple[str | None, ...]) -> dict[int, SegmentForReuse]:
+    """The wire text (on the agency's own site) and three edited copies, dated ``dates``."""
+    wire = SegmentForReuse(WIRE_ID, ORIGINAL, 1, dates[0], "Northwire", url="https://www.northwire.example/varno")
+    segments = [
+        wire,
+        SegmentForReuse(TRIBUNE_ID, TRIBUNE, 2, dates[1], "Northwire"),
+        SegmentForReuse(LEDGER_ID, LEDGER, 3, dates[2], "Northwire"),
+        SegmentForReuse(DAILY_ID, DAILY, 4, dates[3]),
+    ]
+    return {s.id: s for s in segments}
+
+
+@pytest.fixture(scope="module")
+def chain_verdicts() -> list[PairVerdict]:
+    return all_verdicts(list(chain((None,) * 4).values()))
+
+
+def parent_of(graph: CopyGraph, segment: int) -> int | None:
+    return next(m.parent for f in graph.families for m in f.members if m.segment == segment)
+
+
+def published_later(segments: dict[int, SegmentForReuse], first: int, second: int) -> bool:
+    a, b = parse_published(segments[first].published), parse_published(segments[second].published)
+    return a is not None and b is not None and b.earlier_than(a)
+
+
+def test_a_copy_published_before_a_closer_text_hangs_under_the_closest_text_not_later(
+    chain_verdicts: list[PairVerdict],
+) -> None:
+    # The Tribune is closest to the Ledger but appeared a day after it.
+    segments = chain(("2024-03-13", "2024-03-14", "2024-03-13T11:05", "2024-03-13T13:30"))
+    graph = build_families(segments, chain_verdicts, lambda a, b: True)
+    (family,) = graph.families
+    assert family.origin == WIRE_ID
+    assert parent_of(graph, LEDGER_ID) == WIRE_ID
+    assert parent_of(graph, DAILY_ID) == LEDGER_ID  # 13:30 after 11:05 on the same day
+    assert parent_of(graph, TRIBUNE_ID) == WIRE_ID
+    relations = {(r.segment, r.parent) for r in graph.relations}
+    assert (TRIBUNE_ID, LEDGER_ID) in relations and (LEDGER_ID, TRIBUNE_ID) not in relations
+
+
+DATES = ("2024-03-13", "2024-03-14", "2024-03-13T11:05", "2024-03-13T13:30", None)
+
+
+@pytest.mark.parametrize(
+    "dates",
+    list(itertools.permutations(DATES, 4)),
+    ids=lambda dates: ",".join(d or "undated" for d in dates),
+)
+def test_each_parent_is_the_closest_member_not_published_after_the_copy(
+    chain_verdicts: list[PairVerdict], dates: tuple[str | None, ...]
+) -> None:
+    segments = chain(dates)
+    graph = build_families(segments, chain_verdicts, lambda a, b: True)
+    (family,) = graph.families
+    parents = {m.segment: m.parent for m in family.members}
+    strengths = {frozenset((v.a, v.b)): (KIND_RANK[v.kind], v.score) for v in chain_verdicts}
+    for member, parent in parents.items():
+        if parent is None:
+            continue
+        assert not published_later(segments, parent, member)
+        ancestors, node = [], parent
+        while node is not None:  # no cycles, and the chain ends at the origin or an open parent
+            assert node != member and node not in ancestors
+            ancestors.append(node)
+            node = parents[node]
+        descendants = {m for m in parents if _descends(m, member, parents)}
+        closer = [
+            other
+            for other in parents
+            if other != member
+            and other not in descendants
+            and not published_later(segments, other, member)
+            and strengths[frozenset((other, member))] > strengths[frozenset((parent, member))]
+        ]
+        assert closer == [], f"#{member} hangs under #{parent}, but #{closer} is closer and not later"
+
+
+def _descends(node: int, ancestor: int, parents: dict[int, int | None]) -> bool:
+    while node != ancestor:
+        if (parent := parents[node]) is None:
+            return False
+        node = parent
+    return True
+
+
+def link(a: int, b: int, score: float) -> PairVerdict:
+    return PairVerdict(a, b, "near_exact", score, score, score, (Passage(0, 10, 0, 10),))
+
+
+def dated(dates: dict[int, str]) -> dict[int, SegmentForReuse]:
+    return {
+        i: SegmentForReuse(i, f"text {i}", i, date, "Northwire", url="https://northwire.example/a" if i == 1 else None)
+        for i, date in dates.items()
+    }
+
+
+def test_a_copy_linked_only_to_later_copies_hangs_under_the_origin_when_that_is_not_later() -> None:
+    segments = dated({1: "2024-03-13", 2: "2024-03-14", 3: "2024-03-13T10:00"})
+    graph = build_families(segments, [link(1, 2, 0.99), link(2, 3, 0.98)], lambda a, b: True)
+    (family,) = graph.families
+    (stray,) = [m for m in family.members if m.segment == 3]
+    assert family.origin == 1 and stray.parent == 1
+    assert (stray.kind, stray.score) == ("near_exact", 0.98)  # its own link, not one to the origin
+    assert stray.passages == ()  # no aligned text with the origin to show
+
+
+def test_a_copy_published_before_the_origin_and_all_its_links_keeps_an_open_parent_with_its_evidence() -> None:
+    segments = dated({1: "2024-03-13", 2: "2024-03-14", 3: "2024-03-12"})
+    graph = build_families(segments, [link(1, 2, 0.99), link(2, 3, 0.98)], lambda a, b: True)
+    (family,) = graph.families
+    (stray,) = [m for m in family.members if m.segment == 3]
+    assert family.origin == 1 and "published after #3" in family.origin_evidence
+    assert stray.parent is None and (stray.kind, stray.score) == ("near_exact", 0.98) and stray.passages

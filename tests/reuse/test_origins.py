@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 from sourcetrace.records import SegmentForReuse
-from sourcetrace.reuse.origins import decide_origin, pair_direction, parse_published
+from sourcetrace.reuse.origins import (
+    decide_origin,
+    is_agency_own,
+    pair_direction,
+    parse_published,
+)
 from sourcetrace.reuse.relations import PairVerdict
 
 
@@ -91,3 +98,71 @@ def test_pair_direction_names_the_derived_segment() -> None:
     assert pair_direction(link(1, 2, "rewrite", rewritten=2))[0] == 2  # type: ignore[index]
     assert pair_direction(link(1, 2, "excerpt", part=1), composites={2})[0] == 2  # type: ignore[index]
     assert pair_direction(link(1, 2, "near_exact")) is None
+
+
+def test_an_origin_published_after_an_excerpt_says_the_excerpt_outweighs_the_date() -> None:
+    decision = decide_origin([seg(1, "2024-03-05"), seg(2, "2024-03-01")], [link(1, 2, "excerpt", part=2)])
+    assert decision.origin == 1
+    assert "published after #2" in decision.evidence and "excerpt" in decision.evidence
+
+
+def test_the_wires_own_text_published_after_members_crediting_it_is_the_origin_and_says_so() -> None:
+    members = [seg(1, "2024-03-01", "AP"), seg(2, "2024-03-03", None, "https://apnews.example/x")]
+    decision = decide_origin(members, [link(1, 2)])
+    assert decision.origin == 2
+    assert "published after #1" in decision.evidence and "credit lines" in decision.evidence
+
+
+def test_the_wires_own_text_published_after_an_unexplained_member_leaves_the_origin_open() -> None:
+    # #3 neither credits AP nor is shown by structure to be a copy: it may have been first.
+    members = [
+        seg(1, "2024-03-04", "AP"),
+        seg(2, "2024-03-03", None, "https://apnews.example/x"),
+        seg(3, "2024-03-02"),
+    ]
+    decision = decide_origin(members, [link(1, 2), link(2, 3)])
+    assert decision.origin is None and decision.evidence.startswith("undetermined") and "#3" in decision.evidence
+    explained = decide_origin(members, [link(1, 2), link(2, 3, "excerpt", part=3)])
+    assert explained.origin == 2 and "excerpt" in explained.evidence
+
+
+def test_the_origin_is_never_published_after_a_member_without_evidence_naming_why() -> None:
+    rng = random.Random(11)
+    dates = [None, "2024-03-01", "2024-03-02", "2024-03-02T08:00", "2024-03-02T20:00", "2024-03-03"]
+    for _ in range(400):
+        count = rng.randint(2, 5)
+        members = [
+            seg(
+                i,
+                rng.choice(dates),
+                rng.choice([None, None, "AP"]),
+                "https://apnews.example/x" if rng.random() < 0.2 else None,
+            )
+            for i in range(1, count + 1)
+        ]
+        verdicts = [random_link(rng, rng.randrange(1, i), i) for i in range(2, count + 1)]
+        decision = decide_origin(members, verdicts)
+        if decision.origin is None:
+            continue
+        origin_time = parse_published(members[decision.origin - 1].published)
+        for member in members:
+            time = parse_published(member.published)
+            if origin_time is None or time is None or not time.earlier_than(origin_time):
+                continue
+            whys = [why for v in verdicts if (d := pair_direction(v)) is not None and d[0] == member.id for why in d[1:]]
+            credits = member.credit is not None and not is_agency_own(member, "ap")
+            assert f"#{member.id}" in decision.evidence, (members, verdicts, decision)
+            assert ("credit lines" in decision.evidence if credits else any(w in decision.evidence for w in whys)), (
+                members,
+                verdicts,
+                decision,
+            )
+
+
+def random_link(rng: random.Random, a: int, b: int) -> PairVerdict:
+    kind = rng.choice(["exact", "near_exact", "excerpt", "rewrite"])
+    if kind == "excerpt":
+        return link(a, b, kind, part=rng.choice([a, b]))
+    if kind == "rewrite":
+        return link(a, b, kind, rewritten=rng.choice([a, b, None]))
+    return link(a, b, kind)

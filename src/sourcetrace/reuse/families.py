@@ -10,11 +10,18 @@ when they are there (the page is later than both texts it carries) and else
 by topic (:func:`sourcetrace.reuse.copymap.topically_related`).
 
 Within a family, the origin comes from :func:`~sourcetrace.reuse.origins.decide_origin`
-and every other member's parent is its neighbour on the strongest path to the
-origin (a maximum spanning tree: exact links before near-exact before
-excerpts before rewrites). When the origin is undetermined the tree is rooted
-at the likeliest member, but a member gets a parent only where the pair's own
-structure (excerpt, rewrite, composite) says who copied whom.
+and every other member's parent is the closest member (exact links before
+near-exact before excerpts before rewrites, then score) that may be its
+parent: never one published after it (full times when both have them, else
+days; the same day is allowed), nor the side a pair's structure says is the
+copy. The tree is grown from the origin over those links only (Prim), then
+each member moves to its closest possible parent that is not its own copy. A
+member whose every link is to a later member hangs under the origin if the
+origin is not later, and otherwise keeps parent None (its kind, score and
+passages are those of its strongest link). When the origin is undetermined the
+tree is rooted at the likeliest member, but a member gets a parent only where
+the pair's own structure (excerpt, rewrite, composite) says who copied whom.
+Relations are oriented the same way: structure, else dates, else the tree.
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ from sourcetrace.reuse.relations import PairVerdict, oriented
 
 KIND_RANK = {"exact": 3, "near_exact": 2, "excerpt": 1, "rewrite": 0}
 Related = Callable[[int, int], bool]  # are two segments about the same thing at all?
+Arc = tuple[int, PairVerdict]  # (the other member, the verdict joining them)
+Link = tuple[int | None, PairVerdict | None]  # a member's parent and the verdict joining them
 
 
 def strength(verdict: PairVerdict) -> tuple[int, float]:
@@ -179,10 +188,6 @@ def _cross_relation(verdict: PairVerdict, composites: set[int]) -> Relation:
     derived = verdict.a if verdict.a in composites else verdict.b
     parent = verdict.b if derived == verdict.a else verdict.a
     return Relation(derived, parent, verdict.kind, verdict.score, oriented(verdict, parent))
-
-
-Arc = tuple[int, PairVerdict]  # (the other member, the verdict joining them)
-Link = tuple[int | None, PairVerdict | None]  # a member's parent and the verdict joining them
 
 
 def _family(

@@ -4,7 +4,8 @@ Evidence, strongest first:
 
 1. credit lines: a segment crediting agency X ("Source: AP", "(Reuters) -")
    is a copy of X's wire text; a member published on X's own site (its URL
-   names X) is that wire text;
+   names X) is that wire text, unless a member published before it neither
+   credits X nor is shown by structure to be a copy;
 2. structure, pair by pair: an excerpt derives from the fuller text, a
    rewrite from the clean text (:attr:`PairVerdict.rewritten`), a composite
    (aggregator) segment from the stories it carries;
@@ -12,9 +13,11 @@ Evidence, strongest first:
    it is strictly earliest at the precision both dates give (a day against a
    day, a time against a time) and no remaining member is undated.
 
-When these leave more than one possible origin, the origin is undetermined
-and the evidence string says why: guessing would overcount or undercount a
-story's independent sources.
+The origin is never published after another member unless 1 or 2 show that
+member to be a copy, and its evidence then names the members and which
+evidence outweighs their dates. When these leave more than one possible
+origin, the origin is undetermined and the evidence string says why:
+guessing would overcount or undercount a story's independent sources.
 """
 
 from __future__ import annotations
@@ -85,44 +88,99 @@ def pair_direction(verdict: PairVerdict, composites: Collection[int] = ()) -> tu
     return None
 
 
+def published_after(first: PublicationTime | None, second: PublicationTime | None) -> bool:
+    """Whether ``first`` is later than ``second`` at the precision both give;
+    an unknown date is never later nor earlier."""
+    return first is not None and second is not None and second.earlier_than(first)
+
+
 def decide_origin(
     members: Sequence[SegmentForReuse],
     verdicts: Sequence[PairVerdict],
     composites: Collection[int] = (),
 ) -> OriginDecision:
-    """The origin of a family of ``members`` joined by ``verdicts``."""
+    """The origin of a family of ``members`` joined by ``verdicts``. It is
+    never published after another member unless credit lines or structure
+    show that member to be a copy, and the evidence then says so."""
     if len(members) == 1:
         return OriginDecision(members[0].id, "only member")
     by_id = {m.id: m for m in members}
     credited = _credited_agencies(members)
+    excluded = {i: "credit lines" for crediting in credited.values() for i in crediting}
+    derived: dict[int, str] = {}
+    for verdict in verdicts:
+        if (direction := pair_direction(verdict, composites)) is not None:
+            derived.setdefault(*direction)
     for agency, crediting in credited.items():
         own = [m.id for m in members if is_agency_own(m, agency)]
         if len(own) == 1:
-            return OriginDecision(
-                own[0],
-                f"credit line names the wire: {len(crediting)} member(s) credit it, this is its own text",
-            )
-    remaining = {m.id for m in members if not (m.credit and agency_key(m.credit) in credited)}
-    reasons: list[str] = []
-    if len(remaining) < len(members):
-        reasons.append("credit lines")
+            return _wire_text_origin(by_id[own[0]], members, len(crediting), {**derived, **excluded})
+    remaining = set(by_id) - set(excluded)
     if not remaining:
         names = ", ".join(sorted({m.credit for m in members if m.credit}))
         return OriginDecision(
             None,
             f"undetermined: every member credits {names}, whose own text is not in the case",
         )
-    derived = {d for v in verdicts if (d := pair_direction(v, composites)) is not None}
-    structural = remaining - {segment for segment, _ in derived}
+    structural = remaining - set(derived)
     if structural and structural != remaining:
-        reasons.extend(sorted({why for segment, why in derived if segment in remaining}))
+        excluded.update({i: derived[i] for i in remaining - structural})
         remaining = structural
+    reasons = _reasons(excluded)
     if len(remaining) == 1:
-        return OriginDecision(next(iter(remaining)), "; ".join(reasons) or "structure")
-    return _by_date([by_id[i] for i in sorted(remaining)], reasons)
+        origin = next(iter(remaining))
+        return OriginDecision(origin, "; ".join(reasons) + _dated_after(by_id[origin], members, excluded))
+    decision = _by_date([by_id[i] for i in sorted(remaining)], reasons)
+    if decision.origin is None:
+        return decision
+    return OriginDecision(decision.origin, decision.evidence + _dated_after(by_id[decision.origin], members, excluded))
+
+
+def _wire_text_origin(
+    wire: SegmentForReuse,
+    members: Sequence[SegmentForReuse],
+    crediting: int,
+    copies: Mapping[int, str],
+) -> OriginDecision:
+    """The agency's own text is the origin, unless a member published before
+    it neither credits the agency nor is shown by structure to be a copy."""
+    unexplained = [m.id for m in _published_before(wire, members) if m.id not in copies]
+    if unexplained:
+        return OriginDecision(
+            None,
+            f"undetermined: the wire's own text (#{wire.id}) was published after "
+            f"{_segment_list(unexplained)}, which does not credit it",
+        )
+    evidence = f"credit line names the wire: {crediting} member(s) credit it, this is its own text"
+    return OriginDecision(wire.id, evidence + _dated_after(wire, members, copies))
+
+
+def _reasons(excluded: Mapping[int, str]) -> list[str]:
+    whys = set(excluded.values())
+    return [why for why in ["credit lines", *sorted(whys - {"credit lines"})] if why in whys]
+
+
+def _published_before(origin: SegmentForReuse, members: Sequence[SegmentForReuse]) -> list[SegmentForReuse]:
+    time = parse_published(origin.published)
+    return [m for m in members if m.id != origin.id and published_after(time, parse_published(m.published))]
+
+
+def _dated_after(origin: SegmentForReuse, members: Sequence[SegmentForReuse], copies: Mapping[int, str]) -> str:
+    """Evidence suffix naming what outweighs the dates of earlier members."""
+    earlier = _published_before(origin, members)
+    if not earlier:
+        return ""
+    whys = _reasons({m.id: copies[m.id] for m in earlier})
+    return f"; published after {_segment_list([m.id for m in earlier])}, shown to be copies by {' and '.join(whys)}"
+
+
+def _segment_list(ids: Sequence[int]) -> str:
+    shown = ", ".join(f"#{i}" for i in sorted(ids)[:5])
+    return shown + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
 
 
 def _credited_agencies(members: Sequence[SegmentForReuse]) -> Mapping[str, list[int]]:
+    """Agency -> the members crediting it, except those on its own site."""
     credited: dict[str, list[int]] = {}
     for member in members:
         if member.credit and not is_agency_own(member, agency_key(member.credit)):

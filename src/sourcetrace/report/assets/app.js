@@ -57,6 +57,10 @@
     const label = seg.site || (href ? new URL(href).host : null) || basename(seg.path);
     return href ? h("a", { href, rel: "noopener noreferrer nofollow", target: "_blank", class: "ext" }, label) : h("span", { class: "outlet" }, label);
   }
+  function outletName(seg) {
+    const href = seg.url ? safeUrl(seg.url) : null;
+    return seg.site || (href ? new URL(href).host.replace(/^www\./, "") : basename(seg.path));
+  }
   function basename(path) { return String(path || "").split(/[\\/]/).pop(); }
   function kindChip(kind) {
     return h("span", { class: "chip k-" + kind, title: KIND_HELP[kind] || "" }, KIND_LABEL[kind] || kind);
@@ -144,10 +148,13 @@
       search: (p) => get("search", p),
       document: (id) => get("document/" + id),
       problems: (p) => get("problems", p),
+      statements: (p) => get("statements", p),
+      statement: (id) => get("statement/" + id),
     };
   }
 
   function EmbeddedSource(data) {
+    data.families.forEach((f) => f.members.forEach((m) => { m.segment = data.segments[m.segment]; }));
     const families = new Map(data.families.map((f) => [f.id, f]));
     const page = (items, p) => {
       const n = Math.max(1, parseInt(p.page || "1", 10) || 1);
@@ -174,12 +181,20 @@
       search: (p) => Promise.resolve(page(embeddedSearch(data, p), p)),
       document: (id) => Promise.resolve(data.documents[id] || null),
       problems: (p) => Promise.resolve(page(data.problems, p)),
+      statements: (p) => Promise.resolve(page(data.statements.map((d) => d.statement).filter((st) =>
+        (!p.speaker || st.speaker.toLowerCase().includes(p.speaker.toLowerCase())) && (!p.altered || st.altered > 0)), p)),
+      statement: (id) => Promise.resolve(data.statements.find((d) => String(d.statement.id) === String(id)) || null),
     };
   }
 
+  // Whole words, as the app's full-text index matches them: "council" does not find "councillor".
+  function termPattern(term) {
+    const escaped = term.split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[\\s\\p{P}]+");
+    return new RegExp("(?<![\\p{L}\\p{N}])" + escaped + "(?![\\p{L}\\p{N}])", "giu");
+  }
   function embeddedSearch(data, p) {
     const terms = [];
-    String(p.q || "").replace(/"([^"]*)"|(\S+)/g, (m, phrase, word) => { const t = (phrase || word || "").toLowerCase().trim(); if (t) terms.push(t); return m; });
+    String(p.q || "").replace(/"([^"]*)"|(\S+)/g, (m, phrase, word) => { const t = (phrase || word || "").trim(); if (t) terms.push(termPattern(t)); return m; });
     const outlet = (p.outlet || "").toLowerCase();
     const hits = [];
     for (const seg of Object.values(data.segments)) {
@@ -191,10 +206,8 @@
       if (p.to && !(seg.published && seg.published < p.to + "\uffff")) continue;
       const text = data.texts[seg.id];
       if (terms.length) {
-        if (text === undefined) continue;
-        const lower = text.toLowerCase();
-        if (!terms.every((t) => lower.includes(t))) continue;
-        hits.push({ segment: seg, snippet: makeSnippet(text, lower, terms) });
+        if (text === undefined || !terms.every((re) => { re.lastIndex = 0; return re.test(text); })) continue;
+        hits.push({ segment: seg, snippet: makeSnippet(text, terms) });
       } else {
         hits.push({ segment: seg, snippet: text === undefined ? "" : text.slice(0, 240) });
       }
@@ -202,16 +215,16 @@
     hits.sort((a, b) => a.segment.id - b.segment.id);
     return hits;
   }
-  function makeSnippet(text, lower, terms) {
-    const first = lower.indexOf(terms[0]);
+  function makeSnippet(text, terms) {
+    terms[0].lastIndex = 0;
+    const first = terms[0].exec(text).index;
     const from = Math.max(0, first - 90), to = Math.min(text.length, first + 160);
-    let piece = text.slice(from, to), low = piece.toLowerCase(), out = "", i = 0;
-    while (i < piece.length) {
-      const t = terms.find((term) => low.startsWith(term, i));
-      if (t) { out += MARK_START + piece.slice(i, i + t.length) + MARK_END; i += t.length; }
-      else { out += piece[i]; i += 1; }
-    }
-    return (from > 0 ? "…" : "") + out + (to < text.length ? "…" : "");
+    const piece = text.slice(from, to), spans = [];
+    for (const re of terms) { re.lastIndex = 0; let m; while ((m = re.exec(piece)) !== null) spans.push([m.index, m.index + m[0].length]); }
+    spans.sort((a, b) => a[0] - b[0]);
+    let out = "", at = 0;
+    for (const [a, b] of spans) { if (a < at) continue; out += piece.slice(at, a) + MARK_START + piece.slice(a, b) + MARK_END; at = b; }
+    return (from > 0 ? "…" : "") + out + piece.slice(at) + (to < text.length ? "…" : "");
   }
 
   // ---- views ---------------------------------------------------------------
@@ -286,7 +299,7 @@
         citeMember(m.segment, f))));
     return h("section", {},
       h("h1", {}, "Family " + f.id + ": " + plural(f.members.length, "segment")),
-      h("p", { class: "lead" }, f.origin !== null ? "Origin: segment #" + f.origin + ", because of the " + f.origin_evidence + "." : "Origin undetermined: " + f.origin_evidence + "."),
+      h("p", { class: "lead" }, f.origin !== null ? "Origin: segment #" + f.origin + ". Evidence: " + f.origin_evidence + "." : "Origin undetermined — " + f.origin_evidence.replace(/^undetermined:\s*/, "") + "."),
       legend(), provenanceGraph(f),
       h("h2", {}, "Members"),
       h("table", { class: "list" }, h("tr", {}, h("th", {}, "Kind"), h("th", {}, "Segment"), h("th", {}, "Outlet"), h("th", {}, "Published"), h("th", { class: "num" }, "Score"), h("th", {}, "")), rows));
@@ -302,35 +315,41 @@
   // The provenance graph: one row per member (in copy order), x = publication date.
   function provenanceGraph(f) {
     const members = treeOrder(f.members);
-    const ROW = 34, TOP = 30, LABEL_W = 330, WIDTH = 980, UNDATED_W = 90;
+    const ROW = 34, TOP = 30, LABEL_W = 300, WIDTH = 1160, UNDATED_W = 110;
     const times = members.map((m) => parseDate(m.segment.published));
     const dated = times.filter((t) => t !== null);
     let min = Math.min(...dated), max = Math.max(...dated);
     if (!dated.length) { min = 0; max = 1; }
-    if (max - min < 3600e3) { min -= 12 * 3600e3; max += 12 * 3600e3; }
+    // Dates without a time of day are days: give each its own column, centred.
+    const daysOnly = members.every((m) => !m.segment.published || String(m.segment.published).length <= 10);
+    if (daysOnly || max - min < 3600e3) { min -= 12 * 3600e3; max += 12 * 3600e3; }
     const axisLeft = LABEL_W + 20, axisRight = WIDTH - UNDATED_W - 30;
     const xOf = (t) => (t === null ? WIDTH - UNDATED_W / 2 - 10 : axisLeft + (axisRight - axisLeft) * (t - min) / (max - min));
     const height = TOP + members.length * ROW + 50;
     const pos = new Map(members.map((m, i) => [m.segment.id, { x: xOf(times[i]), y: TOP + i * ROW + ROW / 2 }]));
     const svg = s("svg", { class: "graph", viewBox: "0 0 " + WIDTH + " " + height, width: WIDTH, height, role: "img", "aria-label": "provenance graph" },
-      s("defs", {}, KINDS.map((k) => s("marker", { id: "arrow-" + k, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
+      s("defs", {}, KINDS.map((k) => s("marker", { id: "arrow-" + k, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 5, markerHeight: 5, orient: "auto-start-reverse" },
         s("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "k-" + k })))));
     const axisY = TOP + members.length * ROW + 8;
-    svg.appendChild(s("line", { x1: axisLeft, x2: axisRight, y1: axisY, y2: axisY, class: "axis" }));
-    for (let i = 0; i <= 4 && dated.length; i++) {
-      const t = min + (max - min) * i / 4, x = axisLeft + (axisRight - axisLeft) * i / 4;
+    if (dated.length) svg.appendChild(s("line", { x1: axisLeft, x2: axisRight, y1: axisY, y2: axisY, class: "axis" }));
+    const ticks = daysOnly && max - min <= 10 * 86400e3 + 1
+      ? Array.from({ length: Math.round((max - min) / 86400e3) }, (_, i) => min + 12 * 3600e3 + i * 86400e3)
+      : [0, 1, 2, 3, 4].map((i) => min + (max - min) * i / 4);
+    for (const [i, t] of (dated.length ? ticks : []).entries()) {
+      const x = xOf(t);
+      const anchor = ticks.length > 1 && i === ticks.length - 1 ? "end" : ticks.length > 1 && i === 0 ? "start" : "middle";
       svg.appendChild(s("line", { x1: x, x2: x, y1: TOP - 6, y2: axisY + 5, class: "tick" }));
-      svg.appendChild(s("text", { x, y: axisY + 20, class: "tick-label", "text-anchor": "middle" }, tickLabel(t, max - min)));
+      svg.appendChild(s("text", { x, y: axisY + 20, class: "tick-label", "text-anchor": daysOnly ? "middle" : anchor }, daysOnly ? new Date(t).toISOString().slice(0, 10) : tickLabel(t, max - min)));
     }
     if (times.some((t) => t === null)) {
       svg.appendChild(s("text", { x: WIDTH - UNDATED_W / 2 - 10, y: axisY + 20, class: "tick-label", "text-anchor": "middle" }, "undated"));
       svg.appendChild(s("line", { x1: WIDTH - UNDATED_W - 10, x2: WIDTH - UNDATED_W - 10, y1: TOP - 6, y2: axisY + 5, class: "undated-sep" }));
     }
-    svg.appendChild(s("text", { x: axisLeft, y: TOP - 12, class: "tick-label" }, "publication date →"));
+    svg.appendChild(s("text", { x: axisLeft, y: TOP - 12, class: "tick-label" }, dated.length ? "publication date →" : "no member has a publication date"));
     members.forEach((m, i) => {
       const p = pos.get(m.segment.id), y = p.y;
       svg.appendChild(s("line", { x1: LABEL_W, x2: p.x, y1: y, y2: y, class: "guide" }));
-      const label = "#" + m.segment.id + " " + (m.segment.site || m.segment.credit || basename(m.segment.path));
+      const label = "#" + m.segment.id + " " + outletName(m.segment);
       svg.appendChild(s("a", { href: m.compare_with !== null ? "#/pair/" + m.segment.id : "#/document/" + m.segment.document },
         s("text", { x: 8, y: y + 4, class: "row-label" }, label.length > 44 ? label.slice(0, 43) + "…" : label)));
     });
@@ -348,7 +367,8 @@
           s("title", {}, "#" + m.segment.id + " " + KIND_LABEL[m.kind] + " — " + title(m.segment) + " — " + fmtDate(m.segment.published)))));
     });
     return h("div", { class: "graph-wrap" }, svg,
-      h("p", { class: "hint" }, "Arrows run from the text copied to the copy. Rows are in copy order; click a node or a name to compare it with its parent."));
+      h("p", { class: "hint" }, "Arrows run from the text copied to the copy; a dashed arrow joins two segments whose direction the evidence does not decide. " +
+        "Rows are in copy order; click a node or a name to compare it with its parent."));
   }
   function treeOrder(members) {
     const ids = new Set(members.map((m) => m.segment.id)), children = new Map(), out = [], seen = new Set();
@@ -493,7 +513,7 @@
   }
   function marked(snippet) {
     const out = [];
-    String(snippet).split(MARK_START).forEach((part, i) => {
+    String(snippet).replace(/\s+/g, " ").split(MARK_START).forEach((part, i) => {
       if (i === 0) { out.push(part); return; }
       const [hit, rest] = part.split(MARK_END);
       out.push(h("mark", {}, hit), rest || "");
@@ -521,26 +541,31 @@
       documentText(d));
   });
   function documentText(d) {
-    const marks = [];  // [start, end, kind, info] in document offsets
-    d.segments.forEach((seg, i) => marks.push([seg.start, seg.end, "seg seg-" + (i % 2), seg]));
+    const marks = [];  // [start, end, class, info] in document offsets
     d.furniture.forEach(([a, b]) => marks.push([a, b, "furniture", null]));
     const byId = new Map(d.segments.map((seg) => [seg.id, seg]));
     d.shared.forEach((sp) => { const seg = byId.get(sp.segment); if (seg) marks.push([segToDoc(seg, sp.start), segToDoc(seg, sp.end), "shared", sp]); });
     const cuts = new Set([0, d.text.length]);
     marks.forEach(([a, b]) => { cuts.add(a); cuts.add(b); });
+    d.segments.forEach((seg) => { cuts.add(seg.start); cuts.add(seg.end); });
     const points = [...cuts].filter((x) => x >= 0 && x <= d.text.length).sort((a, b) => a - b);
     const body = h("div", { class: "doctext" });
-    const starts = new Map(d.segments.map((seg) => [seg.start, seg]));
+    let block = null, blockEnd = -1;
     for (let i = 0; i + 1 < points.length; i++) {
       const a = points[i], b = points[i + 1];
-      const seg = starts.get(a);
-      if (seg) body.appendChild(h("div", { class: "seg-label" }, "Segment #" + seg.id + (seg.duplicate_of !== null ? " (repeat of #" + seg.duplicate_of + ")" : "") + " ",
-        seg.kind ? kindChip(seg.kind) : null, " ", seg.family !== null ? link("#/family/" + seg.family, "family " + seg.family) : null, " ",
-        citeMember(seg)));
+      if (block && a >= blockEnd) block = null;
+      const seg = d.segments.find((x) => x.start === a);
+      if (seg) {  // each article is a block with its label, so its span is visible as one piece
+        block = h("div", { class: "seg-block" }, h("div", { class: "seg-label" }, "Segment #" + seg.id + (seg.duplicate_of !== null ? " (repeat of #" + seg.duplicate_of + ")" : "") + " ",
+          seg.kind ? kindChip(seg.kind) : null, " ", seg.family !== null ? link("#/family/" + seg.family, "family " + seg.family) : null, " ",
+          seg.kind && seg.kind !== "origin" ? link("#/pair/" + seg.id, "compare with its parent") : null, " ", citeMember(seg)));
+        blockEnd = seg.end;
+        body.appendChild(block);
+      }
       const active = marks.filter(([x, y]) => x <= a && b <= y);
-      const classes = active.map((m) => m[2]).join(" ");
       const shared = active.find((m) => m[2] === "shared");
-      body.appendChild(h("span", { class: classes, title: shared ? "shared with #" + shared[3].other + " (" + KIND_LABEL[shared[3].kind] + ")" : null }, d.text.slice(a, b)));
+      (block || body).appendChild(h("span", { class: active.map((m) => m[2]).join(" ") || null,
+        title: shared ? "shared with #" + shared[3].other + " (" + KIND_LABEL[shared[3].kind] + ")" : null }, d.text.slice(a, b)));
     }
     return body;
   }
@@ -555,9 +580,60 @@
         h("td", { class: "path" }, q.path + (q.ordinal !== null ? " #" + q.ordinal : "")), h("td", {}, q.message)))) : null,
     pager(pg, "#/problems", p)));
 
-  // Extension point: the statements stage replaces this view once its data exists.
-  VIEWS.statements = () => Promise.resolve(h("section", {}, h("h1", {}, "Statements"),
-    h("p", { class: "lead" }, "Who said what is not in this case yet: the statements stage has not run. Families and copies are above.")));
+  // Statements: who said what, and where a copy altered the words.
+  VIEWS.statements = (arg, p) => state.source.overview().then((o) => {
+    if (!o.statements_available) {
+      return h("section", {}, h("h1", {}, "Statements"),
+        h("p", { class: "lead" }, "No statements in this case yet: the statements stage has not stored any. Families and copies are under Families."));
+    }
+    return state.source.statements(p).then((pg) => h("section", {}, h("h1", {}, "Statements"),
+      h("p", { class: "lead" }, "What each speaker said, merged across every segment that carries it. Most repeated first."),
+      statementsForm(p),
+      h("p", { class: "result-count" }, plural(pg.total, "statement")),
+      h("ol", { class: "hits" }, pg.items.map((st) => h("li", { class: "hit statement" },
+        h("div", {}, h("strong", {}, st.speaker), st.speaker_role ? h("span", { class: "meta" }, " — " + st.speaker_role) : null,
+          " ", h("span", { class: "chip k-" + (st.altered ? "excerpt" : "exact") }, st.altered ? plural(st.altered, "altered copy").replace("copys", "copies") : "never altered")),
+        h("div", { class: "snippet" }, link("#/statement/" + st.id, "“" + st.text + "”")),
+        h("div", { class: "meta" }, st.kind + " · " + st.cue + " · " + plural(st.occurrences, "occurrence"))))),
+      pager(pg, "#/statements", p)));
+  });
+  function statementsForm(p) {
+    const form = h("form", { class: "search" },
+      h("label", {}, "Speaker", h("input", { name: "speaker", value: p.speaker || "", size: 24 })),
+      h("label", { class: "inline" }, h("input", { type: "checkbox", name: "altered", value: "1", checked: p.altered ? "checked" : null }), "only statements with an altered copy"),
+      h("button", { type: "submit" }, "Filter"));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const query = new URLSearchParams();
+      for (const [k, v] of new FormData(form).entries()) if (String(v).trim()) query.set(k, String(v).trim());
+      location.hash = "#/statements?" + query;
+    });
+    return form;
+  }
+  VIEWS.statement = (id) => state.source.statement(id).then((d) => {
+    if (!d) return notFound("No statement " + id + " in this case.");
+    const st = d.statement;
+    return h("section", {}, h("h1", {}, st.speaker + (st.speaker_role ? ", " + st.speaker_role : "")),
+      h("blockquote", { class: "reference" }, "“" + st.text + "”"),
+      h("p", { class: "lead" }, "Reference form (the earliest occurrence). " + plural(d.occurrences.length, "occurrence") + ", " + st.altered + " altered."),
+      h("div", { class: "legend" },
+        h("span", { class: "legend-item" }, h("del", {}, "words of the reference left out")),
+        h("span", { class: "legend-item" }, h("ins", {}, "words the copy put in"))),
+      h("ol", { class: "hits" }, d.occurrences.map((o) => h("li", { class: "hit occurrence" + (o.altered ? " altered" : "") },
+        h("div", {}, o.altered ? h("span", { class: "chip altered" }, "altered words") : null, " ", h("span", { class: "segid" }, "#" + o.segment.id), " ",
+          link("#/document/" + o.segment.document, title(o.segment))),
+        h("div", { class: "snippet" }, o.altered && o.diff.length ? diffWords(o.diff) : "“" + o.text + "”"),
+        h("div", { class: "meta" }, outletLink(o.segment), " · " + fmtDate(o.segment.published) + " · as written: " + o.speaker_as_written + " " + o.cue +
+          (o.garbled_speaker ? " · the attribution is garbled" : "") + " ", citeButton(o.segment, o.start, o.end, o.text))))));
+  });
+  function diffWords(diff) {
+    const out = [];
+    diff.forEach(([op, word], i) => {
+      if (i) out.push(" ");
+      out.push(op === "-" ? h("del", {}, word) : op === "+" ? h("ins", {}, word) : word);
+    });
+    return out;
+  }
 
   function notFound(message) { return h("section", {}, h("h1", {}, "Not found"), h("p", {}, message)); }
   function pager(pg, base, p) {
@@ -579,7 +655,7 @@
     const [name, arg] = path.split("/");
     const params = Object.fromEntries(new URLSearchParams(query || ""));
     const view = VIEWS[name] || VIEWS.overview;
-    document.querySelectorAll("nav.top a").forEach((a) => a.classList.toggle("active", a.dataset.view === name || (name === "family" && a.dataset.view === "families")));
+    document.querySelectorAll("nav.top a").forEach((a) => a.classList.toggle("active", a.dataset.view === name || (name === "family" && a.dataset.view === "families") || (name === "statement" && a.dataset.view === "statements")));
     const main = document.getElementById("main");
     main.setAttribute("aria-busy", "true");
     view(arg ? decodeURIComponent(arg) : null, params).then((node) => {

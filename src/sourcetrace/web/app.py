@@ -1,0 +1,250 @@
+"""``sourcetrace serve``: a local, read-only web app over one case.
+
+Standard library only (http.server's ThreadingHTTPServer): the app is a few
+JSON routes and two static assets, so a framework would add a dependency for
+nothing. It binds to 127.0.0.1 by default, opens the case read-only
+(``mode=ro``), answers only the routes below (anything else is a 404, so no
+request can name a file) and sends a strict Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, is_dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sourcetrace.report.html import asset
+from sourcetrace.store import CaseError
+from sourcetrace.store.case import APPLICATION_ID
+from sourcetrace.web import data
+from sourcetrace.web.search import SearchIndex, search_segments
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+class BadRequest(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    body: bytes
+    content_type: str
+
+
+class CaseApp:
+    """The case, its search index and the routes; shared by the request threads."""
+
+    def __init__(self, case_path: Path) -> None:
+        if not case_path.is_file():
+            raise CaseError(f"no case at {case_path}: run `sourcetrace run INPUT... --case {case_path}` first")
+        self.case_path = case_path
+        self.name = case_path.name
+        self._local = threading.local()
+        builder = data.open_case_readonly(case_path)
+        try:
+            if builder.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                raise CaseError(f"{case_path} is not a sourcetrace case")
+            self.index = SearchIndex.build(builder)
+        finally:
+            builder.close()
+        self.assets = {
+            "/": Asset(self._shell().encode("utf-8"), "text/html; charset=utf-8"),
+            "/assets/app.js": Asset(asset("app.js").encode("utf-8"), "text/javascript; charset=utf-8"),
+            "/assets/app.css": Asset(asset("app.css").encode("utf-8"), "text/css; charset=utf-8"),
+        }
+
+    def _shell(self) -> str:
+        name = html.escape(self.name, quote=True)
+        return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                f"<title>sourcetrace: {name}</title><link rel=\"stylesheet\" href=\"/assets/app.css\"></head>"
+                f"<body data-case=\"{name}\"><main id=\"main\" aria-busy=\"true\"></main>"
+                "<script src=\"/assets/app.js\"></script></body></html>\n")
+
+    def connection(self) -> sqlite3.Connection:
+        """One read-only connection per request thread, with the search index attached."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = data.open_case_readonly(self.case_path)
+            self.index.attach(db)
+            self._local.db = db
+        return db
+
+    def close(self) -> None:
+        self.index.remove()
+
+    def api(self, route: str, query: dict[str, list[str]]) -> object | None:
+        """The payload of an /api route, or None for an unknown route or item."""
+        for pattern, handler in _ROUTES:
+            found = pattern.fullmatch(route)
+            if found:
+                return handler(self, self.connection(), _Params(query), *found.groups())
+        return None
+
+
+class _Params:
+    def __init__(self, query: dict[str, list[str]]) -> None:
+        self.query = query
+
+    def text(self, name: str) -> str | None:
+        value = (self.query.get(name) or [""])[0].strip()
+        return value or None
+
+    def number(self, name: str, default: int | None = None) -> int | None:
+        value = self.text(name)
+        if value is None:
+            return default
+        if not value.isdigit() or len(value) > 12:
+            raise BadRequest(f"{name} must be a positive whole number")
+        return max(1, int(value))
+
+    def page(self) -> int:
+        return self.number("page", 1) or 1
+
+    def filters(self) -> data.SegmentFilters:
+        kind = self.text("kind")
+        if kind is not None and kind not in data.KINDS:
+            raise BadRequest(f"kind must be one of {', '.join(data.KINDS)}")
+        return data.SegmentFilters(kind=kind, family=self.number("family"), outlet=self.text("outlet"),
+                                   date_from=self.text("from"), date_to=self.text("to"))
+
+
+def _search(app: CaseApp, db: sqlite3.Connection, p: _Params) -> object:
+    query = p.text("q")
+    if query is None:
+        return data.browse_segments(db, p.filters(), p.page())
+    return search_segments(db, query, p.filters(), p.page())
+
+
+def _text(app: CaseApp, db: sqlite3.Connection, p: _Params, segment: str) -> object | None:
+    row = db.execute("SELECT text FROM segments WHERE id = ?", (int(segment),)).fetchone()
+    return {"text": row[0]} if row else None
+
+
+Handler = Callable[..., object | None]
+_ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
+    (re.compile(r"overview"), lambda app, db, p: data.overview(db, app.name)),
+    (re.compile(r"families"), lambda app, db, p: data.families_page(db, p.page())),
+    (re.compile(r"family/([0-9]{1,12})"), lambda app, db, p, fid: data.family_detail(db, int(fid))),
+    (re.compile(r"pair/([0-9]{1,12})"), lambda app, db, p, sid: data.pair_view(db, int(sid))),
+    (re.compile(r"document/([0-9]{1,12})"), lambda app, db, p, did: data.document_view(db, int(did))),
+    (re.compile(r"problems"), lambda app, db, p: data.problems_page(db, p.page())),
+    (re.compile(r"search"), _search),
+    (re.compile(r"text/([0-9]{1,12})"), _text),
+    (re.compile(r"statements"), lambda app, db, p: data.statements_page(
+        db, p.page(), speaker=p.text("speaker"), altered_only=p.text("altered") is not None)),
+    (re.compile(r"statement/([0-9]{1,12})"), lambda app, db, p, sid: data.statement_detail(db, int(sid))),
+)
+
+
+class CaseRequestHandler(BaseHTTPRequestHandler):
+    server_version = "sourcetrace"
+    sys_version = ""
+    app: CaseApp  # set on the subclass made by make_server
+    app_address: tuple[str, int]  # likewise: the bound host and port
+
+    def do_GET(self) -> None:
+        if not self._host_allowed():
+            self._send_json(HTTPStatus.MISDIRECTED_REQUEST, {"error": "unknown host"})
+            return
+        parts = urlsplit(self.path)
+        # The raw path is matched exactly: a percent-encoded or dotted path matches no route.
+        if parts.path in self.app.assets:
+            found = self.app.assets[parts.path]
+            self._send(HTTPStatus.OK, found.body, found.content_type)
+        elif parts.path.startswith("/api/"):
+            self._api(parts.path[len("/api/"):], parse_qs(parts.query))
+        else:
+            self._send_json(HTTPStatus.NOT_FOUND, {"error": "not found"})
+
+    def _host_allowed(self) -> bool:
+        """On loopback, only requests addressed to loopback: a web page cannot reach the case by DNS rebinding."""
+        host, port = self.app_address
+        if host not in ("127.0.0.1", "::1", "localhost"):
+            return True  # the user chose to serve on a network address
+        return self.headers.get("Host", "") in {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+
+    def do_HEAD(self) -> None:
+        self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"", "text/plain")
+
+    def _api(self, route: str, query: dict[str, list[str]]) -> None:
+        try:
+            payload = self.app.api(route, query)
+        except BadRequest as error:
+            self._send_json(HTTPStatus.BAD_REQUEST, {"error": str(error)})
+            return
+        if payload is None:
+            self._send_json(HTTPStatus.NOT_FOUND, {"error": "not found"})
+        else:
+            self._send_json(HTTPStatus.OK, asdict(payload) if is_dataclass(payload) else payload)  # type: ignore[arg-type]
+
+    def _send_json(self, status: HTTPStatus, payload: Any) -> None:
+        self._send(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # quiet: the terminal shows the address, not every request
+
+
+class CaseServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, app: CaseApp, host: str, port: int) -> None:
+        handler: type[CaseRequestHandler] = type("BoundHandler", (CaseRequestHandler,), {"app": app})
+        super().__init__((host, port), handler)
+        handler.app_address = (str(self.server_address[0]), int(self.server_address[1]))
+        self.app = app
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}/" if isinstance(host, str) else f"http://{host.decode()}:{port}/"
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.app.close()
+
+
+def make_server(case_path: str | Path, host: str = "127.0.0.1", port: int = 0) -> CaseServer:
+    """A server for ``case_path``, bound but not yet serving; port 0 picks a free port."""
+    return CaseServer(CaseApp(Path(case_path)), host, port)
+
+
+def serve(case_path: str | Path, host: str = "127.0.0.1", port: int = 0,
+          announce: Callable[[str], None] = print) -> None:
+    """Serve the case until interrupted (Ctrl-C), announcing the address first."""
+    server = make_server(case_path, host, port)
+    announce(f"sourcetrace is serving {Path(case_path).name} at {server.url}  (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,54 @@
+"""Crawled text is hostile: on a case full of script injections, every view runs nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import Target, target
+from tests.web.cases import HANDLER, SCRIPT_TAG
+
+
+@pytest.fixture(params=["app", "report"])
+def hostile(request: pytest.FixtureRequest, cases, servers, reports) -> Target:  # type: ignore[no-untyped-def]
+    return target(request.param, "hostile", cases, servers, reports)
+
+
+def views(t: Target) -> list[str]:
+    with t.db() as db:
+        family, = db.execute("SELECT id FROM families ORDER BY size DESC LIMIT 1").fetchone()
+        copies = [row[0] for row in db.execute("SELECT segment_id FROM family_members WHERE parent_id IS NOT NULL")]
+        documents = [row[0] for row in db.execute("SELECT id FROM documents")]
+    return (["#/overview", "#/families", f"#/family/{family}", "#/problems", "#/search?q=script",
+             "#/search?q=%22window.__pwned%22&kind=exact"]
+            + [f"#/pair/{c}" for c in copies] + [f"#/document/{d}" for d in documents])
+
+
+def test_no_view_runs_a_script_from_the_case(page, hostile: Target) -> None:  # type: ignore[no-untyped-def]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for view in views(hostile):
+        page.goto(hostile.url + view)
+        page.wait_for_selector("main[aria-busy=false]")
+        assert page.evaluate("window.__pwned") is None, view
+        assert page.locator("a[href^='javascript:' i]").count() == 0, view
+        assert page.locator("main script, main img, main iframe").count() == 0, view
+    assert page.dialogs == [] and errors == []
+
+
+def test_hostile_text_is_shown_as_text(page, hostile: Target) -> None:  # type: ignore[no-untyped-def]
+    page.goto(hostile.url + "#/family/1")
+    page.wait_for_selector("svg.graph")
+    shown = page.locator("main").inner_text()
+    assert SCRIPT_TAG in shown  # the title, literally
+    page.goto(hostile.url + "#/problems")
+    page.wait_for_selector("table.problems")
+    assert HANDLER in page.locator("table.problems").inner_text()  # the hostile file name
+
+
+def test_a_javascript_url_is_not_a_link(page, hostile: Target) -> None:  # type: ignore[no-untyped-def]
+    with hostile.db() as db:
+        document, = db.execute("SELECT id FROM documents WHERE url LIKE 'javascript:%'").fetchone()
+    page.goto(hostile.url + f"#/document/{document}")
+    page.wait_for_selector("dl.facts")
+    assert "javascript:" in page.locator("dl.facts").inner_text()
+    assert page.locator("dl.facts a").count() == 0

@@ -1,0 +1,161 @@
+"""A person's walk through a case, in the app and in the report file, on the demo corpus.
+
+Expected values are read from the case itself, never hard-coded.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import Target, target
+from tests.web.cases import ALTERED, QUOTE
+
+TARGETS = ["app", "report"]
+
+
+@pytest.fixture(params=TARGETS)
+def demo(request: pytest.FixtureRequest, cases, servers, reports) -> Target:  # type: ignore[no-untyped-def]
+    return target(request.param, "demo", cases, servers, reports)
+
+
+def open_view(page, t: Target, hash_: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(t.url + hash_)
+    page.wait_for_selector("main[aria-busy=false]")
+
+
+def largest_family(t: Target) -> tuple[int, int]:
+    with t.db() as db:
+        return db.execute("SELECT id, size FROM families ORDER BY size DESC, id LIMIT 1").fetchone()
+
+
+def test_overview_shows_the_case_counts_and_the_share_of_copies(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
+    open_view(page, demo, "#/overview")
+    with demo.db() as db:
+        segments, = db.execute("SELECT count(*) FROM segments").fetchone()
+        kept, copies = db.execute("SELECT count(*), sum(kind != 'origin') FROM family_members").fetchone()
+    cards = page.locator(".card").all_inner_texts()
+    assert any(f"{segments}\nSegments" in card for card in cards)
+    assert any(f"{round(100 * copies / kept)}%" in card and f"{copies} of {kept}" in card for card in cards)
+    assert page.locator(".legend .legend-item").count() == 5
+
+
+def test_a_family_leads_from_its_graph_to_a_copy_beside_its_parent(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
+    family, size = largest_family(demo)
+    open_view(page, demo, "#/overview")
+    page.get_by_role("link", name="Families", exact=True).click()
+    page.locator(f"a[href='#/family/{family}']").click()
+    page.wait_for_selector("svg.graph")
+    assert page.locator("svg.graph circle.node").count() == size
+    assert page.locator("svg.graph path.edge").count() >= 1
+    page.locator("tr.member a.button").first.click()
+    page.wait_for_selector("table.sidebyside")
+    heading = page.locator("h1").inner_text()
+    copy_id, parent_id = map(int, re.findall(r"#(\d+)", heading))
+    with demo.db() as db:
+        parent, = db.execute("SELECT parent_id FROM family_members WHERE segment_id = ?", (copy_id,)).fetchone()
+    assert parent == parent_id
+    assert page.locator("td.shared").count() >= 2  # a passage on each side
+
+
+def test_a_rewrite_is_shown_sentence_by_sentence(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
+    with demo.db() as db:
+        row = db.execute("SELECT segment_id, passages FROM family_members WHERE kind = 'rewrite' "
+                         "AND parent_id IS NOT NULL LIMIT 1").fetchone()
+    if row is None:
+        pytest.skip("the demo case has no rewrite")
+    open_view(page, demo, f"#/pair/{row[0]}")
+    assert page.locator("tr.shared-row").count() > row[1].count("[[") + row[1].count("], [")  # more rows than passages
+    assert page.locator("td.shared ins").count() > 0  # swapped words are marked
+
+
+def test_searching_a_phrase_finds_the_segments_that_contain_it(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
+    family, _ = largest_family(demo)
+    with demo.db() as db:
+        text, = db.execute("SELECT text FROM segments WHERE id = (SELECT origin_id FROM families WHERE id = ?)",
+                           (family,)).fetchone()
+        tokens = text.split()
+        words = next(tokens[i:i + 2] for i in range(len(tokens) // 3, len(tokens) - 1)
+                     if all(re.fullmatch(r"[A-Za-z]{5,}", w) for w in tokens[i:i + 2]))
+        expected = sum(1 for (t,) in db.execute("SELECT text FROM segments WHERE duplicate_of IS NULL")
+                       if re.search(r"\b" + r"\W+".join(words) + r"\b", t, re.IGNORECASE))
+    open_view(page, demo, "#/search")
+    page.fill("input[name=q]", '"' + " ".join(words) + '"')
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_selector(".result-count")
+    assert expected >= 1
+    assert page.locator(".result-count").inner_text().startswith(f"{expected} segment")
+    assert words[0].lower() in page.locator(".hit mark").first.inner_text().lower()
+
+
+def test_filtering_by_kind_lists_only_that_kind(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
+    with demo.db() as db:
+        exact, = db.execute("SELECT count(*) FROM family_members m JOIN segments s ON s.id = m.segment_id "
+                            "WHERE m.kind = 'exact' AND s.duplicate_of IS NULL").fetchone()
+    open_view(page, demo, "#/search")
+    page.select_option("select[name=kind]", "exact")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_selector(".result-count")
+    assert page.locator(".result-count").inner_text().startswith(f"{exact} segment")
+    chips = page.locator(".hit .chip").all_inner_texts()
+    assert chips and set(chips) == {"exact copy"}
+
+
+def test_a_citation_carries_the_quote_hash_span_and_url(page, demo: Target, servers) -> None:  # type: ignore[no-untyped-def]
+    with demo.db() as db:
+        segment, = db.execute("SELECT segment_id FROM family_members WHERE parent_id IS NOT NULL "
+                              "ORDER BY family_id, segment_id LIMIT 1").fetchone()
+        sha, url, doc_text = db.execute(
+            "SELECT i.sha256, d.url, d.text FROM segments s JOIN documents d ON d.id = s.document_id "
+            "JOIN inputs i ON i.id = d.input_id WHERE s.id = ?", (segment,)).fetchone()
+    open_view(page, demo, f"#/pair/{segment}")
+    page.locator("button.cite").first.click()
+    page.wait_for_selector("button.cite[data-copied='1']")
+    citation = read_clipboard(page, servers["demo"].url)
+    quote = re.match(r"“(.*)”", citation).group(1)
+    start, end = map(int, re.search(r"characters (\d+)–(\d+) of the extracted text", citation).groups())
+    assert f"Input SHA-256: {sha}" in citation
+    assert f"URL: {url or 'none recorded'}" in citation
+    assert " ".join(doc_text[start:end].split()) == quote
+
+
+def read_clipboard(page, app_url: str) -> str:  # type: ignore[no-untyped-def]
+    """The clipboard, read back from a page of the app (an http origin granted clipboard-read)."""
+    reader = page.context.new_page()
+    reader.goto(app_url + "#/statements")
+    return reader.evaluate("navigator.clipboard.readText()")
+
+
+def test_a_statement_with_an_altered_copy_shows_the_changed_words(page, request, cases, servers, reports) -> None:  # type: ignore[no-untyped-def]
+    # The demo run does not extract statements yet, so this case stores one through CaseStore.
+    for name in TARGETS:
+        t = target(name, "statements", cases, servers, reports)
+        open_view(page, t, "#/statements")
+        page.check("input[name=altered]")
+        page.get_by_role("button", name="Filter").click()
+        page.wait_for_selector(".result-count")
+        page.locator(".statement a").first.click()
+        page.wait_for_selector("blockquote.reference")
+        assert page.locator("blockquote.reference").inner_text() == f"“{QUOTE}”"
+        altered = page.locator(".occurrence.altered")
+        assert altered.count() == 1
+        assert altered.locator("del").all_inner_texts() == ["northern", "quay", "storms", "arrive"]
+        assert altered.locator("ins").all_inner_texts() == ["north", "dock"]
+        altered.locator("button.cite").click()
+        page.wait_for_selector(".occurrence.altered button.cite[data-copied='1']")
+        assert read_clipboard(page, servers["statements"].url).startswith(f"“{ALTERED}”")
+
+
+def test_without_statements_the_view_says_so(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
+    open_view(page, demo, "#/statements")
+    assert "No statements in this case yet" in page.locator("main").inner_text()
+
+
+def test_the_report_is_one_file_that_loads_nothing_else(page, reports: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(reports["demo"].as_uri() + "#/overview")
+    page.wait_for_selector("main[aria-busy=false]")
+    assert [u for u in requested if not u.startswith("file:")] == []

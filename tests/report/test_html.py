@@ -1,0 +1,115 @@
+"""The self-contained HTML report."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sourcetrace.report.html import (
+    ReportBudget,
+    asset,
+    embed_json,
+    report_data,
+    write_report,
+)
+from sourcetrace.store import CaseStore
+from tests.web.cases import CLOSE_SCRIPT, SCRIPT_TAG, build_hostile_case
+
+
+@pytest.fixture(scope="module")
+def hostile_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_hostile_case(tmp_path_factory.mktemp("hostile"))
+
+
+def write(case: Path, target: Path, budget: ReportBudget | None = None) -> str:
+    with CaseStore(case, create=False) as store:
+        write_report(store, target, budget or ReportBudget())
+    return target.read_text(encoding="utf-8")
+
+
+def embedded(page: str) -> str:
+    return re.search(r'<script type="application/json" id="case-data">(.*?)</script>', page, re.DOTALL).group(1)
+
+
+def sha256_source(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
+def test_embedded_json_cannot_close_its_script_block_or_break_a_line() -> None:
+    value = {"text": CLOSE_SCRIPT + " & <!-- \u2028 \u2029 >"}
+    text = embed_json(value)
+    assert not set("<>&\u2028\u2029") & set(text)
+    assert json.loads(text) == value
+
+
+def test_hostile_texts_are_embedded_only_as_escaped_data(hostile_case: Path, tmp_path: Path) -> None:
+    page = write(hostile_case, tmp_path / "r.html")
+    data = embedded(page)
+    assert "<" not in data and "\u2028" not in data
+    assert page.count("<script") == 2  # the data block and the viewer; none from the case
+    decoded = json.loads(data)
+    assert any(SCRIPT_TAG in (seg["title"] or "") for seg in decoded["segments"].values())
+
+
+def test_the_policy_allows_only_the_reports_own_script_and_style(hostile_case: Path, tmp_path: Path) -> None:
+    page = write(hostile_case, tmp_path / "r.html")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert "default-src 'none'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert f"script-src {sha256_source(asset('app.js'))};" in policy
+    assert f"style-src {sha256_source(asset('app.css'))};" in policy
+    assert f"<script>{asset('app.js')}</script>" in page
+
+
+def test_the_report_loads_nothing_from_elsewhere(hostile_case: Path, tmp_path: Path) -> None:
+    page = write(hostile_case, tmp_path / "r.html")
+    static = page.replace(embedded(page), "")
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", static)
+
+
+def test_the_viewer_never_turns_text_into_markup() -> None:
+    script = asset("app.js")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in script
+
+
+def test_every_family_is_embedded_with_its_members_passages_and_texts(case_with_copy_map: Path) -> None:
+    with CaseStore(case_with_copy_map, create=False) as store:
+        data = report_data(store.connection, "c.case")
+        members = store.connection.execute("SELECT segment_id, passages FROM family_members").fetchall()
+    family, = data["families"]
+    assert {m["segment"]: m["passages"] for m in family["members"]} == {s: json.loads(p) for s, p in members}
+    assert {str(m["segment"]) for m in family["members"]} <= set(data["segments"])
+    assert set(data["texts"]) >= {str(s) for s, _ in members}
+    assert data["limits"]["note"] == ""
+
+
+def test_a_report_over_budget_keeps_the_copy_map_and_says_what_it_left_out(case_with_copy_map: Path) -> None:
+    with CaseStore(case_with_copy_map, create=False) as store:
+        data = report_data(store.connection, "c.case", ReportBudget(segments=1, text_chars=0, document_chars=0))
+    member_ids = {str(m["segment"]) for f in data["families"] for m in f["members"]}
+    assert member_ids <= set(data["texts"])  # the texts the side-by-side view needs stay
+    assert data["documents"] == {}
+    assert "some documents" in data["limits"]["note"]
+
+
+def test_the_report_embeds_stored_statements_with_their_altered_copies(tmp_path: Path) -> None:
+    from tests.web.cases import ALTERED, build_statements_case
+
+    with CaseStore(build_statements_case(tmp_path), create=False) as store:
+        data = report_data(store.connection, "s.case")
+    statement, = data["statements"]
+    assert data["overview"]["statements_available"] is True
+    assert [o["text"] for o in statement["occurrences"] if o["altered"]] == [ALTERED]
+
+
+def test_a_case_without_statements_embeds_none(case_with_copy_map: Path) -> None:
+    with CaseStore(case_with_copy_map, create=False) as store:
+        store.connection.execute("DELETE FROM statement_occurrences")
+        store.connection.execute("DELETE FROM statements")
+        data = report_data(store.connection, "c.case")
+    assert data["statements"] == [] and data["overview"]["statements_available"] is False

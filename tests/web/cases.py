@@ -1,0 +1,89 @@
+"""Cases for the report and app tests: the demo corpus, and hostile crawled content."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sourcetrace.runner import RunOptions, demo_corpus_path, run_case
+
+# Each payload sets window.__pwned if it ever runs; the tests check it never does.
+SCRIPT_TAG = "<script>window.__pwned = 'script tag'</script>"
+HANDLER = '<img src=x onerror="window.__pwned = \'onerror\'">'
+CLOSE_SCRIPT = "</script><script>window.__pwned = 'closed script'</script><!--"
+JS_URL = "javascript:window.__pwned='url'"
+SEPARATORS = "line\u2028separator\u2029end"
+
+HOSTILE_STORY = [
+    (f"The river authority of the fictional town of Osterby said on Tuesday that {SCRIPT_TAG} flood defences "
+    "along the northern embankment would be raised by two metres before the autumn storms."),
+    (f"Engineers found cracks in three sluice gates during an inspection last month, {HANDLER} the authority "
+    "said in a statement, and the repairs will cost an estimated 4.2 million crowns."),
+    (f"Residents of the lower quarter will be asked to move their cars {CLOSE_SCRIPT} from the quayside car park "
+    "while heavy machinery is brought in over the bridge."),
+    (f"The mayor, Ingrid Solberg, said the work was overdue and that {SEPARATORS} the council had asked for "
+    "national funding twice since the floods of the previous spring."),
+    ("Fishermen on the harbour wall said they had not been told how long the slipway would stay closed, "
+    "and several said they would lose most of the herring season."),
+    ("The authority said a public meeting would be held at the town hall on Thursday evening to answer "
+    "questions about the timetable and the detours for lorries."),
+]
+
+
+def build_hostile_case(folder: Path) -> Path:
+    """A case whose titles, URLs, texts and file names carry script injections."""
+    inputs = folder / "hostile-inputs"
+    inputs.mkdir(parents=True)
+    text = "\n\n".join(HOSTILE_STORY)
+    rows = [
+        {"url": JS_URL, "title": f"Osterby {SCRIPT_TAG} raises flood wall", "published": "2025-04-01", "text": text},
+        {"url": "https://copy.example/osterby?a=\"><script>window.__pwned='attr'</script>",
+         "title": f"Flood wall {HANDLER}", "published": "2025-04-02", "text": text},
+        {"url": "https://other.example/osterby", "title": "Osterby flood wall (excerpt)",
+         "published": "2025-04-03", "text": "\n\n".join(HOSTILE_STORY[:4])},
+    ]
+    (inputs / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    (inputs / f"{HANDLER}.txt").write_text("", encoding="utf-8")  # an empty input: a problem with a hostile path
+    case = folder / "hostile.case"
+    run_case([inputs], case, RunOptions(workers=1))
+    return case
+
+
+def build_demo_case(folder: Path) -> Path:
+    corpus = demo_corpus_path()
+    assert corpus is not None, "the demo corpus (examples/demo) is missing from the checkout"
+    case = folder / "demo.case"
+    run_case([corpus], case, RunOptions(workers=1))
+    return case
+
+
+QUOTE = "We will reopen the northern quay before the winter storms arrive"
+ALTERED = "We will reopen the north dock before the winter"
+_PAGE = ("Quay repairs in Lindqvist\n\nThe fictional port of Lindqvist will repair its storm-damaged quay, the city said "
+         "on Friday. \"{quote},\" Mayor Ilse Dahl said at a news conference. Engineers have surveyed the damage and "
+         "expect the work to take four months.\n")
+
+
+def build_statements_case(folder: Path) -> Path:
+    """Two pages quoting the mayor, one with altered words, and the statement stored through the store."""
+    from sourcetrace.records import Statement, StatementOccurrence
+    from sourcetrace.store import CaseStore
+
+    inputs = folder / "statement-inputs"
+    inputs.mkdir(parents=True)
+    (inputs / "a-herald.txt").write_text(_PAGE.format(quote=QUOTE), encoding="utf-8")
+    (inputs / "b-gazette.txt").write_text(_PAGE.format(quote=ALTERED).replace("Mayor", "the mayor"), encoding="utf-8")
+    case = folder / "statements.case"
+    run_case([inputs], case, RunOptions(workers=1))
+    with CaseStore(case) as store:
+        texts = {seg.id: seg.text for seg in store.iter_segments_for_reuse()}
+        original, altered = sorted(texts, key=lambda s: ALTERED in texts[s])
+        start, spun = texts[original].index(QUOTE), texts[altered].index(ALTERED)
+        diff = (("=", "We"), ("=", "will"), ("=", "reopen"), ("=", "the"), ("-", "northern"), ("-", "quay"),
+                ("+", "north"), ("+", "dock"), ("=", "before"), ("=", "the"), ("=", "winter"), ("-", "storms"),
+                ("-", "arrive"))
+        store.replace_statements([Statement(1, "Ilse Dahl", "mayor of Lindqvist", "direct", "said", QUOTE, (
+            StatementOccurrence(original, start, start + len(QUOTE), QUOTE, "Mayor Ilse Dahl", "said", "direct"),
+            StatementOccurrence(altered, spun, spun + len(ALTERED), ALTERED, "the mayor Ilse Dahl", "said", "direct",
+                                altered=True, diff=diff)))])
+    return case

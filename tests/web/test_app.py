@@ -1,0 +1,196 @@
+"""The local web app: read-only, localhost, strict headers, only its own routes."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import re
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sourcetrace.web.app import CaseServer, make_server
+from sourcetrace.web.data import open_case_readonly
+from sourcetrace.web.search import fts_query
+from tests.web.cases import SCRIPT_TAG, build_hostile_case
+
+_opened: list[str] = []
+_watching = threading.Event()
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if _watching.is_set() and event == "open":
+        _opened.append(str(args[0]))
+
+
+sys.addaudithook(_audit)  # hooks cannot be removed; this one records only while a test watches
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_hostile_case(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="module")
+def server(case: Path) -> Iterator[CaseServer]:
+    running = make_server(case)
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    yield running
+    running.shutdown()
+    running.server_close()
+
+
+def get(server: CaseServer, path: str) -> tuple[int, dict[str, str], bytes]:
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(str(host), int(port), timeout=10)
+    connection.request("GET", path)  # sent as given: no normalisation of dots or escapes
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def api(server: CaseServer, path: str) -> dict[str, object]:
+    status, _, body = get(server, "/api/" + path)
+    assert status == 200, body
+    return json.loads(body)
+
+
+def test_it_binds_to_localhost_on_a_free_port_by_default(server: CaseServer) -> None:
+    assert server.server_address[0] == "127.0.0.1" and server.server_address[1] > 0
+    assert server.url == f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.mark.parametrize("path", [
+    "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/assets/../../../etc/passwd", "/assets/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "/..%2f..%2fetc%2fpasswd", "/assets/..%5c..%5cetc%5cpasswd", "//etc/passwd", "/assets/app.js/../../hostile.case",
+    "/api/../../etc/passwd", "/api/document/1/../../../etc/passwd", "/hostile.case", "/api/text/%2e%2e",
+])
+def test_a_path_outside_the_routes_is_404_and_reads_no_file(server: CaseServer, path: str) -> None:
+    _opened.clear()
+    _watching.set()
+    try:
+        status, _, body = get(server, path)
+    finally:
+        _watching.clear()
+    assert status == 404
+    assert b"root:" not in body and b"SQLite" not in body
+    assert _opened == []
+
+
+def test_a_request_for_another_host_name_is_refused(server: CaseServer) -> None:
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(str(host), int(port), timeout=10)
+    connection.request("GET", "/api/overview", headers={"Host": f"attacker.example:{port}"})  # DNS rebinding
+    response = connection.getresponse()
+    assert response.status == 421 and b"segments" not in response.read()
+    connection.close()
+
+
+def test_serve_announces_its_address_and_stops_on_interrupt(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sourcetrace.web import app
+
+    def interrupted(self: CaseServer) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(app.CaseServer, "serve_forever", interrupted)
+    said: list[str] = []
+    app.serve(case, announce=said.append)
+    assert re.fullmatch(r"sourcetrace is serving hostile\.case at http://127\.0\.0\.1:\d+/  \(Ctrl-C to stop\)", said[0])
+
+
+def test_every_response_sends_a_strict_content_security_policy(server: CaseServer) -> None:
+    for path in ("/", "/assets/app.js", "/api/overview", "/nowhere"):
+        _, headers, _ = get(server, path)
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy and "script-src 'self'" in policy and "unsafe" not in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_hostile_text_is_sent_only_as_json_data(server: CaseServer) -> None:
+    status, headers, body = get(server, "/api/family/1")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert SCRIPT_TAG in json.dumps(json.loads(body), ensure_ascii=False)  # intact, for the viewer to show as text
+    _, headers, page = get(server, "/")
+    assert headers["Content-Type"].startswith("text/html") and b"__pwned" not in page
+
+
+def test_the_case_is_opened_read_only_and_left_unchanged(server: CaseServer, case: Path) -> None:
+    before = hashlib.sha256(case.read_bytes()).hexdigest()
+    for path in ("overview", "families", "family/1", "pair/2", "document/1", "problems", "search?q=flood"):
+        api(server, path)
+    db = open_case_readonly(case)
+    with pytest.raises(sqlite3.OperationalError):
+        db.execute("DELETE FROM segments")
+    db.close()
+    assert hashlib.sha256(case.read_bytes()).hexdigest() == before
+
+
+def test_search_finds_words_and_phrases_and_applies_filters(server: CaseServer) -> None:
+    assert api(server, "search?q=sluice+gates")["total"] == 3  # in the opening sentences, so in the excerpt too
+    assert api(server, "search?q=herring+season")["total"] == 2  # only the two full texts go that far
+    exact = api(server, "search?q=%22sluice+gates%22&kind=exact")
+    assert [hit["segment"]["kind"] for hit in exact["items"]] == ["exact"]
+    assert "\x02sluice gates\x03" in exact["items"][0]["snippet"]  # the phrase is marked as one match
+    assert api(server, "search?q=sluice&outlet=other.example")["total"] == 1
+    assert api(server, "search?q=sluice&from=2025-04-02&to=2025-04-02")["total"] == 1
+
+
+def test_search_operators_typed_by_a_user_are_searched_as_words(server: CaseServer) -> None:
+    assert fts_query('flood NEAR( "wall" OR') == '"flood" "NEAR(" "wall" "OR"'
+    assert api(server, "search?q=NEAR(+*+%22")["total"] == 0
+
+
+def test_pages_partition_the_results(server: CaseServer) -> None:
+    status, _, _ = get(server, "/api/families?page=x")
+    assert status == 400
+    assert api(server, "search?q=flood&page=1")["total"] == 3
+    assert api(server, "search?q=flood&page=2")["items"] == []
+
+
+def test_an_unknown_item_is_404(server: CaseServer) -> None:
+    for path in ("/api/family/999999", "/api/pair/1", "/api/document/999999", "/api/unknown"):
+        assert get(server, path)[0] == 404
+
+
+@pytest.fixture(scope="module")
+def statements_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CaseServer]:
+    from tests.web.cases import build_statements_case
+
+    running = make_server(build_statements_case(tmp_path_factory.mktemp("statements")))
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    yield running
+    running.shutdown()
+    running.server_close()
+
+
+def test_statements_are_listed_with_their_altered_copies(statements_server: CaseServer) -> None:
+    assert api(statements_server, "overview")["statements_available"] is True
+    listed = api(statements_server, "statements?altered=1&speaker=dahl")
+    assert [(s["speaker"], s["occurrences"], s["altered"]) for s in listed["items"]] == [("Ilse Dahl", 2, 1)]
+    assert api(statements_server, "statements?speaker=nobody")["total"] == 0
+    detail = api(statements_server, f"statement/{listed['items'][0]['id']}")
+    altered = [o for o in detail["occurrences"] if o["altered"]]
+    assert len(altered) == 1 and ["-", "quay"] in altered[0]["diff"]
+
+
+def test_a_case_without_statements_lists_none(server: CaseServer) -> None:
+    assert api(server, "overview")["statements_available"] is False
+    assert api(server, "statements")["total"] == 0
+    assert get(server, "/api/statement/1")[0] == 404
+
+
+def test_a_file_that_is_not_a_case_is_refused(tmp_path: Path) -> None:
+    from sourcetrace.store import CaseError
+
+    other = tmp_path / "notes.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(CaseError, match="not a sourcetrace case"):
+        make_server(other)
+    with pytest.raises(CaseError, match="no case at"):
+        make_server(tmp_path / "missing.case")
