@@ -175,3 +175,20 @@ def test_a_run_traces_copies_into_families_with_an_origin(tmp_path: Path) -> Non
     assert origin is None and "without a date" in evidence
     again = run_case([pile], tmp_path / "c.case", ONE_WORKER)
     assert (again.families, again.copies) == (1, 2)  # kept, not recomputed: nothing was added
+
+
+def test_a_run_finds_statements_and_merges_them_across_copies(tmp_path: Path) -> None:
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    quote = "\u201cWe will not raise fares this year,\u201d said Mira Holt, the director of the city transit board."
+    story = "Fares frozen in Osterby\n\n" + PARAGRAPHS[0] + "\n\n" + quote + "\n"
+    (pile / "one.txt").write_text(story)
+    (pile / "two.txt").write_text(story.replace("Fares frozen in Osterby", "Osterby keeps fares"))
+    summary = run_case([pile], tmp_path / "c.case", ONE_WORKER)
+    assert summary.statements >= 1 and summary.altered_occurrences == 0
+    with CaseStore(tmp_path / "c.case") as store:
+        speaker, occurrences, text = store.connection.execute(
+            "SELECT speaker, occurrences, text FROM statements WHERE kind = 'direct'").fetchone()
+        assert store.statements_are_current()
+    assert (speaker, occurrences) == ("Mira Holt", 2)
+    assert text.startswith("We will not raise fares this year")

@@ -103,6 +103,8 @@ def _print_summary(summary: RunSummary) -> None:
     table.add_row("segments", f"{summary.segments:,} ({summary.duplicate_segments:,} repeated within their page)")
     table.add_row("families of copies", f"{summary.families:,} holding {summary.copies:,} copies"
                   "  (sourcetrace copies CASE lists them)")
+    table.add_row("statements", f"{summary.statements:,}, {summary.altered_occurrences:,} altered copies"
+                  "  (sourcetrace quotes CASE --altered)")
     problems = sum(summary.problems.values())
     table.add_row("problems", f"{problems:,}" + ("" if not problems else "  (sourcetrace status CASE lists them)"))
     for reason, count in summary.problems.items():
@@ -231,10 +233,10 @@ def voices(case_path: Path) -> None:
     except CaseError as error:
         raise click.ClickException(str(error)) from error
     table = Table(title=f"Speakers in {case_path}", title_justify="left")
-    table.add_column("speaker", no_wrap=True)
-    table.add_column("role")
-    for numeric in ("statements", "occurrences", "altered copies"):
-        table.add_column(numeric, justify="right")
+    table.add_column("speaker", ratio=1)
+    table.add_column("role", ratio=1)
+    for numeric in ("stmts", "copies", "altered"):  # short headers leave the width to names and roles
+        table.add_column(numeric, justify="right", no_wrap=True)
     for s in speakers:
         table.add_row(s.speaker, "; ".join(s.roles), f"{s.statements:,}", f"{s.occurrences:,}",
                       f"[bold red]{s.altered:,}[/]" if s.altered else "0")

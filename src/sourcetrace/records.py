@@ -50,6 +50,7 @@ class ProblemReason(str, Enum):
     UNSUPPORTED = "unsupported"  # a file type sourcetrace does not read
     EXTRACTION_FAILED = "extraction_failed"
     SEGMENTATION_FAILED = "segmentation_failed"  # kept whole as one segment (a warning)
+    STATEMENTS_FAILED = "statements_failed"  # a segment's statements could not be extracted (a warning)
 
 
 @dataclass(frozen=True, slots=True)

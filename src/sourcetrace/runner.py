@@ -23,6 +23,7 @@ from sourcetrace.ingest.stage import ReadInputs
 from sourcetrace.progress import NullProgress, Progress
 from sourcetrace.records import Problem, ProblemReason, SegmentedDocument
 from sourcetrace.reuse.copymap import build_copy_map
+from sourcetrace.voices import Attribution, VoicesStage, batches, merge_statements
 from sourcetrace.store import CaseStore, StoredDocumentText
 
 
@@ -40,6 +41,8 @@ class RunSummary:
     duplicate_segments: int = 0
     families: int = 0  # families with at least one copy, over the whole case
     copies: int = 0  # segments derived from another, over the whole case
+    statements: int = 0  # statements over the whole case
+    altered_occurrences: int = 0  # occurrences whose words differ from their statement's reference form
     problems: dict[str, int] = field(default_factory=dict)  # reason -> count, this run
     seconds: float = 0.0
 
@@ -72,6 +75,7 @@ def run_case(
             _ingest(store, run_id, [str(p) for p in inputs], options, engine, progress, summary)
             _segment(store, options, engine, progress, summary)
             _trace_copies(store, options, progress, summary)
+            _find_statements(store, engine, progress, summary)
         except KeyboardInterrupt:
             summary.status = "interrupted"
             raise
@@ -186,6 +190,23 @@ def _trace_copies(store: CaseStore, options: RunOptions, progress: Progress, sum
         copy_map = build_copy_map(segments, workers=options.workers)
         store.replace_copy_map(copy_map.relations, copy_map.families)
     summary.families, summary.copies = store.copy_map_counts()
+
+
+def _find_statements(store: CaseStore, engine: LocalEngine, progress: Progress, summary: RunSummary) -> None:
+    """Re-extract and re-merge statements over the whole case when segments were added."""
+    if not store.statements_are_current():
+        segments = list(store.iter_segments_for_reuse())
+        progress.phase("finding statements", len(segments))
+        found: dict[int, list[Attribution]] = {}
+        for batch in engine.map(VoicesStage(), batches(segments, 32)):
+            for result in batch:
+                found[result.segment] = list(result.attributions)
+                if result.error:
+                    store.add_statements_problem(result.segment, result.error)
+            progress.advance(len(batch))
+        dates = {s.id: s.published for s in segments}
+        store.replace_statements(merge_statements(found, dates, store.family_of_segments()))
+    summary.statements, summary.altered_occurrences = store.statement_counts()
 
 
 def demo_corpus_path() -> Path | None:

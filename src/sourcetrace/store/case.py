@@ -231,11 +231,26 @@ class CaseStore:
                 (str(db.execute("SELECT count(*) FROM segments").fetchone()[0]),),
             )
 
+    def add_statements_problem(self, segment_id: int, message: str) -> None:
+        with self._transaction() as db:
+            (document_id,) = db.execute("SELECT document_id FROM segments WHERE id = ?", (segment_id,)).fetchone()
+            _insert_document_problem(db, document_id, ProblemReason.STATEMENTS_FAILED, "voices",
+                                     f"segment {segment_id}: {message}")
+
+    def family_of_segments(self) -> dict[int, int]:
+        """segment id -> family id, for every kept segment in the copy map."""
+        return dict(self._db.execute("SELECT segment_id, family_id FROM family_members"))
+
     def statements_are_current(self) -> bool:
         """True when no segment was added since statements were extracted."""
         row = self._db.execute("SELECT value FROM meta WHERE key = 'statements_segments'").fetchone()
         segments = self._db.execute("SELECT count(*) FROM segments").fetchone()[0]
         return row is not None and int(row[0]) == segments
+
+    def statement_counts(self) -> tuple[int, int]:
+        """(statements, occurrences altered from their statement's reference form)."""
+        statements, altered = self._db.execute("SELECT count(*), coalesce(sum(altered), 0) FROM statements").fetchone()
+        return int(statements), int(altered)
 
     def copy_map_counts(self) -> tuple[int, int]:
         """(families with at least one copy, segments derived from another)."""
@@ -322,13 +337,19 @@ def _write_segmented_document(db: sqlite3.Connection, doc: SegmentedDocument) ->
 
 
 def _insert_segmentation_problem(db: sqlite3.Connection, document_id: int, failure: str) -> None:
+    message = f"segmentation failed ({failure}); the whole text was kept as one segment"
+    _insert_document_problem(db, document_id, ProblemReason.SEGMENTATION_FAILED, "segment", message)
+
+
+def _insert_document_problem(
+    db: sqlite3.Connection, document_id: int, reason: ProblemReason, stage: str, message: str
+) -> None:
+    """A warning about one document, filed under its input."""
     input_id, path, ordinal = db.execute(
         "SELECT i.id, i.path, d.ordinal FROM documents d JOIN inputs i ON i.id = d.input_id WHERE d.id = ?",
         (document_id,),
     ).fetchone()
-    message = f"segmentation failed ({failure}); the whole text was kept as one segment"
-    problem = Problem(path, ProblemReason.SEGMENTATION_FAILED, message, severity="warning", ordinal=ordinal)
-    _insert_problem(db, problem, "segment", None, input_id)
+    _insert_problem(db, Problem(path, reason, message, severity="warning", ordinal=ordinal), stage, None, input_id)
 
 
 def _passages_json(passages: Iterable[Passage]) -> str:

@@ -1,0 +1,29 @@
+"""Who said what: attributed statements, their speakers, and how copies altered them.
+
+Public API:
+
+* :func:`extract_from_texts` / :func:`extract_attributions` - statements of segment texts;
+* :class:`VoicesStage` - the same over batches of segments, on any engine;
+* :func:`merge_statements` - one :class:`~sourcetrace.records.Statement` per
+  statement across all segments, with ``altered`` occurrences and their diffs.
+"""
+
+from sourcetrace.voices.merge import merge_statements, normalised_words, word_diff
+from sourcetrace.voices.stage import SegmentStatements, VoicesStage, batches
+from sourcetrace.voices.statements import (
+    Attribution,
+    extract_attributions,
+    extract_from_texts,
+)
+
+__all__ = [
+    "Attribution",
+    "SegmentStatements",
+    "VoicesStage",
+    "batches",
+    "extract_attributions",
+    "extract_from_texts",
+    "merge_statements",
+    "normalised_words",
+    "word_diff",
+]

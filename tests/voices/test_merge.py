@@ -1,0 +1,102 @@
+"""Merging statements across copies, and telling how copies altered them."""
+
+from __future__ import annotations
+
+from sourcetrace.records import StatementOccurrence
+from sourcetrace.voices.merge import merge_statements, normalised_words, word_diff
+from sourcetrace.voices.statements import Attribution
+from tests.voices.conftest import Extract
+
+ORIGINAL = ('Ombudsman Lidia Sorel presented the report on Tuesday. '
+            '"I said that I would publish it before my mandate ended and I have," Sorel told reporters.')
+REWORDED = ('Ombudsman Lidia Sorel presented the report on Tuesday. '
+            '"I said I would release it before the end of my term and I did," Sorel told reporters.')
+
+
+def _occurrence(segment: int, text: str, speaker: str = "Lidia Sorel", start: int = 0, **flags: bool) -> Attribution:
+    occurrence = StatementOccurrence(segment, start, start + len(text), text, speaker, "said", "direct", **flags)
+    return Attribution(occurrence, speaker, None, "person")
+
+
+def test_the_same_statement_in_several_segments_is_one_statement(extract: Extract) -> None:
+    found = {1: extract(ORIGINAL, 1), 2: extract(ORIGINAL, 2), 3: extract(ORIGINAL.replace('"', "“", 1), 3)}
+    statements = merge_statements(found, {1: "2024-05-01", 2: "2024-05-02", 3: "2024-05-03"})
+    quotes = [s for s in statements if s.kind == "direct"]
+    assert len(quotes) == 1
+    assert sorted(o.segment for o in quotes[0].occurrences) == [1, 2, 3]
+    assert quotes[0].speaker == "Lidia Sorel"
+
+
+def test_a_reworded_copy_is_altered_with_a_word_diff_against_the_earliest(extract: Extract) -> None:
+    found = {1: extract(ORIGINAL, 1), 2: extract(REWORDED, 2)}
+    statements = merge_statements(found, {1: "2024-05-01", 2: "2024-05-03"}, families={1: 10, 2: 10})
+    quote = next(s for s in statements if s.kind == "direct")
+    assert quote.text.startswith("I said that I would publish it")
+    original, copy = sorted(quote.occurrences, key=lambda o: o.segment)
+    assert not original.altered and original.diff == ()
+    assert copy.altered
+    assert ("-", "publish") in copy.diff and ("+", "release") in copy.diff
+    assert ("-", "that") in copy.diff and ("=", "would") in copy.diff
+
+
+def test_quote_style_case_and_spacing_differences_are_not_alterations() -> None:
+    first = _occurrence(1, "It's a method, not an excess.")
+    second = _occurrence(2, "it’s  a METHOD, not an excess")
+    (statement,) = merge_statements({1: [first], 2: [second]}, {1: "2024-01-01", 2: "2024-01-02"})
+    assert [o.altered for o in statement.occurrences] == [False, False]
+
+
+def test_without_dates_the_most_common_form_is_the_reference() -> None:
+    common = "The sirens did not sound and nobody warned the valley."
+    variant = "The sirens did not sound and no one warned the valley."
+    found = {1: [_occurrence(1, variant)], 2: [_occurrence(2, common)], 3: [_occurrence(3, common)]}
+    (statement,) = merge_statements(found, {1: None, 2: None, 3: None})
+    assert statement.text == common
+    assert [o.altered for o in statement.occurrences] == [True, False, False]
+
+
+def test_different_statements_of_one_speaker_stay_apart() -> None:
+    found = {1: [_occurrence(1, "The bridge will reopen in May after the repairs."),
+                 _occurrence(1, "Nobody listened to the engineers until it moved.", start=60)]}
+    assert len(merge_statements(found, {1: None})) == 2
+
+
+def test_the_same_words_from_different_speakers_stay_apart() -> None:
+    words = "We will rebuild every house that the water took from us."
+    found = {1: [_occurrence(1, words, "Lidia Sorel")], 2: [_occurrence(2, words, "Anton Reyes")]}
+    assert len(merge_statements(found, {1: None, 2: None})) == 2
+
+
+def test_a_surname_and_a_full_name_across_segments_are_one_speaker() -> None:
+    words = "We will rebuild every house that the water took from us."
+    found = {1: [_occurrence(1, words, "Sorel")], 2: [_occurrence(2, words, "Lidia Sorel")]}
+    (statement,) = merge_statements(found, {1: None, 2: None})
+    assert statement.speaker == "Lidia Sorel"
+
+
+def test_a_garbled_copy_in_the_same_family_joins_the_statement_and_stays_flagged() -> None:
+    words = "Beijing's denial rings ever more hollow with this new evidence."
+    garbled = _occurrence(2, words.replace("ever more", "increasingly"), "Nadia", garbled_speaker=True)
+    found = {1: [_occurrence(1, words, "Nadia Reyes")], 2: [garbled]}
+    (statement,) = merge_statements(found, {1: "2024-01-01", 2: "2024-01-02"}, families={1: 5, 2: 5})
+    assert statement.speaker == "Nadia Reyes"
+    copy = next(o for o in statement.occurrences if o.segment == 2)
+    assert copy.garbled_speaker and copy.altered
+    assert ("-", "ever") in copy.diff and ("+", "increasingly") in copy.diff
+
+
+def test_statement_keys_rank_statements_by_first_occurrence() -> None:
+    found = {2: [_occurrence(2, "The second statement comes from a later segment.")],
+             1: [_occurrence(1, "The first statement comes from the earliest segment.")]}
+    statements = merge_statements(found, {1: None, 2: None})
+    assert [s.key for s in statements] == [1, 2]
+    assert statements[0].occurrences[0].segment == 1
+
+
+def test_normalised_words_ignore_quote_style_case_and_punctuation() -> None:
+    assert normalised_words("“It’s DONE,” she said.") == normalised_words("\"it's done\" she said")
+
+
+def test_word_diff_reports_words_as_written() -> None:
+    diff = word_diff(["rings", "ever-more", "hollow"], ["rings", "increasingly", "hollow"])
+    assert diff == (("=", "rings"), ("-", "ever-more"), ("+", "increasingly"), ("=", "hollow"))

@@ -1,0 +1,86 @@
+"""Resolving speakers to canonical names, with their roles (fictional text)."""
+
+from __future__ import annotations
+
+from tests.voices.conftest import Extract
+from tests.voices.helpers import only
+
+
+def test_name_variants_resolve_to_the_fullest_name_in_the_segment(extract: Extract) -> None:
+    text = ("Marta Lindqvist, the chief executive of Harlow Mining, said output would rise. "
+            '"We are ready," Ms Lindqvist said. Lindqvist added that prices were stable.')
+    found = extract(text)
+    assert {a.speaker for a in found} == {"Marta Lindqvist"}
+    assert only(found, "We are ready").occurrence.speaker_as_written == "Ms Lindqvist"
+
+
+def test_a_role_noun_resolves_to_the_named_person_holding_that_role(extract: Extract) -> None:
+    text = ("Governor Pieter Sand said inflation remained too high. "
+            "The governor told reporters that rates would stay unchanged until September.")
+    statement = only(extract(text), "rates would stay unchanged")
+    assert statement.speaker == "Pieter Sand"
+    assert statement.occurrence.speaker_as_written == "The governor"
+
+
+def test_a_pronoun_resolves_to_the_nearest_earlier_compatible_speaker(extract: Extract) -> None:
+    text = ('Camille Okafor said the convoy had been clearly marked. '
+            '"We will go back when it is safe," she said.')
+    statement = only(extract(text), "We will go back")
+    assert statement.speaker == "Camille Okafor"
+    assert statement.occurrence.speaker_as_written == "she"
+
+
+def test_a_title_gives_the_gender_that_pronouns_must_agree_with(extract: Extract) -> None:
+    text = ("Ms Vera Holt said the talks had begun at noon. Mr Anton Reyes said the talks had failed. "
+            '"There will be no second meeting," she said.')
+    assert only(extract(text), "no second meeting").speaker == "Vera Holt"
+
+
+def test_organisations_governments_and_documents_are_speakers(extract: Extract) -> None:
+    text = ("Amnesty Watch said the law would silence critics. "
+            "Ostria's foreign ministry said the bloggers had incited violence. "
+            "The company said profits had doubled.")
+    found = extract(text)
+    assert only(found, "silence critics").speaker == "Amnesty Watch"
+    assert only(found, "incited violence").speaker == "Ostria's foreign ministry"
+    assert only(found, "silence critics").speaker_kind == "organisation"
+
+
+def test_the_company_resolves_to_the_organisation_speaking_before(extract: Extract) -> None:
+    text = "Harlow Mining Corp said output would rise 12 pct. The company said profits had doubled."
+    assert only(extract(text), "profits had doubled").speaker == "Harlow Mining Corp"
+
+
+def test_the_role_is_taken_from_an_appositive(extract: Extract) -> None:
+    text = "Ilka Varga, a political scientist at Serin University, said turnout had fallen."
+    statement = only(extract(text), "turnout had fallen")
+    assert statement.speaker == "Ilka Varga"
+    assert statement.speaker_role == "a political scientist at Serin University"
+
+
+def test_a_title_before_the_name_is_the_role(extract: Extract) -> None:
+    text = "Interior Ministry spokesman Andrei Voskan said every detention was lawful."
+    statement = only(extract(text), "every detention was lawful")
+    assert statement.speaker == "Andrei Voskan"
+    assert statement.speaker_role == "Interior Ministry spokesman"
+
+
+def test_a_title_with_the_name_in_apposition_names_the_speaker(extract: Extract) -> None:
+    text = "Its spokeswoman, Ilona Brandt, denied that maintenance had been neglected."
+    statement = only(extract(text), "maintenance had been neglected")
+    assert statement.speaker == "Ilona Brandt"
+    assert statement.speaker_role == "Its spokeswoman"
+
+
+def test_a_name_split_across_two_sentences_is_flagged_as_garbled(extract: Extract) -> None:
+    text = ('"The denial rings ever more hollow," Nadia said. Reyes, director of the Open Cell group. statement.\n\n'
+            "Nadia Reyes has led the group since 2019.")
+    statement = only(extract(text), "rings ever more hollow")
+    assert statement.occurrence.garbled_speaker
+    assert statement.occurrence.speaker_as_written == "Nadia"
+    assert statement.speaker == "Nadia Reyes"
+
+
+def test_an_ordinary_one_word_attribution_is_not_garbled(extract: Extract) -> None:
+    text = 'Nadia Reyes spoke first. "The denial rings hollow," Reyes said. The meeting ended at noon.'
+    assert not only(extract(text), "rings hollow").occurrence.garbled_speaker
