@@ -179,10 +179,21 @@ def test_statements_are_listed_with_their_altered_copies(statements_server: Case
     assert len(altered) == 1 and ["-", "quay"] in altered[0]["diff"]
 
 
-def test_a_case_without_statements_lists_none(server: CaseServer) -> None:
-    assert api(server, "overview")["statements_available"] is False
-    assert api(server, "statements")["total"] == 0
-    assert get(server, "/api/statement/1")[0] == 404
+def test_a_case_without_statements_lists_none(tmp_path: Path) -> None:
+    from sourcetrace.runner import RunOptions, run_case
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "weather.txt").write_text("Rain in Osterby\n\nRain fell all night and the river rose by a metre.\n")
+    run_case([tmp_path / "in"], tmp_path / "quiet.case", RunOptions(workers=1))
+    quiet = make_server(tmp_path / "quiet.case")
+    threading.Thread(target=quiet.serve_forever, daemon=True).start()
+    try:
+        assert api(quiet, "overview")["statements_available"] is False
+        assert api(quiet, "statements")["total"] == 0
+        assert get(quiet, "/api/statement/1")[0] == 404
+    finally:
+        quiet.shutdown()
+        quiet.server_close()
 
 
 def test_a_file_that_is_not_a_case_is_refused(tmp_path: Path) -> None:
