@@ -22,7 +22,7 @@ from sourcetrace.ingest.segment import DocumentText, SegmentDocuments
 from sourcetrace.ingest.stage import ReadInputs
 from sourcetrace.progress import NullProgress, Progress
 from sourcetrace.records import Problem, ProblemReason, SegmentedDocument
-from sourcetrace.reuse.copymap import build_copy_map
+from sourcetrace.reuse.copymap import ReuseIndex, build_copy_map
 from sourcetrace.voices import Attribution, VoicesStage, batches, merge_statements
 from sourcetrace.store import CaseStore, StoredDocumentText
 
@@ -189,6 +189,8 @@ def _trace_copies(store: CaseStore, options: RunOptions, progress: Progress, sum
         segments = list(store.iter_segments_for_reuse())
         copy_map = build_copy_map(segments, workers=options.workers)
         store.replace_copy_map(copy_map.relations, copy_map.families)
+        # Saved so that `sourcetrace trace` answers without rebuilding it.
+        store.save_trace_index(ReuseIndex.build(segments).anchors_to_bytes())
     summary.families, summary.copies = store.copy_map_counts()
 
 

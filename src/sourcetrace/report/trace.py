@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from sourcetrace.report.families import SegmentLabel
@@ -21,8 +22,35 @@ class TraceMatch:
     reuse: Reuse
 
 
+class SegmentTexts(Mapping[int, str]):
+    """Segment texts read from the case on demand: a query checks only its candidates."""
+
+    def __init__(self, store: CaseStore) -> None:
+        self._db = store.connection
+
+    def __getitem__(self, segment_id: int) -> str:
+        row = self._db.execute("SELECT text FROM segments WHERE id = ?", (segment_id,)).fetchone()
+        if row is None:
+            raise KeyError(segment_id)
+        return str(row[0])
+
+    def __iter__(self) -> Iterator[int]:
+        return (row[0] for row in self._db.execute("SELECT id FROM segments WHERE duplicate_of IS NULL"))
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM segments WHERE duplicate_of IS NULL").fetchone()[0])
+
+
+def load_index(store: CaseStore) -> ReuseIndex:
+    """The index saved by the last run, or one built now if the case has none current."""
+    saved = store.load_trace_index()
+    if saved is not None:
+        return ReuseIndex.from_anchor_bytes(saved, SegmentTexts(store))
+    return ReuseIndex.build(list(store.iter_segments_for_reuse()))
+
+
 def trace_text(store: CaseStore, text: str) -> list[TraceMatch]:
     """Segments that copy, excerpt or rewrite ``text``, strongest first."""
-    index = ReuseIndex.build(list(store.iter_segments_for_reuse()))
     db = store.connection
-    return [TraceMatch(SegmentLabel(*db.execute(_LABELS, (r.segment,)).fetchone()), r) for r in index.find_reuse(text)]
+    return [TraceMatch(SegmentLabel(*db.execute(_LABELS, (r.segment,)).fetchone()), r)
+            for r in load_index(store).find_reuse(text)]

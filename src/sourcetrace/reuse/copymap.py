@@ -19,7 +19,9 @@ segments reuse it, how, and where.
 
 from __future__ import annotations
 
+
 import hashlib
+import io
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,6 +209,23 @@ class ReuseIndex:
                 found.append(Reuse(segment_id, verdict.kind, verdict.score, verdict.passages))
         rank = {"exact": 0, "near_exact": 1, "excerpt": 2, "rewrite": 3}
         return sorted(found, key=lambda r: (rank[r.kind], -r.score, r.segment))
+
+    def anchors_to_bytes(self) -> bytes:
+        """The rare-word index alone (the texts stay where they are stored)."""
+        buffer = io.BytesIO()
+        a = self.anchors
+        np.savez_compressed(buffer, ids=a.ids, vocabulary=a.vocabulary, idf=a.idf, data=a.matrix.data,
+                            indices=a.matrix.indices, indptr=a.matrix.indptr, shape=np.array(a.matrix.shape))
+        return buffer.getvalue()
+
+    @classmethod
+    def from_anchor_bytes(cls, data: bytes, texts: Mapping[int, str]) -> ReuseIndex:
+        """An index saved by :meth:`anchors_to_bytes`, reading texts from ``texts`` on demand."""
+        import scipy.sparse as sp
+
+        with np.load(io.BytesIO(data)) as f:
+            matrix = sp.csr_matrix((f["data"], f["indices"], f["indptr"]), shape=tuple(f["shape"]))
+            return cls(AnchorIndex(f["ids"], f["vocabulary"], f["idf"], matrix), texts)
 
     def save(self, path: str | Path) -> None:
         ids = np.array(sorted(self.texts), dtype=np.int64)

@@ -236,7 +236,7 @@ class AnchorIndex:
         texts: Sequence[str],
         *,
         common_share: float = 0.01,
-        min_common: int = 30,
+        min_common: int = 100,  # a story copied up to this many times keeps its words
     ) -> AnchorIndex:
         words = word_hashes(texts)
         owners = np.repeat(np.arange(len(texts)), words.counts)

@@ -213,6 +213,17 @@ class CaseStore:
                 (str(db.execute("SELECT count(*) FROM segments").fetchone()[0]),),
             )
 
+    def save_trace_index(self, data: bytes) -> None:
+        with self._transaction() as db:
+            segments = db.execute("SELECT count(*) FROM segments").fetchone()[0]
+            db.execute("INSERT OR REPLACE INTO trace_index VALUES (1, ?, ?)", (segments, data))
+
+    def load_trace_index(self) -> bytes | None:
+        """The saved trace index, or None when missing or older than the segments."""
+        row = self._db.execute("SELECT segments, data FROM trace_index WHERE id = 1").fetchone()
+        segments = self._db.execute("SELECT count(*) FROM segments").fetchone()[0]
+        return bytes(row[1]) if row and row[0] == segments else None
+
     def copy_map_is_current(self) -> bool:
         """True when no segment was added since the copy map was computed."""
         row = self._db.execute("SELECT value FROM meta WHERE key = 'copy_map_segments'").fetchone()

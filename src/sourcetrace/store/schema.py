@@ -153,6 +153,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX statement_occurrences_segment ON statement_occurrences (segment_id);
     """,
+    # 4: the saved rare-word index that `sourcetrace trace` queries.
+    """
+    CREATE TABLE trace_index (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        segments INTEGER NOT NULL,       -- segments in the case when it was built
+        data BLOB NOT NULL               -- numpy .npz: ids, vocabulary, idf, sparse matrix
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
