@@ -7,14 +7,15 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from sourcetrace import __version__
 from sourcetrace.ingest.extract import EXTRACTORS
 from sourcetrace.report.export import export_json, write_export
-from sourcetrace.report.html import write_report
 from sourcetrace.report.families import count_singletons, family_of, list_families
+from sourcetrace.report.html import write_report
 from sourcetrace.report.statements import list_speakers, list_statements
 from sourcetrace.report.terminal import family_tree, reuse_label, statement_block
 from sourcetrace.report.trace import trace_text

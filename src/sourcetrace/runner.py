@@ -23,8 +23,8 @@ from sourcetrace.ingest.stage import ReadInputs
 from sourcetrace.progress import NullProgress, Progress
 from sourcetrace.records import Problem, ProblemReason, SegmentedDocument
 from sourcetrace.reuse.copymap import ReuseIndex, build_copy_map
-from sourcetrace.voices import Attribution, VoicesStage, batches, merge_statements
 from sourcetrace.store import CaseStore, StoredDocumentText
+from sourcetrace.voices import Attribution, VoicesStage, batches, merge_statements
 
 
 @dataclass(slots=True)

@@ -19,7 +19,6 @@ segments reuse it, how, and where.
 
 from __future__ import annotations
 
-
 import hashlib
 import io
 from collections.abc import Iterator, Mapping, Sequence
@@ -213,19 +212,13 @@ class ReuseIndex:
     def anchors_to_bytes(self) -> bytes:
         """The rare-word index alone (the texts stay where they are stored)."""
         buffer = io.BytesIO()
-        a = self.anchors
-        np.savez_compressed(buffer, ids=a.ids, vocabulary=a.vocabulary, idf=a.idf, data=a.matrix.data,
-                            indices=a.matrix.indices, indptr=a.matrix.indptr, shape=np.array(a.matrix.shape))
+        self.anchors.save(buffer)
         return buffer.getvalue()
 
     @classmethod
     def from_anchor_bytes(cls, data: bytes, texts: Mapping[int, str]) -> ReuseIndex:
         """An index saved by :meth:`anchors_to_bytes`, reading texts from ``texts`` on demand."""
-        import scipy.sparse as sp
-
-        with np.load(io.BytesIO(data)) as f:
-            matrix = sp.csr_matrix((f["data"], f["indices"], f["indptr"]), shape=tuple(f["shape"]))
-            return cls(AnchorIndex(f["ids"], f["vocabulary"], f["idf"], matrix), texts)
+        return cls(AnchorIndex.load(io.BytesIO(data)), texts)
 
     def save(self, path: str | Path) -> None:
         ids = np.array(sorted(self.texts), dtype=np.int64)

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -331,7 +332,7 @@ class AnchorIndex:
 
     # --- persistence --------------------------------------------------------------
 
-    def save(self, path: str | Path) -> None:
+    def save(self, path: str | Path | BinaryIO) -> None:
         m = self.matrix
         np.savez_compressed(
             path,
@@ -345,7 +346,7 @@ class AnchorIndex:
         )
 
     @classmethod
-    def load(cls, path: str | Path) -> AnchorIndex:
+    def load(cls, path: str | Path | BinaryIO) -> AnchorIndex:
         with np.load(path) as f:
             matrix = sp.csr_matrix((f["data"], f["indices"], f["indptr"]), shape=tuple(f["shape"]))
             return cls(f["ids"], f["vocabulary"], f["idf"], matrix)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from sourcetrace.records import RawDocument
 from sourcetrace.ingest.readers.tables import read_csv, read_jsonl
 from sourcetrace.records import Problem, ProblemReason, RawDocument
 

@@ -11,7 +11,6 @@ import gzip
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import BinaryIO, Literal, Protocol
 
 from sourcetrace.ingest.sniff import GZIP_MAGIC, looks_binary, looks_like_html
