@@ -192,3 +192,37 @@ def test_a_run_finds_statements_and_merges_them_across_copies(tmp_path: Path) ->
         assert store.statements_are_current()
     assert (speaker, occurrences) == ("Mira Holt", 2)
     assert text.startswith("We will not raise fares this year")
+
+
+def test_a_run_that_fails_is_recorded_as_failed_and_the_next_run_completes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sourcetrace.runner as runner
+
+    pile = write_pile(tmp_path / "pile", pages=2)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("copy map bug")
+
+    monkeypatch.setattr(runner, "_trace_copies", broken)
+    with pytest.raises(RuntimeError):
+        run_case([pile], tmp_path / "c.case", ONE_WORKER)
+    with CaseStore(tmp_path / "c.case") as store:
+        assert store.connection.execute("SELECT status FROM runs").fetchone() == ("failed",)
+    monkeypatch.undo()
+    finished = run_case([pile], tmp_path / "c.case", ONE_WORKER)
+    assert finished.status == "finished" and finished.inputs == 0  # nothing read twice
+    with CaseStore(tmp_path / "c.case") as store:
+        assert store.copy_map_is_current()  # the failed phase was done this time
+
+
+def test_segmentation_warnings_count_in_the_run_that_met_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sourcetrace.ingest.segment as segment_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("splitter bug")
+
+    monkeypatch.setattr(segment_module, "segment_document", broken)
+    summary = run_case([write_pile(tmp_path / "pile", pages=2)], tmp_path / "c.case", ONE_WORKER)
+    assert summary.problems.get("segmentation_failed") == 2
+    assert summary.segments == 2  # each page kept whole

@@ -73,11 +73,14 @@ def run_case(
         run_id = store.begin_run({"inputs": [str(p) for p in inputs], **asdict(options)})
         try:
             _ingest(store, run_id, [str(p) for p in inputs], options, engine, progress, summary)
-            _segment(store, options, engine, progress, summary)
+            _segment(store, run_id, options, engine, progress, summary)
             _trace_copies(store, options, progress, summary)
-            _find_statements(store, engine, progress, summary)
+            _find_statements(store, run_id, engine, progress, summary)
         except KeyboardInterrupt:
             summary.status = "interrupted"
+            raise
+        except Exception:
+            summary.status = "failed"  # recorded in runs; the case stays valid and the next run resumes
             raise
         finally:
             summary.problems = store.problems_by_reason(run_id)
@@ -130,7 +133,7 @@ def _stat(path: str, store: CaseStore, run_id: int) -> os.stat_result | None:
 
 
 def _segment(
-    store: CaseStore, options: RunOptions, engine: LocalEngine, progress: Progress, summary: RunSummary
+    store: CaseStore, run_id: int, options: RunOptions, engine: LocalEngine, progress: Progress, summary: RunSummary
 ) -> None:
     pending = store.counts().unsegmented_documents
     if pending == 0:
@@ -151,16 +154,16 @@ def _segment(
     for result in engine.map(SegmentDocuments(model), stage_inputs(), chunksize=32):
         batch.append(_with_document_metadata(result, metadata.pop(result.document_id)))
         if len(batch) >= 200:
-            _write_segments(store, batch, summary, progress)
-    _write_segments(store, batch, summary, progress)
+            _write_segments(store, run_id, batch, summary, progress)
+    _write_segments(store, run_id, batch, summary, progress)
 
 
 def _write_segments(
-    store: CaseStore, batch: list[SegmentedDocument], summary: RunSummary, progress: Progress
+    store: CaseStore, run_id: int, batch: list[SegmentedDocument], summary: RunSummary, progress: Progress
 ) -> None:
     if not batch:
         return
-    summary.segments += store.add_segmented(batch)
+    summary.segments += store.add_segmented(batch, run_id)
     summary.duplicate_segments += sum(s.duplicate_of is not None for d in batch for s in d.segments)
     progress.advance(len(batch))
     batch.clear()
@@ -194,7 +197,9 @@ def _trace_copies(store: CaseStore, options: RunOptions, progress: Progress, sum
     summary.families, summary.copies = store.copy_map_counts()
 
 
-def _find_statements(store: CaseStore, engine: LocalEngine, progress: Progress, summary: RunSummary) -> None:
+def _find_statements(
+    store: CaseStore, run_id: int, engine: LocalEngine, progress: Progress, summary: RunSummary
+) -> None:
     """Re-extract and re-merge statements over the whole case when segments were added."""
     if not store.statements_are_current():
         segments = list(store.iter_segments_for_reuse())
@@ -204,7 +209,7 @@ def _find_statements(store: CaseStore, engine: LocalEngine, progress: Progress, 
             for result in batch:
                 found[result.segment] = list(result.attributions)
                 if result.error:
-                    store.add_statements_problem(result.segment, result.error)
+                    store.add_statements_problem(result.segment, result.error, run_id)
             progress.advance(len(batch))
         dates = {s.id: s.published for s in segments}
         store.replace_statements(merge_statements(found, dates, store.family_of_segments()))

@@ -176,13 +176,13 @@ class CaseStore:
             db.execute("DELETE FROM learned_furniture")
             db.executemany("INSERT INTO learned_furniture VALUES (?, ?, ?)", rows)
 
-    def add_segmented(self, batch: Iterable[SegmentedDocument]) -> int:
+    def add_segmented(self, batch: Iterable[SegmentedDocument], run_id: int | None = None) -> int:
         """Write segments and furniture for a batch of documents, marking them
         segmented. Returns the number of segments written."""
         written = 0
         with self._transaction() as db:
             for doc in batch:
-                written += _write_segmented_document(db, doc)
+                written += _write_segmented_document(db, doc, run_id)
         return written
 
     # -- the copy map ------------------------------------------------------
@@ -242,11 +242,11 @@ class CaseStore:
                 (str(db.execute("SELECT count(*) FROM segments").fetchone()[0]),),
             )
 
-    def add_statements_problem(self, segment_id: int, message: str) -> None:
+    def add_statements_problem(self, segment_id: int, message: str, run_id: int | None = None) -> None:
         with self._transaction() as db:
             (document_id,) = db.execute("SELECT document_id FROM segments WHERE id = ?", (segment_id,)).fetchone()
             _insert_document_problem(db, document_id, ProblemReason.STATEMENTS_FAILED, "voices",
-                                     f"segment {segment_id}: {message}")
+                                     f"segment {segment_id}: {message}", run_id)
 
     def family_of_segments(self) -> dict[int, int]:
         """segment id -> family id, for every kept segment in the copy map."""
@@ -322,7 +322,7 @@ def _insert_problem(db: sqlite3.Connection, p: Problem, stage: str, run_id: int 
     )
 
 
-def _write_segmented_document(db: sqlite3.Connection, doc: SegmentedDocument) -> int:
+def _write_segmented_document(db: sqlite3.Connection, doc: SegmentedDocument, run_id: int | None) -> int:
     db.execute("DELETE FROM segments WHERE document_id = ?", (doc.document_id,))
     db.execute("DELETE FROM furniture WHERE document_id = ?", (doc.document_id,))
     db.executemany(
@@ -343,24 +343,24 @@ def _write_segmented_document(db: sqlite3.Connection, doc: SegmentedDocument) ->
             db.execute("UPDATE segments SET duplicate_of = ? WHERE id = ?", (ids[s.duplicate_of], ids[s.ordinal]))
     db.execute("UPDATE documents SET segmented = 1 WHERE id = ?", (doc.document_id,))
     if doc.failure is not None:
-        _insert_segmentation_problem(db, doc.document_id, doc.failure)
+        _insert_segmentation_problem(db, doc.document_id, doc.failure, run_id)
     return len(doc.segments)
 
 
-def _insert_segmentation_problem(db: sqlite3.Connection, document_id: int, failure: str) -> None:
+def _insert_segmentation_problem(db: sqlite3.Connection, document_id: int, failure: str, run_id: int | None) -> None:
     message = f"segmentation failed ({failure}); the whole text was kept as one segment"
-    _insert_document_problem(db, document_id, ProblemReason.SEGMENTATION_FAILED, "segment", message)
+    _insert_document_problem(db, document_id, ProblemReason.SEGMENTATION_FAILED, "segment", message, run_id)
 
 
 def _insert_document_problem(
-    db: sqlite3.Connection, document_id: int, reason: ProblemReason, stage: str, message: str
+    db: sqlite3.Connection, document_id: int, reason: ProblemReason, stage: str, message: str, run_id: int | None
 ) -> None:
     """A warning about one document, filed under its input."""
     input_id, path, ordinal = db.execute(
         "SELECT i.id, i.path, d.ordinal FROM documents d JOIN inputs i ON i.id = d.input_id WHERE d.id = ?",
         (document_id,),
     ).fetchone()
-    _insert_problem(db, Problem(path, reason, message, severity="warning", ordinal=ordinal), stage, None, input_id)
+    _insert_problem(db, Problem(path, reason, message, severity="warning", ordinal=ordinal), stage, run_id, input_id)
 
 
 def _passages_json(passages: Iterable[Passage]) -> str:
