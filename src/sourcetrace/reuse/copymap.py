@@ -226,34 +226,17 @@ class ReuseIndex:
         offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum([len(e) for e in encoded], out=offsets[1:])
         blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        a = self.anchors
-        m = a.matrix
-        np.savez_compressed(
-            path,
-            text_ids=ids,
-            text_offsets=offsets,
-            text_blob=blob,
-            ids=a.ids,
-            vocabulary=a.vocabulary,
-            idf=a.idf,
-            data=m.data,
-            indices=m.indices,
-            indptr=m.indptr,
-            shape=np.array(m.shape),
-        )
+        np.savez_compressed(path, text_ids=ids, text_offsets=offsets, text_blob=blob, **self.anchors.arrays())
 
     @classmethod
     def load(cls, path: str | Path) -> ReuseIndex:
-        import scipy.sparse as sp
-
         with np.load(path) as f:
             blob = f["text_blob"].tobytes()
             offsets = f["text_offsets"].tolist()
             texts = {
                 int(i): blob[offsets[k] : offsets[k + 1]].decode("utf-8") for k, i in enumerate(f["text_ids"].tolist())
             }
-            matrix = sp.csr_matrix((f["data"], f["indices"], f["indptr"]), shape=tuple(f["shape"]))
-            return cls(AnchorIndex(f["ids"], f["vocabulary"], f["idf"], matrix), texts)
+            return cls(AnchorIndex.from_arrays(f), texts)
 
 
 def find_reuse(text: str, index: ReuseIndex) -> list[Reuse]:

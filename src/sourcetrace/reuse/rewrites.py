@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -332,21 +332,21 @@ class AnchorIndex:
 
     # --- persistence --------------------------------------------------------------
 
-    def save(self, path: str | Path | BinaryIO) -> None:
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """The index as named arrays, for ``np.savez`` (alone or beside other arrays)."""
         m = self.matrix
-        np.savez_compressed(
-            path,
-            ids=self.ids,
-            vocabulary=self.vocabulary,
-            idf=self.idf,
-            data=m.data,
-            indices=m.indices,
-            indptr=m.indptr,
-            shape=np.array(m.shape),
-        )
+        return {"ids": self.ids, "vocabulary": self.vocabulary, "idf": self.idf, "data": m.data,
+                "indices": m.indices, "indptr": m.indptr, "shape": np.array(m.shape)}
+
+    @classmethod
+    def from_arrays(cls, f: Mapping[str, npt.NDArray[Any]]) -> AnchorIndex:
+        matrix = sp.csr_matrix((f["data"], f["indices"], f["indptr"]), shape=tuple(f["shape"]))
+        return cls(f["ids"], f["vocabulary"], f["idf"], matrix)
+
+    def save(self, path: str | Path | BinaryIO) -> None:
+        np.savez_compressed(path, **self.arrays())
 
     @classmethod
     def load(cls, path: str | Path | BinaryIO) -> AnchorIndex:
         with np.load(path) as f:
-            matrix = sp.csr_matrix((f["data"], f["indices"], f["indptr"]), shape=tuple(f["shape"]))
-            return cls(f["ids"], f["vocabulary"], f["idf"], matrix)
+            return cls.from_arrays(f)
