@@ -166,3 +166,11 @@ def random_link(rng: random.Random, a: int, b: int) -> PairVerdict:
     if kind == "rewrite":
         return link(a, b, kind, rewritten=rng.choice([a, b, None]))
     return link(a, b, kind)
+
+
+def test_an_initialism_and_the_name_it_abbreviates_are_one_agency() -> None:
+    from sourcetrace.reuse.origins import canonical_agencies
+
+    keys = canonical_agencies(["CP", "Continental Press", "Reuters", "AP"])
+    assert keys["CP"] == keys["Continental Press"] == "continentalpress"
+    assert keys["Reuters"] == "reuters" and keys["AP"] == "ap"  # nothing it abbreviates here

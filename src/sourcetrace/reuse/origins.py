@@ -181,11 +181,23 @@ def _segment_list(ids: Sequence[int]) -> str:
 
 def _credited_agencies(members: Sequence[SegmentForReuse]) -> Mapping[str, list[int]]:
     """Agency -> the members crediting it, except those on its own site."""
+    agencies = canonical_agencies([m.credit for m in members if m.credit])
     credited: dict[str, list[int]] = {}
     for member in members:
-        if member.credit and not is_agency_own(member, agency_key(member.credit)):
-            credited.setdefault(agency_key(member.credit), []).append(member.id)
+        if member.credit and not is_agency_own(member, agencies[member.credit]):
+            credited.setdefault(agencies[member.credit], []).append(member.id)
     return credited
+
+
+def canonical_agencies(credits: Sequence[str]) -> dict[str, str]:
+    """Credit -> agency key, where an initialism ("CP") joins the name it
+    abbreviates ("Continental Press") when both credit members of one family."""
+    by_initials: dict[str, str] = {}
+    for credit in credits:
+        words = re.findall(r"[^\W\d_]+", credit)
+        if len(words) > 1:
+            by_initials.setdefault("".join(w[0] for w in words).casefold(), agency_key(credit))
+    return {credit: by_initials.get(agency_key(credit), agency_key(credit)) for credit in credits}
 
 
 def _by_date(candidates: Sequence[SegmentForReuse], reasons: list[str]) -> OriginDecision:
