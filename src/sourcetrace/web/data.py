@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from sourcetrace.store import StoredProblem
+
 T = TypeVar("T")
 PER_PAGE = 50
 KINDS = ("origin", "exact", "near_exact", "excerpt", "rewrite")
@@ -165,16 +167,6 @@ class SearchHit:
 
 
 @dataclass(frozen=True, slots=True)
-class ProblemInfo:
-    path: str
-    ordinal: int | None
-    stage: str
-    reason: str
-    severity: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
 class SegmentFilters:
     kind: str | None = None
     family: int | None = None
@@ -319,13 +311,13 @@ def _shared_spans(db: sqlite3.Connection, ids: list[int]) -> list[SharedSpan]:
     return spans
 
 
-def problems_page(db: sqlite3.Connection, page: int = 1, per_page: int = PER_PAGE) -> Page[ProblemInfo]:
+def problems_page(db: sqlite3.Connection, page: int = 1, per_page: int = PER_PAGE) -> Page[StoredProblem]:
     total = int(db.execute("SELECT count(*) FROM problems").fetchone()[0])
     rows = db.execute(
         """SELECT path, CASE WHEN ordinal < 0 THEN NULL ELSE ordinal END, stage, reason, severity, message
            FROM problems ORDER BY severity = 'warning', reason, path, ordinal LIMIT ? OFFSET ?""",
         (per_page, (page - 1) * per_page)).fetchall()
-    return Page([ProblemInfo(*row) for row in rows], page, per_page, total)
+    return Page([StoredProblem(*row) for row in rows], page, per_page, total)
 
 
 def filter_clause(filters: SegmentFilters) -> tuple[str, list[object]]:
