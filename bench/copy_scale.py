@@ -1,24 +1,45 @@
-"""How the copy map scales: wall time and peak memory of the whole reuse stage,
-and of a trace query, on N generated segments.
+"""How the copy stage scales, run as `sourcetrace run` runs it, through a case,
+and how long `sourcetrace trace CASE FILE` then takes, on N generated segments.
 
-    python bench/copy_scale.py ../shared/corpora/reuters21578 --sizes 20000 100000 [--workers 2]
+    python bench/copy_scale.py ../shared/corpora/reuters21578 --sizes 20000 100000 [--workers 2] [--keep-case]
 
 For each N the corpus is generated here, pickled to bench/out/, and measured
 in a fresh Python process, so every size starts cold and its peak RSS is its
-own: ``build_copy_map(segments, workers=W)`` (all of it: exact groups, both
-candidate indexes, pair classification on W worker processes, families), then
-``ReuseIndex.build(segments)`` and one ``find_reuse(press_release)``, which is
-what ``sourcetrace trace CASE FILE`` does after reading the case's segments.
-Memory is ``ru_maxrss`` of the measuring process (RUSAGE_SELF), and the peak
-of its RSS plus its workers' sampled from /proc every 0.2 s (RUSAGE_CHILDREN
-is kept in the JSON but is no use here: a worker started by fork+exec reports
-at least the RSS its parent had at the fork). The saved index's load time
-(``ReuseIndex.save`` then ``ReuseIndex.load``) shows what trace would cost if
-it loaded the index instead of building it. Prints a
-Markdown table with the growth exponent (least-squares slope of log time and
-log memory against log N) and writes bench/out/copy_scale.json.
-``--profile`` also writes a cProfile of the measuring process (the workers'
-time shows there as waiting for results).
+own. That process first writes the corpus into a fresh case,
+bench/out/copy_scale_N.case, through CaseStore's own API (one input record
+per 100 documents, one document per segment holding that one segment, as
+ingesting and segmenting would leave it); this is not measured, and the
+corpus is dropped before what is. Then it times, step by step, what the
+copy stage of `sourcetrace run` (runner._trace_copies) does:
+
+* reading the case's segments (``store.iter_segments_for_reuse()``);
+* ``build_copy_map(segments, workers=W)``: exact groups, both candidate
+  indexes, pair classification on W worker processes, families;
+* writing the copy map (``store.replace_copy_map``);
+* the trace index: ``ReuseIndex.build(segments, copy_map.text_groups)``,
+  serialised and saved in the case (``store.save_trace_index``);
+
+and the total of the four. Then it runs ``python -m sourcetrace trace CASE
+PRESS.txt --limit 0`` as a process of its own, on the press release of the
+corpus's largest family, and records its wall time end to end (interpreter
+start, imports, loading the saved index, the query, printing), its exit
+code, its peak RSS and how many reusing segments it listed (counted from its
+terminal output, which has no machine-readable form). For comparison, the
+same in process: ``report.trace.load_index(store)`` and one
+``find_reuse(press_release)`` on it; that query is warm, as build_copy_map
+has already loaded the sentence embedder in this process. The case and the press release are
+deleted afterwards unless ``--keep-case`` is given.
+
+Memory: ``ru_maxrss`` of the measuring process (RUSAGE_SELF) over the copy
+stage, its peak reset just before it (/proc/self/clear_refs), and the peak of
+its RSS plus its workers' sampled from /proc every 0.2 s during the stage
+(RUSAGE_CHILDREN, the largest worker, is kept in the JSON but is no use
+here: a worker started by fork+exec reports at least the RSS its parent had
+at the fork). Prints a Markdown table with growth exponents (least-squares
+slope of log time and log memory against log N) and writes
+bench/out/copy_scale.json. ``--profile`` also writes a cProfile of the
+measuring process over the copy stage to bench/out/copy_scale_N.prof (the
+workers' time shows there as waiting for results).
 
 The mix, as fractions of N (a case collected around a few stories, where
 about half the pages repeat someone else's text):
@@ -45,6 +66,9 @@ sentence vectors, made for candidate pairs alone.
 from __future__ import annotations
 
 import argparse
+import cProfile
+import gc
+import hashlib
 import json
 import math
 import os
@@ -54,13 +78,15 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent))
 from copy_corpus import (
@@ -75,7 +101,16 @@ from copy_corpus import (
 )
 from reuters_corpus import ReutersStory, parse_reuters
 
-from sourcetrace.records import SegmentForReuse
+from sourcetrace.records import (
+    Document,
+    IngestedInput,
+    InputKind,
+    InputRecord,
+    Segment,
+    SegmentedDocument,
+    SegmentForReuse,
+)
+from sourcetrace.store import CaseStore
 
 OUT = Path(__file__).parent / "out"
 COPY_KINDS = ("exact", "near_exact", "excerpt", "rewrite")
@@ -220,6 +255,82 @@ def _numbered(drafts: list[tuple[str, Source | None, dict[str, str | None]]], rn
     return sorted(segments, key=lambda s: s.id)
 
 
+# --- the case: written untimed, as ingesting and segmenting would leave it ----------------------
+
+INPUT_DOCUMENTS = 100  # documents per input record, as in bench/report_speed.py
+SEGMENT_BATCH = 2000  # documents segmented per add_segmented transaction
+INGESTED_AT = "2026-01-01T00:00:00+00:00"
+
+
+def case_files(corpus_file: Path) -> tuple[Path, Path]:
+    """The case written for a pickled corpus, and its press release for trace."""
+    return corpus_file.with_suffix(".case"), corpus_file.with_suffix(".press.txt")
+
+
+def remove_case_files(corpus_file: Path) -> None:
+    case, press_file = case_files(corpus_file)
+    for path in (case, Path(f"{case}-wal"), Path(f"{case}-shm"), press_file):
+        path.unlink(missing_ok=True)
+
+
+def write_case(case: Path, segments: Sequence[SegmentForReuse]) -> None:
+    """One document holding one segment per generated segment, through CaseStore.
+
+    Written in id order into a fresh case, so the case's document and segment
+    ids are the corpus's (whose order is shuffled, as pages arrive). Written
+    SEGMENT_BATCH documents at a time, so no second copy of the texts is held."""
+    with CaseStore(case) as store:
+        for first in range(0, len(segments), SEGMENT_BATCH):
+            batch = segments[first : first + SEGMENT_BATCH]
+            last_document_id = store.connection.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
+            for start in range(0, len(batch), INPUT_DOCUMENTS):
+                store.add_ingested(_ingested_input(first + start, batch[start : start + INPUT_DOCUMENTS]), 0, None)
+            document_ids = [
+                row[0]
+                for row in store.connection.execute(
+                    "SELECT id FROM documents WHERE id > ? ORDER BY id", (last_document_id,)
+                )
+            ]
+            store.add_segmented(_one_segment_each(document_ids, batch))
+
+
+def _ingested_input(first: int, segments: Sequence[SegmentForReuse]) -> IngestedInput:
+    raw = "".join(s.text for s in segments).encode()
+    record = InputRecord(
+        f"/bench/copy_scale/input-{first // INPUT_DOCUMENTS:05d}.jsonl",
+        hashlib.sha256(raw).hexdigest(),
+        len(raw),
+        InputKind.JSONL,
+        INGESTED_AT,
+    )
+    documents = [
+        Document(ordinal, s.text, "text/plain", "plain", url=s.url, title=s.title,
+                 site=urlsplit(s.url).netloc if s.url else None, published=s.published)
+        for ordinal, s in enumerate(segments)
+    ]
+    return IngestedInput(record, documents)
+
+
+def _one_segment_each(document_ids: Sequence[int], segments: Sequence[SegmentForReuse]) -> Iterator[SegmentedDocument]:
+    for document_id, s in zip(document_ids, segments, strict=True):
+        segment = Segment(0, 0, len(s.text), s.text, title=s.title, credit=s.credit, published=s.published)
+        yield SegmentedDocument(document_id, [], [segment])
+
+
+def write_corpus(corpus_file: Path) -> float:
+    """Untimed setup: the pickled corpus into a fresh case, its press release
+    into a text file. Returns the seconds it took. The corpus is dropped on
+    return, so the measured stage holds only what it reads from the case."""
+    started = time.perf_counter()
+    with corpus_file.open("rb") as f:
+        corpus: Corpus = pickle.load(f)
+    remove_case_files(corpus_file)
+    case, press_file = case_files(corpus_file)
+    write_case(case, corpus.segments)
+    press_file.write_text(corpus.press_release, encoding="utf-8")
+    return round(time.perf_counter() - started, 1)
+
+
 # --- one measurement, in a fresh process -------------------------------------------------------
 
 
@@ -227,17 +338,27 @@ def _numbered(drafts: list[tuple[str, Source | None, dict[str, str | None]]], rn
 class Measurement:
     segments: int
     workers: int
-    copy_map_seconds: float
-    copy_map_rss_mb: float  # ru_maxrss of the measuring process after build_copy_map
+    setup_seconds: float  # writing the case: not part of what is measured
+    read_seconds: float  # list(store.iter_segments_for_reuse())
+    copy_map_seconds: float  # build_copy_map
+    write_copy_map_seconds: float  # store.replace_copy_map
+    trace_index_seconds: float  # ReuseIndex.build, anchors_to_bytes, store.save_trace_index
+    stage_seconds: float  # all of the copy stage, as `sourcetrace run` spends it
+    stage_rss_mb: float  # ru_maxrss of the measuring process, its peak reset before the stage
+    peak_reset: bool  # False: stage_rss_mb also counts loading the corpus and writing the case
     worker_rss_mb: float  # ru_maxrss of the largest worker (see the module's doc)
-    copy_map_total_rss_mb: float  # peak of the process's RSS plus its workers', sampled
+    stage_total_rss_mb: float  # peak of the process's RSS plus its workers', sampled during the stage
     relations: int
     families_with_copies: int
-    index_build_seconds: float
-    query_seconds: float
+    case_mb: float
+    trace_index_mb: float  # the saved anchors
+    trace_cli_seconds: float  # `python -m sourcetrace trace CASE FILE --limit 0`, wall clock
+    trace_cli_found: int | None  # matches it listed; None when its output was not understood
+    trace_cli_exit: int
+    trace_cli_rss_mb: float  # its own peak RSS (os.wait4)
+    index_load_seconds: float  # report.trace.load_index, in process
+    query_seconds: float  # one ReuseIndex.find_reuse(press release) on that index, embedder loaded
     query_found: int
-    index_load_seconds: float  # ReuseIndex.load of the saved index, as trace could do
-    final_rss_mb: float  # after the trace index too
 
 
 class TreeMemory(threading.Thread):
@@ -281,67 +402,190 @@ def _rss_kib(pid: int) -> int:
     return int(found.group(1)) if found else 0
 
 
-def measure(corpus_file: Path, workers: int, profile: Path | None) -> Measurement:
+def reset_peak_rss() -> bool:
+    """Restart this process's ru_maxrss from its current RSS (Linux 4.0 and
+    later: "5" into clear_refs), so that it counts the measured stage and not
+    the corpus loaded to write the case. False where the kernel refuses."""
+    gc.collect()
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+class Laps:
+    """Seconds since the previous lap, and since the start."""
+
+    def __init__(self) -> None:
+        self.started = self._last = time.perf_counter()
+
+    def __call__(self) -> float:
+        now = time.perf_counter()
+        seconds, self._last = now - self._last, now
+        return round(seconds, 2)
+
+    def total(self) -> float:
+        return round(time.perf_counter() - self.started, 2)
+
+
+@dataclass(slots=True)
+class StageResult:
+    segments: int
+    read_seconds: float
+    copy_map_seconds: float
+    write_copy_map_seconds: float
+    trace_index_seconds: float
+    stage_seconds: float
+    relations: int
+    families_with_copies: int
+
+
+def trace_copies(store: CaseStore, workers: int) -> StageResult:
+    """The copy stage of `sourcetrace run`, timed step by step.
+
+    The four steps are runner._trace_copies's lines, repeated here because
+    that function is private, wants run options, a progress display and a
+    summary, and times nothing; keep them in step with it."""
     from sourcetrace.reuse.copymap import ReuseIndex, build_copy_map
 
-    with corpus_file.open("rb") as f:
-        corpus: Corpus = pickle.load(f)
-    segments = corpus.segments
-    profiler = None
-    if profile is not None:
-        import cProfile
+    lap = Laps()
+    segments = list(store.iter_segments_for_reuse())
+    read_seconds = lap()
+    copy_map = build_copy_map(segments, workers=workers)
+    copy_map_seconds = lap()
+    store.replace_copy_map(copy_map.relations, copy_map.families)
+    write_seconds = lap()
+    store.save_trace_index(ReuseIndex.build(segments, copy_map.text_groups).anchors_to_bytes())
+    index_seconds = lap()
+    families_with_copies = sum(len(f.members) > 1 for f in copy_map.families)
+    return StageResult(len(segments), read_seconds, copy_map_seconds, write_seconds, index_seconds, lap.total(),
+                       len(copy_map.relations), families_with_copies)
 
-        profiler = cProfile.Profile()
-        profiler.enable()
+
+def measure_stage(case: Path, workers: int, profile: Path | None) -> tuple[StageResult, float]:
+    """The copy stage on the case, and the sampled peak RSS of this process plus its workers."""
+    profiler = cProfile.Profile() if profile is not None else None
     sampler = TreeMemory()
     sampler.start()
-    started = time.perf_counter()
-    copy_map = build_copy_map(segments, workers=workers)
-    copy_seconds = time.perf_counter() - started
-    total_rss = sampler.stop()
+    if profiler is not None:
+        profiler.enable()
+    with CaseStore(case, create=False) as store:
+        result = trace_copies(store, workers)
     if profiler is not None:
         profiler.disable()
-        profiler.dump_stats(profile)
-    copy_rss = _max_rss_mb(resource.RUSAGE_SELF)
-    started = time.perf_counter()
-    index = ReuseIndex.build(segments)
-    build_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    found = index.find_reuse(corpus.press_release)
-    query_seconds = time.perf_counter() - started
-    saved = corpus_file.with_suffix(".npz")
-    index.save(saved)
-    started = time.perf_counter()
-    ReuseIndex.load(saved)
-    load_seconds = time.perf_counter() - started
-    saved.unlink()
+        profiler.dump_stats(str(profile))
+    return result, sampler.stop()
+
+
+@dataclass(slots=True)
+class TraceRun:
+    seconds: float
+    found: int | None
+    exit_code: int
+    rss_mb: float
+
+
+# `sourcetrace trace` has no machine-readable output: each match is a block whose first line
+# is its kind padded to 10 and "#<segment id>" (report/terminal.py, reuse_label); passage
+# lines under it start with spaces.
+_TRACE_MATCH = re.compile(r"^(?:exact|near_exact|excerpt|rewrite) +#\d+ ", re.MULTILINE)
+_TRACE_NOTHING = "No segment of the case reuses this text."
+
+
+def count_trace_matches(output: str) -> int | None:
+    """Matches listed in ``sourcetrace trace --limit 0`` output; None when it
+    lists none and does not say so either (the output format changed)."""
+    found = len(_TRACE_MATCH.findall(output))
+    return found if found or _TRACE_NOTHING in output else None
+
+
+def run_trace_cli(case: Path, press_file: Path) -> TraceRun:
+    """``sourcetrace trace CASE FILE`` in its own process, end to end."""
+    command = [sys.executable, "-m", "sourcetrace", "trace", str(case), str(press_file), "--limit", "0"]
+    # rich wraps at the terminal width (80 in a pipe): a wide one keeps one line per match's header.
+    env = {**os.environ, "COLUMNS": "100000", "PYTHONIOENCODING": "utf-8"}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)  # wait4 gives this child's own peak RSS
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        output, errors = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    if process.returncode != 0:
+        print(f"copy_scale: trace exited with {process.returncode}:\n{errors[-3000:]}", file=sys.stderr)
+    found = count_trace_matches(output) if process.returncode == 0 else None
+    return TraceRun(round(seconds, 2), found, process.returncode, round(usage.ru_maxrss / 1024, 1))
+
+
+def trace_in_process(case: Path, text: str) -> tuple[float, float, int, float]:
+    """Seconds to load the saved index and to run one query on it, the query's
+    matches, and the saved index's size in MB."""
+    from sourcetrace.report.trace import load_index
+
+    with CaseStore(case, create=False) as store:
+        lap = Laps()
+        index = load_index(store)
+        load_seconds = lap()
+        found = index.find_reuse(text)
+        query_seconds = lap()
+        index_bytes = store.connection.execute("SELECT coalesce(length(data), 0) FROM trace_index").fetchone()
+    return load_seconds, query_seconds, len(found), round((index_bytes[0] if index_bytes else 0) / 2**20, 1)
+
+
+def measure(corpus_file: Path, workers: int, profile: Path | None, keep_case: bool) -> Measurement:
+    case, press_file = case_files(corpus_file)
+    try:
+        setup_seconds = write_corpus(corpus_file)
+        peak_reset = reset_peak_rss()
+        stage, total_rss = measure_stage(case, workers, profile)
+        stage_rss = _max_rss_mb(resource.RUSAGE_SELF)
+        worker_rss = _max_rss_mb(resource.RUSAGE_CHILDREN)  # before trace's process is a child too
+        case_mb = round(case.stat().st_size / 2**20, 1)
+        cli = run_trace_cli(case, press_file)
+        load_seconds, query_seconds, query_found, index_mb = trace_in_process(case, press_file.read_text("utf-8"))
+    finally:
+        if not keep_case:
+            remove_case_files(corpus_file)
+    if cli.found is not None and cli.found != query_found:
+        print(f"copy_scale: trace listed {cli.found} matches, find_reuse found {query_found}", file=sys.stderr)
     return Measurement(
-        len(segments),
-        workers,
-        round(copy_seconds, 1),
-        copy_rss,
-        _max_rss_mb(resource.RUSAGE_CHILDREN),
-        total_rss,
-        len(copy_map.relations),
-        sum(len(f.members) > 1 for f in copy_map.families),
-        round(build_seconds, 2),
-        round(query_seconds, 2),
-        len(found),
-        round(load_seconds, 2),
-        _max_rss_mb(resource.RUSAGE_SELF),
+        segments=stage.segments,
+        workers=workers,
+        setup_seconds=setup_seconds,
+        read_seconds=stage.read_seconds,
+        copy_map_seconds=stage.copy_map_seconds,
+        write_copy_map_seconds=stage.write_copy_map_seconds,
+        trace_index_seconds=stage.trace_index_seconds,
+        stage_seconds=stage.stage_seconds,
+        stage_rss_mb=stage_rss,
+        peak_reset=peak_reset,
+        worker_rss_mb=worker_rss,
+        stage_total_rss_mb=total_rss,
+        relations=stage.relations,
+        families_with_copies=stage.families_with_copies,
+        case_mb=case_mb,
+        trace_index_mb=index_mb,
+        trace_cli_seconds=cli.seconds,
+        trace_cli_found=cli.found,
+        trace_cli_exit=cli.exit_code,
+        trace_cli_rss_mb=cli.rss_mb,
+        index_load_seconds=load_seconds,
+        query_seconds=query_seconds,
+        query_found=query_found,
     )
 
 
 def _max_rss_mb(who: int) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # KiB on Linux
-
-
 # --- driver ------------------------------------------------------------------------------------
 
 
 def growth_exponent(sizes: Sequence[int], values: Sequence[float]) -> float | None:
-    """Least-squares slope of log value against log size."""
-    if len(sizes) < 2:
+    """Least-squares slope of log value against log size (None without two positive values)."""
+    if len(sizes) < 2 or min(values) <= 0:
         return None
     xs, ys = [math.log(s) for s in sizes], [math.log(v) for v in values]
     mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
@@ -349,57 +593,77 @@ def growth_exponent(sizes: Sequence[int], values: Sequence[float]) -> float | No
     return round(slope, 2)
 
 
+TABLE_HEADER = (
+    "| segments | read (s) | build_copy_map (s) | write copy map (s) | trace index (s) | copy stage (s) "
+    "| peak RSS, process (MB) | peak RSS, process + workers (MB) | relations | families with copies "
+    "| trace CLI (s) | trace CLI found | trace CLI RSS (MB) | load_index (s) | find_reuse (s) | found | mix |"
+)
+
+
 def table(results: Sequence[Measurement], counts: dict[int, dict[str, int]]) -> str:
-    header = (
-        "| segments | copy map (s) | peak RSS, process (MB) | peak RSS, process + workers (MB) | relations "
-        "| families with copies | ReuseIndex.build (s) | find_reuse (s) | found | ReuseIndex.load (s) | mix |"
-    )
-    lines = [
-        header,
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
+    lines = [TABLE_HEADER, "| " + " | ".join(["---:"] * 16) + " | --- |"]
     for r in results:
         mix = ", ".join(f"{k} {v}" for k, v in sorted(counts[r.segments].items()))
         lines.append(
-            f"| {r.segments:,} | {r.copy_map_seconds:,.1f} | {r.copy_map_rss_mb:,.0f} | {r.copy_map_total_rss_mb:,.0f} "
-            f"| {r.relations:,} | {r.families_with_copies:,} | {r.index_build_seconds:.2f} | {r.query_seconds:.2f} "
-            f"| {r.query_found} | {r.index_load_seconds:.2f} | {mix} |"
+            f"| {r.segments:,} | {r.read_seconds:.2f} | {r.copy_map_seconds:,.2f} | {r.write_copy_map_seconds:.2f} "
+            f"| {r.trace_index_seconds:.2f} | {r.stage_seconds:,.2f} | {r.stage_rss_mb:,.0f}{'' if r.peak_reset else '*'} "
+            f"| {r.stage_total_rss_mb:,.0f} | {r.relations:,} | {r.families_with_copies:,} | {r.trace_cli_seconds:.2f} "
+            f"| {_cli_found(r)} | {r.trace_cli_rss_mb:,.0f} | {r.index_load_seconds:.2f} | {r.query_seconds:.2f} "
+            f"| {r.query_found} | {mix} |"
         )
     sizes = [r.segments for r in results]
     lines.append("")
     lines.append(
-        f"Growth exponents (slope of log value on log N): copy-map time "
-        f"{growth_exponent(sizes, [r.copy_map_seconds for r in results])}, main-process peak RSS "
-        f"{growth_exponent(sizes, [r.copy_map_total_rss_mb for r in results])} (process + workers), ReuseIndex.build "
-        f"{growth_exponent(sizes, [r.index_build_seconds for r in results])}."
+        f"Growth exponents (slope of log value on log N): copy stage time "
+        f"{growth_exponent(sizes, [r.stage_seconds for r in results])}, build_copy_map time "
+        f"{growth_exponent(sizes, [r.copy_map_seconds for r in results])}, peak RSS (process + workers) "
+        f"{growth_exponent(sizes, [r.stage_total_rss_mb for r in results])}, trace CLI time "
+        f"{growth_exponent(sizes, [r.trace_cli_seconds for r in results])}."
     )
+    if not all(r.peak_reset for r in results):
+        lines.append("* the kernel refused to reset the peak: it includes loading the corpus and writing the case.")
     return "\n".join(lines)
 
 
-def run_size(src_dir: str, size: int, workers: int, seed: int, profile: bool, timeout: float) -> tuple[Measurement | None, dict[str, int]]:
+def _cli_found(r: Measurement) -> str:
+    if r.trace_cli_exit != 0:
+        return f"exit {r.trace_cli_exit}"
+    return "?" if r.trace_cli_found is None else str(r.trace_cli_found)
+
+
+def run_size(
+    src_dir: str, size: int, workers: int, seed: int, profile: bool, keep_case: bool, timeout: float
+) -> tuple[Measurement | None, dict[str, int]]:
     OUT.mkdir(exist_ok=True)
     started = time.perf_counter()
     corpus = generate(src_dir, size, seed)
     corpus_file = OUT / f"copy_scale_{size}.pkl"
     with corpus_file.open("wb") as f:
         pickle.dump(corpus, f)
-    print(f"{size:,} segments generated in {time.perf_counter() - started:.0f} s: {corpus.counts}", file=sys.stderr)
+    counts = corpus.counts
+    del corpus  # the measuring process loads its own copy
+    print(f"{size:,} segments generated in {time.perf_counter() - started:.0f} s: {counts}", file=sys.stderr)
     command = [sys.executable, __file__, "--measure", str(corpus_file), "--workers", str(workers)]
     if profile:
         command += ["--profile-file", str(OUT / f"copy_scale_{size}.prof")]
+    if keep_case:
+        command.append("--keep-case")
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         print(f"{size:,}: stopped after {timeout:.0f} s", file=sys.stderr)
-        return None, corpus.counts
+        return None, counts
     finally:
         corpus_file.unlink(missing_ok=True)
+        if not keep_case:
+            remove_case_files(corpus_file)  # the child's own clean-up does not run when it is killed
     if done.returncode != 0:
         print(f"{size:,}: the measuring process failed ({done.returncode}):\n{done.stderr[-3000:]}", file=sys.stderr)
-        return None, corpus.counts
+        return None, counts
+    sys.stderr.write(done.stderr)  # the child's warnings (trace's output not understood, counts differing)
     result = Measurement(**json.loads(done.stdout.strip().splitlines()[-1]))
     print(f"{size:,}: {result}", file=sys.stderr)
-    return result, corpus.counts
+    return result, counts
 
 
 def main() -> None:
@@ -410,17 +674,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed for one size")
     parser.add_argument("--profile", action="store_true", help="write bench/out/copy_scale_N.prof")
+    parser.add_argument("--keep-case", action="store_true", help="keep bench/out/copy_scale_N.case and .press.txt")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process
     parser.add_argument("--profile-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure is not None:
-        print(json.dumps(asdict(measure(args.measure, args.workers, args.profile_file))))
+        print(json.dumps(asdict(measure(args.measure, args.workers, args.profile_file, args.keep_case))))
         return
     if args.src_dir is None:
         parser.error("src_dir is required")
     results, counts = [], {}
     for size in args.sizes:
-        result, counts[size] = run_size(args.src_dir, size, args.workers, args.seed, args.profile, args.timeout)
+        result, counts[size] = run_size(
+            args.src_dir, size, args.workers, args.seed, args.profile, args.keep_case, args.timeout
+        )
         if result is None:
             break
         results.append(result)

@@ -17,7 +17,8 @@ Systems, timed from the list of texts to the list of pairs:
 * rensa: the same Python tokeniser, ``RMinHash.from_token_sets``,
   ``RMinHashLSH.insert_many`` + ``query_all`` (rensa needs bands dividing 128:
   the best such split by the same criterion), then its estimate >= 0.8.
-* sourcetrace: ``SignatureStage`` on ``LocalEngine`` (2 workers and 1), then
+* sourcetrace: ``SignatureStage`` on ``LocalEngine`` (2 threads, as the copy
+  map runs it; 2 processes; and 1 worker, in process), then
   ``LSHIndex.verified_pairs`` (estimate >= 0.7, then exact Jaccard), excerpt
   windows off for the like-for-like rows and on in an extra row.
 
@@ -131,10 +132,13 @@ def run_rensa(texts: Sequence[str], bands: int) -> tuple[set[Pair], set[Pair]]:
     return candidates, verified
 
 
-def run_sourcetrace(texts: Sequence[str], workers: int, excerpts: bool) -> tuple[int, list[CandidatePair], LSHIndex]:
+def run_sourcetrace(
+    texts: Sequence[str], workers: int, excerpts: bool, threads: bool
+) -> tuple[int, list[CandidatePair], LSHIndex]:
     index = LSHIndex(THRESHOLD, NUM_PERM, shingle_size=SHINGLE_WORDS, seed=SEED, excerpts=excerpts)
     stage = index.signature_stage()
-    for batch in LocalEngine(workers).map(stage, batched(enumerate(texts), 256), chunksize=1):
+    engine = LocalEngine(workers, threads=threads)
+    for batch in engine.map(stage, batched(enumerate(texts), 256), chunksize=1):
         index.add(batch)
     edges = index.verified_pairs()
     candidates = index.stats["candidate_pairs"] + index.stats["window_candidate_pairs"] + index.stats["exact_copies"]
@@ -192,21 +196,22 @@ def run_all(texts: Sequence[str], repeat: int, skip: set[str]) -> list[SystemRes
         seconds, (candidates, pairs) = timed(repeat, lambda: run_rensa(texts, bands))
         note = f"{bands} bands x {NUM_PERM // bands} rows; estimate >= 0.8"
         results.append(SystemResult("rensa", seconds, len(candidates), len(pairs), note, pairs, candidates))
-    for workers, excerpts in ((2, False), (1, False), (2, True), (1, True)):
-        results.append(sourcetrace_result(texts, repeat, workers, excerpts))
+    for workers, threads, excerpts in ((2, True, False), (2, False, False), (1, False, False), (2, True, True), (1, False, True)):
+        results.append(sourcetrace_result(texts, repeat, workers, excerpts, threads))
     return results
 
 
-def sourcetrace_result(texts: Sequence[str], repeat: int, workers: int, excerpts: bool) -> SystemResult:
-    seconds, (candidates, edges, index) = timed(repeat, lambda: run_sourcetrace(texts, workers, excerpts))
+def sourcetrace_result(texts: Sequence[str], repeat: int, workers: int, excerpts: bool, threads: bool) -> SystemResult:
+    seconds, (candidates, edges, index) = timed(repeat, lambda: run_sourcetrace(texts, workers, excerpts, threads))
     bands, rows = index.bands
+    kind = "thread" if threads else "process"
     note = (
-        f"{workers} worker{'s' if workers > 1 else ''}, {bands} bands x {rows} rows, "
+        f"{workers} {kind}{'s' if workers > 1 else ''}, {bands} bands x {rows} rows, "
         f"{index.stats['exact_copies']} exact copies collapsed, "
         f"{index.stats['rejected_by_estimate']} rejected by estimate, "
         f"{index.stats['rejected_by_exact_check']} by exact check"
     )
-    name = f"sourcetrace{' +excerpts' if excerpts else ''} ({workers}w)"
+    name = f"sourcetrace{' +excerpts' if excerpts else ''} ({workers}{'t' if threads and workers > 1 else 'w'})"
     return SystemResult(name, seconds, candidates, len(edges), note, expand_copies(edges))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -18,10 +19,12 @@ from sourcetrace.report.families import count_singletons, family_of, list_famili
 from sourcetrace.report.html import write_report
 from sourcetrace.report.statements import list_speakers, list_statements
 from sourcetrace.report.terminal import family_tree, reuse_label, statement_block
-from sourcetrace.report.trace import trace_text
-from sourcetrace.runner import RunOptions, RunSummary, demo_corpus_path, run_case
+from sourcetrace.report.trace import trace_json, trace_text
 from sourcetrace.store import CaseError, CaseStore, StoredProblem
 from sourcetrace.web.app import serve as serve_case
+
+if TYPE_CHECKING:
+    from sourcetrace.runner import RunOptions, RunSummary
 
 console = Console(stderr=True)
 out = Console()
@@ -70,6 +73,10 @@ def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extracto
     With no INPUTS, runs on the demo corpus that ships with sourcetrace.
     Re-running adds only what is new; an interrupted run is completed by the next.
     """
+    # Imported here: the run pulls in spaCy, which the reading commands
+    # (trace, copies, quotes...) need not pay for at start-up.
+    from sourcetrace.runner import RunOptions, demo_corpus_path
+
     if not inputs:
         demo = demo_corpus_path()
         if demo is None:
@@ -89,6 +96,8 @@ def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extracto
 
 
 def _run_with_progress(inputs: list[Path], case_path: Path, options: RunOptions, quiet: bool) -> RunSummary:
+    from sourcetrace.runner import run_case
+
     if quiet or not console.is_terminal:
         return run_case(inputs, case_path, options)
     columns = (TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -202,7 +211,8 @@ def copies(case_path: Path, segment: int | None, limit: int) -> None:
 @click.argument("text_file", metavar="FILE", type=click.File("r", encoding="utf-8", errors="replace"))
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Show at most this many reusing segments (0: all).")
-def trace(case_path: Path, text_file: click.utils.LazyFile, limit: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print every match as JSON (see docs/copies.md).")
+def trace(case_path: Path, text_file: click.utils.LazyFile, limit: int, as_json: bool) -> None:
     """List every segment of CASE that reuses the text in FILE (- for standard input).
 
     FILE is a press release, a statement or any text: the churnalism check.
@@ -215,6 +225,9 @@ def trace(case_path: Path, text_file: click.utils.LazyFile, limit: int) -> None:
             matches = trace_text(store, text)
     except CaseError as error:
         raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(trace_json(matches))
+        return
     if not matches:
         out.print("No segment of the case reuses this text.")
         return

@@ -193,7 +193,7 @@ def _trace_copies(store: CaseStore, options: RunOptions, progress: Progress, sum
         copy_map = build_copy_map(segments, workers=options.workers)
         store.replace_copy_map(copy_map.relations, copy_map.families)
         # Saved so that `sourcetrace trace` answers without rebuilding it.
-        store.save_trace_index(ReuseIndex.build(segments).anchors_to_bytes())
+        store.save_trace_index(ReuseIndex.build(segments, copy_map.text_groups).anchors_to_bytes())
     summary.families, summary.copies = store.copy_map_counts()
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from sourcetrace.cli import cli
+from sourcetrace.store import CaseStore
 
 RELEASE = [
     "The ministry of water of the fictional state of Corvia announced on Friday a ban on drilling new wells "
@@ -22,7 +24,9 @@ def make_case(tmp_path: Path) -> Path:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "paper.txt").write_text("Well ban in Amber valley\n\n" + "\n\n".join(RELEASE) + "\n")
-    (folder / "blog.txt").write_text("Drought rules\n\n" + RELEASE[1] + "\n\nI think this is unfair to small farms.\n")
+    (folder / "blog.txt").write_text(
+        "Drought rules\n\n" + RELEASE[1] + "\n\n" + RELEASE[2] + "\n\nI think this is unfair to small farms.\n"
+    )
     (folder / "unrelated.txt").write_text(
         "Choir wins prize\n\nThe youth choir of the fictional town of Ebben won the national prize on Sunday "
         "with a programme of folk songs arranged by its conductor, Lise Marr, who founded it ten years ago.\n"
@@ -47,3 +51,19 @@ def test_trace_says_so_when_nothing_reuses_the_text(tmp_path: Path) -> None:
     case = make_case(tmp_path)
     result = CliRunner().invoke(cli, ["trace", str(case), "-"], input="A text about nothing in this case at all.")
     assert result.exit_code == 0 and "No segment of the case reuses this text." in result.output
+
+
+def test_trace_json_gives_each_match_with_passages_that_quote_both_texts(tmp_path: Path) -> None:
+    case = make_case(tmp_path)
+    release_text = "\n\n".join(RELEASE)
+    result = CliRunner().invoke(cli, ["trace", str(case), "-", "--json"], input=release_text)
+    assert result.exit_code == 0, result.output
+    matches = json.loads(result.output)
+    by_title = {m["title"]: m for m in matches}
+    assert set(by_title) == {"Well ban in Amber valley", "Drought rules"}
+    blog = by_title["Drought rules"]
+    assert blog["kind"] == "excerpt" and blog["input"].endswith("blog.txt")
+    with CaseStore(case, create=False) as store:
+        segment_text = store.connection.execute("SELECT text FROM segments WHERE id = ?", (blog["segment"],)).fetchone()[0]
+    query_start, query_end, start, end = blog["passages"][0]
+    assert release_text[query_start:query_end].split() == segment_text[start:end].split()

@@ -17,6 +17,8 @@ from sourcetrace.reuse.copymap import (
     candidate_pairs,
     exact_groups,
     find_reuse,
+    near_duplicate_pairs,
+    text_groups,
 )
 from sourcetrace.reuse.rewrites import AnchorIndex
 
@@ -89,11 +91,25 @@ def test_exact_copies_are_grouped_before_any_comparison() -> None:
     assert groups[EXACT_ID] == ORIGINAL_ID and groups[50] == ORIGINAL_ID and groups[NEAR_ID] == NEAR_ID
 
 
+def test_text_groups_join_exact_copies_and_near_duplicates_but_not_other_stories() -> None:
+    signed = SegmentForReuse(60, ORIGINAL + "\n\nRead more at the Coastal Herald.", 60)
+    segments = [*case_segments(), signed]
+    texts = {s.id: s.text for s in segments}
+    representative_of = exact_groups(segments)
+    representatives = sorted(set(representative_of.values()))
+    groups = text_groups(representative_of, near_duplicate_pairs(representatives, texts))
+    assert groups[EXACT_ID] == groups[signed.id] == groups[ORIGINAL_ID] == min(ORIGINAL_ID, EXACT_ID)
+    assert groups[INDEPENDENT_ID] == INDEPENDENT_ID
+    assert groups[REWRITE_ID] != groups[ORIGINAL_ID]  # a rewrite is no near-duplicate
+    # The roundup contains both stories but is a near-duplicate of neither.
+    assert len({groups[B_ID], groups[ROUNDUP_ID], groups[ORIGINAL_ID]}) == 3
+
+
 def test_candidates_are_not_all_pairs_and_include_the_rewrite() -> None:
     segments = case_segments()
     texts = {s.id: s.text for s in segments}
     ids = sorted(texts)
-    pairs = candidate_pairs(ids, texts, AnchorIndex.build(ids, [texts[i] for i in ids]))
+    pairs = candidate_pairs(near_duplicate_pairs(ids, texts), AnchorIndex.build(ids, [texts[i] for i in ids]))
     assert (ORIGINAL_ID, REWRITE_ID) in pairs
     assert (INDEPENDENT_ID, B_ID) not in pairs
     assert len(pairs) < len(ids) * (len(ids) - 1) // 2

@@ -6,7 +6,10 @@ import re
 
 import pytest
 
+from sourcetrace.reuse.rewrites import RewriteEvidence
+
 from sourcetrace.reuse.relations import (
+    is_rewrite,
     PairVerdict,
     PreparedSegment,
     classify_pair,
@@ -83,3 +86,22 @@ def test_orienting_passages_swaps_the_sides() -> None:
     assert oriented(result, 1) == result.passages
     flipped = oriented(result, 2)
     assert [(p.start, p.end) for p in flipped] == [(p.parent_start, p.parent_end) for p in result.passages]
+
+
+def evidence(similarities: list[float]) -> RewriteEvidence:
+    pairs = tuple((k, k) for k in range(len(similarities)))
+    return RewriteEvidence(pairs, tuple(similarities), 0.9, 0.9, 1.0)
+
+
+def test_two_loosely_similar_sentences_are_what_two_reports_share_not_a_rewrite() -> None:
+    # A short excerpt and another report of the event: two sentences at ~0.6.
+    assert not is_rewrite(evidence([0.62, 0.64]), coverage_short=0.8, sentences_short=2)
+    assert is_rewrite(evidence([0.8, 0.84]), coverage_short=0.8, sentences_short=2)
+
+
+def test_many_matched_sentences_make_a_rewrite_at_a_lower_similarity() -> None:
+    assert is_rewrite(evidence([0.62, 0.64, 0.6, 0.66, 0.63]), coverage_short=0.8, sentences_short=6)
+
+
+def test_a_rewrite_must_cover_most_of_the_shorter_text() -> None:
+    assert not is_rewrite(evidence([0.9, 0.9, 0.9, 0.9]), coverage_short=0.4, sentences_short=10)

@@ -125,3 +125,16 @@ def test_topical_similarity_separates_different_stories(anchors: AnchorIndex) ->
     assert anchors.topical_similarity(1, 7) < RARE_WORD_RELATED
     assert anchors.topical_similarity(1, 6) > RARE_WORD_RELATED
     assert anchors.topical_similarity(1, 999) == 0.0
+
+
+def test_a_widely_syndicated_story_keeps_its_rare_words_when_its_copies_are_one_text_group() -> None:
+    # 120 near-identical copies of one story: counted as 120 texts, its names
+    # and figures look common and the spun copy is no longer a candidate.
+    copies = [f"{ORIGINAL}\n\nEdition {k}." for k in range(120)]
+    texts = [*copies, REWRITE, STORY_B, INDEPENDENT]
+    ids = list(range(len(texts)))
+    spun = len(copies)
+    per_segment = AnchorIndex.build(ids, texts, max_groups=100)
+    grouped = AnchorIndex.build(ids, texts, groups=[0] * len(copies) + ids[spun:], max_groups=100)
+    assert not any(spun in (p.a, p.b) for p in per_segment.pairs())
+    assert any(p.b == spun and p.a < spun for p in grouped.pairs())

@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
+from sourcetrace.reuse import shingles
 from sourcetrace.reuse.shingles import (
     shingle_hash_batch,
     shingle_hashes,
@@ -91,3 +93,12 @@ def test_shingle_hashes_use_all_64_bits() -> None:
     assert len(np.unique(hashes)) == len(hashes)
     assert 0.4 < np.mean(hashes >= np.uint64(1 << 63)) < 0.6  # high bit
     assert 0.4 < np.mean(hashes & np.uint64(1)) < 0.6  # low bit
+
+
+def test_hashing_in_chunks_gives_the_hashes_of_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"Story {k}: the harbour authority said {k * 7} ships docked." for k in range(40)] + ["", "Ünïcode café"]
+    whole = word_hashes(texts)
+    monkeypatch.setattr(shingles, "WORD_HASH_CHUNK_BYTES", 100)
+    chunked = word_hashes(texts)
+    assert chunked.counts.tolist() == whole.counts.tolist()
+    assert np.array_equal(chunked.hashes, whole.hashes)

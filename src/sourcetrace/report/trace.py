@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sourcetrace.report.families import SegmentLabel
@@ -54,3 +55,28 @@ def trace_text(store: CaseStore, text: str) -> list[TraceMatch]:
     db = store.connection
     return [TraceMatch(SegmentLabel(*db.execute(_LABELS, (r.segment,)).fetchone()), r)
             for r in load_index(store).find_reuse(text)]
+
+
+def trace_json(matches: Sequence[TraceMatch]) -> str:
+    """Matches as a JSON array, strongest first; passages are
+    ``[query_start, query_end, start, end]`` (offsets in the traced text, then
+    in the segment's text, as in the export's family members)."""
+    return json.dumps(
+        [
+            {
+                "segment": m.segment.id,
+                "kind": m.reuse.kind,
+                "score": m.reuse.score,
+                "passages": [[p.parent_start, p.parent_end, p.start, p.end] for p in m.reuse.passages],
+                "title": m.segment.title,
+                "credit": m.segment.credit,
+                "published": m.segment.published,
+                "url": m.segment.url,
+                "site": m.segment.site,
+                "input": m.segment.path,
+            }
+            for m in matches
+        ],
+        ensure_ascii=False,
+        indent=1,
+    )

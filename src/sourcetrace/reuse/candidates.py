@@ -39,6 +39,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from sourcetrace.engines.local import LocalEngine
 from sourcetrace.reuse.minhash import (
     EMPTY_SLOT,
     U32,
@@ -252,11 +253,12 @@ class LSHIndex:
         self._built = None
         self._tables = None
 
-    def add_texts(self, records: Iterable[TextRecord], batch_size: int = 256) -> None:
-        """Sign and add (segment_id, text) records in this process."""
-        stage = self.signature_stage()
-        for batch in batched(records, batch_size):
-            self.add(stage.process(batch))
+    def add_texts(self, records: Iterable[TextRecord], batch_size: int = 256, *, workers: int = 1) -> None:
+        """Sign and add (segment_id, text) records, on ``workers`` threads
+        (signing is numpy on whole batches, which releases the GIL)."""
+        engine = LocalEngine(workers, threads=True)
+        for batch in engine.map(self.signature_stage(), batched(records, batch_size), chunksize=1):
+            self.add(batch)
 
     # --- all pairs -------------------------------------------------------
 

@@ -7,7 +7,9 @@
 2. candidate pairs come from two indexes, never all pairs: MinHash LSH
    (:class:`~sourcetrace.reuse.candidates.LSHIndex`: near-duplicates and
    excerpts) and rare words (:class:`~sourcetrace.reuse.rewrites.AnchorIndex`:
-   also rewrites, whose word 5-grams are mostly gone);
+   also rewrites, whose word 5-grams are mostly gone); a word's rarity counts
+   text groups (exact copies and LSH near-duplicates as one), so syndication
+   does not make a story's own words common;
 3. every candidate is classified (:func:`~sourcetrace.reuse.relations.classify_pair`)
    on all cores by :class:`PairClassificationStage`; sentence vectors are made
    only for the pairs that reach the rewrite test;
@@ -21,16 +23,18 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from sourcetrace.engines.local import LocalEngine
 from sourcetrace.pipeline import Stage
 from sourcetrace.records import Family, Passage, Relation, RelationKind, SegmentForReuse
-from sourcetrace.reuse.candidates import LSHIndex
+from sourcetrace.reuse.candidates import CandidatePair, LSHIndex
 from sourcetrace.reuse.families import build_families
 from sourcetrace.reuse.relations import PairVerdict, PreparedSegment, classify_pair
 from sourcetrace.reuse.rewrites import AnchorIndex, default_embedder
@@ -43,6 +47,7 @@ MINHASH_THRESHOLD = 0.8
 class CopyMap:
     relations: tuple[Relation, ...]
     families: tuple[Family, ...]
+    text_groups: Mapping[int, int]  # segment -> its text group (see :func:`text_groups`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +87,12 @@ class PairClassificationStage(Stage[PairTask, PairVerdict | None]):
         return verdict
 
     def _prepared(self, segment_id: int, text: str) -> PreparedSegment:
-        cached = self._cache.get(segment_id)
+        cached = self._cache.pop(segment_id, None)
         if cached is None:
             if len(self._cache) >= self.cache_size:
-                self._cache.clear()
-            cached = self._cache[segment_id] = PreparedSegment.of(segment_id, text)
+                del self._cache[next(iter(self._cache))]  # least recently used
+            cached = PreparedSegment.of(segment_id, text)
+        self._cache[segment_id] = cached  # dicts keep insertion order: most recent last
         return cached
 
 
@@ -96,11 +102,16 @@ def build_copy_map(segments: Sequence[SegmentForReuse], *, workers: int | None =
     representative_of = exact_groups(segments)
     representatives = sorted({r for r in representative_of.values()})
     texts = {i: by_id[i].text for i in representatives}
-    anchors = AnchorIndex.build(representatives, [texts[i] for i in representatives])
-    pairs = candidate_pairs(representatives, texts, anchors)
+    engine = LocalEngine(workers)
+    near_duplicates = near_duplicate_pairs(representatives, texts, workers=engine.workers)
+    group_of = text_groups(representative_of, near_duplicates)
+    anchors = AnchorIndex.build(
+        representatives, [texts[i] for i in representatives], groups=[group_of[i] for i in representatives]
+    )
+    pairs = candidate_pairs(near_duplicates, anchors)
     tasks = (PairTask(a, texts[a], b, texts[b]) for a, b in pairs)
     stage = PairClassificationStage()
-    engine = LocalEngine(workers if len(pairs) > 200 else 1)
+    engine = engine if len(pairs) > 200 else LocalEngine(1)
     verdicts = [v for v in engine.map(stage, tasks, chunksize=64) if v is not None]
     verdicts.extend(_exact_verdicts(by_id, representative_of))
 
@@ -109,7 +120,7 @@ def build_copy_map(segments: Sequence[SegmentForReuse], *, workers: int | None =
         return topically_related(anchors.topical_similarity(a, b), by_id[a].text, by_id[b].text)
 
     graph = build_families(by_id, verdicts, related)
-    return CopyMap(graph.relations, graph.families)
+    return CopyMap(graph.relations, graph.families, group_of)
 
 
 RARE_WORD_RELATED = 0.1  # cosine of rare-word vectors
@@ -144,12 +155,35 @@ def exact_groups(segments: Sequence[SegmentForReuse]) -> dict[int, int]:
     return representative
 
 
-def candidate_pairs(ids: Sequence[int], texts: Mapping[int, str], anchors: AnchorIndex) -> list[tuple[int, int]]:
-    """MinHash LSH pairs (verified at the usual threshold, excerpts included)
-    and rare-word pairs, sorted and unique."""
+def near_duplicate_pairs(ids: Sequence[int], texts: Mapping[int, str], *, workers: int = 1) -> list[CandidatePair]:
+    """MinHash LSH pairs, verified at the usual threshold, excerpts included."""
     lsh = LSHIndex(MINHASH_THRESHOLD)
-    lsh.add_texts((i, texts[i]) for i in ids)
-    found = {(p.a, p.b) for p in lsh.verified_pairs()}
+    lsh.add_texts(((i, texts[i]) for i in ids), workers=workers)
+    return lsh.verified_pairs()
+
+
+def text_groups(representative_of: Mapping[int, int], near_duplicates: Iterable[CandidatePair]) -> dict[int, int]:
+    """Segment id -> the lowest id of its text group: exact copies and
+    near-duplicates (Jaccard at least :data:`MINHASH_THRESHOLD`; an excerpt is
+    not one, or a roundup would join the stories it carries), joined
+    transitively. Groups only tell the rare-word index how many *different*
+    texts have a word; they are never families."""
+    ids = sorted(representative_of)
+    row = {segment: k for k, segment in enumerate(ids)}
+    edges = [(row[p.a], row[p.b]) for p in near_duplicates if p.jaccard >= MINHASH_THRESHOLD]
+    edges += [(row[s], row[r]) for s, r in representative_of.items() if s != r]
+    first = np.array([e[0] for e in edges], dtype=np.int64)
+    second = np.array([e[1] for e in edges], dtype=np.int64)
+    graph = sp.coo_matrix((np.ones(len(edges)), (first, second)), shape=(len(ids), len(ids)))
+    _, labels = connected_components(graph, directed=False)
+    lowest = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(lowest, labels, np.array(ids, dtype=np.int64))
+    return {segment: int(lowest[label]) for segment, label in zip(ids, labels.tolist())}
+
+
+def candidate_pairs(near_duplicates: Iterable[CandidatePair], anchors: AnchorIndex) -> list[tuple[int, int]]:
+    """Near-duplicate pairs and rare-word pairs, sorted and unique."""
+    found = {(p.a, p.b) for p in near_duplicates}
     found.update((p.a, p.b) for p in anchors.pairs())
     return sorted(found)
 
@@ -192,10 +226,15 @@ class ReuseIndex:
         self.texts = texts
 
     @classmethod
-    def build(cls, segments: Sequence[SegmentForReuse]) -> ReuseIndex:
+    def build(cls, segments: Sequence[SegmentForReuse], text_groups: Mapping[int, int] | None = None) -> ReuseIndex:
+        """Index ``segments``; ``text_groups`` (from :attr:`CopyMap.text_groups`)
+        keeps a widely copied story's words rare (see :class:`AnchorIndex`)."""
         texts = {s.id: s.text for s in segments}
         ids = sorted(texts)
-        return cls(AnchorIndex.build(ids, [texts[i] for i in ids]), texts)
+        if text_groups is None:
+            text_groups = exact_groups(segments)
+        groups = [text_groups.get(i, i) for i in ids]
+        return cls(AnchorIndex.build(ids, [texts[i] for i in ids], groups=groups), texts)
 
     def find_reuse(self, text: str, *, max_candidates: int = 1000) -> list[Reuse]:
         """Every indexed segment that copies, excerpts or rewrites ``text``,

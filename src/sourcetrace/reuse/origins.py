@@ -8,7 +8,10 @@ Evidence, strongest first:
    credits X nor is shown by structure to be a copy;
 2. structure, pair by pair: an excerpt derives from the fuller text, a
    rewrite from the clean text (:attr:`PairVerdict.rewritten`), a composite
-   (aggregator) segment from the stories it carries;
+   (aggregator) segment from the stories it carries; an exact copy of a
+   derived text is derived too. The spun side of a rewrite is read off word
+   rarity, weaker evidence than dates: a pair whose dates contradict it
+   gives no direction;
 3. publication dates among the members that 1 and 2 leave: the earliest, if
    it is strictly earliest at the precision both dates give (a day against a
    day, a time against a time) and no remaining member is undated.
@@ -107,10 +110,7 @@ def decide_origin(
     by_id = {m.id: m for m in members}
     credited = _credited_agencies(members)
     excluded = {i: "credit lines" for crediting in credited.values() for i in crediting}
-    derived: dict[int, str] = {}
-    for verdict in verdicts:
-        if (direction := pair_direction(verdict, composites)) is not None:
-            derived.setdefault(*direction)
+    derived = _structurally_derived(members, verdicts, composites)
     for agency, crediting in credited.items():
         own = [m.id for m in members if is_agency_own(m, agency)]
         if len(own) == 1:
@@ -134,6 +134,40 @@ def decide_origin(
     if decision.origin is None:
         return decision
     return OriginDecision(decision.origin, decision.evidence + _dated_after(by_id[decision.origin], members, excluded))
+
+
+def _structurally_derived(
+    members: Sequence[SegmentForReuse],
+    verdicts: Sequence[PairVerdict],
+    composites: Collection[int],
+) -> dict[int, str]:
+    """Member -> why structure shows it to be a copy. The spun side of a
+    rewrite is told from word rarity, which is weaker than two dates: where
+    the "spun" side was published strictly before the other, that pair says
+    nothing about direction. Exact copies share their text's fate: a copy of
+    a spun text or of an excerpt is one too."""
+    times = {m.id: parse_published(m.published) for m in members}
+    derived: dict[int, str] = {}
+    for verdict in verdicts:
+        direction = pair_direction(verdict, composites)
+        if direction is None:
+            continue
+        copy, why = direction
+        source = verdict.b if copy == verdict.a else verdict.a
+        weak = verdict.kind == "rewrite" and copy not in composites and source not in composites
+        if weak and published_after(times.get(source), times.get(copy)):
+            continue
+        derived.setdefault(copy, why)
+    exact = [(v.a, v.b) for v in verdicts if v.kind == "exact"]
+    changed = True
+    while changed:
+        changed = False
+        for first, second in exact:
+            for one, other in ((first, second), (second, first)):
+                if one in derived and other not in derived:
+                    derived[other] = derived[one]
+                    changed = True
+    return derived
 
 
 def _wire_text_origin(

@@ -12,7 +12,9 @@ a word 5-gram the other also has (``coverage``, order-free).
 
 Otherwise, sentence evidence (:func:`~sourcetrace.reuse.rewrites.rewrite_evidence`):
 a rewrite has a close counterpart for most sentences of the shorter text
-(:data:`REWRITE_COVERAGE` of its words). Independent reports of the same
+(:data:`REWRITE_COVERAGE` of its words), and when that rests on
+:data:`FEW_SENTENCES` or fewer, they must be closer
+(:data:`FEW_SENTENCES_SIMILARITY`). Independent reports of the same
 event fail this even when they quote the same press conference: the shared
 quotation is one or two sentences, the rest is told differently.
 
@@ -36,6 +38,7 @@ from sourcetrace.reuse.align import (
 )
 from sourcetrace.reuse.rewrites import (
     F32,
+    RewriteEvidence,
     SentenceEmbedder,
     default_embedder,
     rewrite_evidence,
@@ -50,6 +53,9 @@ REWRITE_MIN_SENTENCES = 2
 MIN_FIGURES = 3
 FIGURES_KEPT = 0.7
 INTACT = 0.6  # share of words in untouched sentences: local edits, not spinning
+FEW_SENTENCES = 3  # a rewrite resting on this many matched sentences or fewer...
+FEW_SENTENCES_SIMILARITY = 0.7  # ...needs this median similarity: two or three
+# loosely similar sentences are what two reports of one event share
 
 
 @dataclass(slots=True)
@@ -123,8 +129,7 @@ def _rewrite_verdict(a: PreparedSegment, b: PreparedSegment, embedder: SentenceE
     shorter_is_a = pa.word_count <= pb.word_count
     coverage_short = evidence.coverage_a if shorter_is_a else evidence.coverage_b
     sentences_short = len(pa.sentences) if shorter_is_a else len(pb.sentences)
-    enough = len(evidence.pairs) >= min(REWRITE_MIN_SENTENCES, sentences_short)
-    if not enough or coverage_short < REWRITE_COVERAGE or not _figures_kept(pa, pb):
+    if not is_rewrite(evidence, coverage_short, sentences_short) or not _figures_kept(pa, pb):
         return None
     passages = sentence_passages(pa, pb, evidence.pairs)
     score = round(coverage_short * evidence.median_similarity, 4)
@@ -140,6 +145,16 @@ def _rewrite_verdict(a: PreparedSegment, b: PreparedSegment, embedder: SentenceE
         passages,
         rewritten=rewritten,
     )
+
+
+def is_rewrite(evidence: RewriteEvidence, coverage_short: float, sentences_short: int) -> bool:
+    """Whether sentence evidence makes a rewrite: most of the shorter text
+    (``coverage_short`` of its words, in ``sentences_short`` sentences) has a
+    counterpart, and few matched sentences must be close ones."""
+    matched = len(evidence.pairs)
+    if matched < min(REWRITE_MIN_SENTENCES, sentences_short) or coverage_short < REWRITE_COVERAGE:
+        return False
+    return matched > FEW_SENTENCES or evidence.median_similarity >= FEW_SENTENCES_SIMILARITY
 
 
 def _figures_kept(a: PreparedText, b: PreparedText) -> bool:

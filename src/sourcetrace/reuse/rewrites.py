@@ -214,9 +214,15 @@ class AnchorIndex:
     survive rewriting and for queries with a new text.
 
     ``overlap(x, y) = sum of idf over shared words / min(weight x, weight y)``
-    is high for copies, excerpts (either way) and rewrites alike. Words in more
-    than ``max(min_common, common_share * segments)`` segments are dropped:
-    they are common words and would make the products dense.
+    is high for copies, excerpts (either way) and rewrites alike.
+
+    A word's document frequency counts *text groups*, not segments: segments
+    already known to carry one text (exact copies, LSH near-duplicates) form
+    one group, so a wire story syndicated 500 times keeps its rare words.
+    Words in more than ``max_groups`` groups are dropped: they are common
+    words, say nothing about copying, and would make the products dense. The
+    cap is absolute, not a share of the case, so that the products cost
+    O(segments * max_groups) and the index scales linearly.
     """
 
     def __init__(self, ids: I64, vocabulary: U64, idf: F64, matrix: sp.csr_matrix) -> None:
@@ -236,20 +242,22 @@ class AnchorIndex:
         ids: Sequence[int],
         texts: Sequence[str],
         *,
-        common_share: float = 0.01,
-        min_common: int = 100,  # a story copied up to this many times keeps its words
+        groups: Sequence[int] | None = None,
+        max_groups: int = 100,
     ) -> AnchorIndex:
+        """Index ``texts`` (segment ``ids[i]`` has ``texts[i]``); ``groups[i]``
+        names the text group of segment ``i`` (each its own by default)."""
         words = word_hashes(texts)
-        owners = np.repeat(np.arange(len(texts)), words.counts)
-        codes = np.unique(np.stack([owners.astype(np.uint64), words.hashes]), axis=1)  # distinct (text, word)
-        vocabulary, columns, df = np.unique(codes[1], return_inverse=True, return_counts=True)
-        idf = np.log((len(texts) + 1) / df)
-        keep = df <= max(min_common, common_share * len(texts))
+        owners = np.repeat(np.arange(len(texts), dtype=np.int64), words.counts)
+        owners, hashes = _distinct_pairs(owners, words.hashes)
+        vocabulary, columns = np.unique(hashes, return_inverse=True)
+        group_of = np.arange(len(texts), dtype=np.int64) if groups is None else np.asarray(groups, np.int64)
+        df = _groups_per_column(group_of[owners], columns, len(vocabulary))
+        group_count = len(np.unique(group_of))
+        idf = np.log((group_count + 1) / np.maximum(df, 1))
+        keep = df <= max_groups
         values = np.sqrt(idf[columns]) * keep[columns]
-        matrix = sp.csr_matrix(
-            (values, (codes[0].astype(np.int64), columns)),
-            shape=(len(texts), len(vocabulary)),
-        )
+        matrix = sp.csr_matrix((values, (owners, columns)), shape=(len(texts), len(vocabulary)))
         matrix.eliminate_zeros()
         return cls(np.asarray(ids, dtype=np.int64), vocabulary, idf, matrix)
 
@@ -350,3 +358,21 @@ class AnchorIndex:
     def load(cls, path: str | Path | BinaryIO) -> AnchorIndex:
         with np.load(path) as f:
             return cls.from_arrays(f)
+
+
+def _distinct_pairs(owners: I64, hashes: U64) -> tuple[I64, U64]:
+    """The distinct (text, word) pairs, sorted; by sorting, which needs far
+    less memory than ``np.unique(..., axis=1)`` on stacked arrays."""
+    order = np.lexsort((hashes, owners))
+    owners, hashes = owners[order], hashes[order]
+    if len(owners) < 2:
+        return owners, hashes
+    first = np.ones(len(owners), dtype=bool)
+    first[1:] = (owners[1:] != owners[:-1]) | (hashes[1:] != hashes[:-1])
+    return owners[first], hashes[first]
+
+
+def _groups_per_column(groups: I64, columns: I64, width: int) -> I64:
+    """How many distinct groups have each column (word)."""
+    keys = np.unique(groups * np.int64(max(width, 1)) + columns)
+    return np.bincount(keys % max(width, 1), minlength=width).astype(np.int64)

@@ -149,9 +149,33 @@ class WordHashes:
     counts: I64  # words per text
 
 
+WORD_HASH_CHUNK_BYTES = 8 << 20  # hashing needs ~25 bytes of scratch per text byte
+
+
 def word_hashes(texts: Sequence[str]) -> WordHashes:
-    """Hash every word of every text, vectorised over the whole batch."""
+    """Hash every word of every text, vectorised over chunks of about
+    :data:`WORD_HASH_CHUNK_BYTES`, so memory stays flat on a whole case."""
     parts = [normalised_bytes(text) for text in texts]
+    chunks: list[WordHashes] = []
+    first = size = 0
+    for end, part in enumerate(parts):
+        size += len(part) + 1
+        if size >= WORD_HASH_CHUNK_BYTES:
+            chunks.append(_word_hashes_of(parts[first : end + 1]))
+            first, size = end + 1, 0
+    if first < len(parts) or not chunks:
+        chunks.append(_word_hashes_of(parts[first:]))
+    if len(chunks) == 1:
+        return chunks[0]
+    return WordHashes(
+        hashes=np.concatenate([c.hashes for c in chunks]),
+        counts=np.concatenate([c.counts for c in chunks]),
+    )
+
+
+def _word_hashes_of(parts: Sequence[bytes]) -> WordHashes:
+    if not parts:
+        return WordHashes(np.zeros(0, np.uint64), np.zeros(0, np.int64))
     buffer = b" ".join(parts) + b" "  # the separators keep words inside their text
     data = np.frombuffer(buffer, dtype=np.uint8)
     is_word = np.zeros(len(data) + 1, dtype=bool)
