@@ -20,11 +20,11 @@ copy stage of `sourcetrace run` (runner._trace_copies) does:
   serialised and saved in the case (``store.save_trace_index``);
 
 and the total of the four. Then it runs ``python -m sourcetrace trace CASE
-PRESS.txt --limit 0`` as a process of its own, on the press release of the
+PRESS.txt --json`` as a process of its own, on the press release of the
 corpus's largest family, and records its wall time end to end (interpreter
 start, imports, loading the saved index, the query, printing), its exit
-code, its peak RSS and how many reusing segments it listed (counted from its
-terminal output, which has no machine-readable form). For comparison, the
+code, how many reusing segments it listed, and os.wait4's peak RSS (an upper
+bound only: a forked child reports at least its parent's RSS). For comparison, the
 same in process: ``report.trace.load_index(store)`` and one
 ``find_reuse(press_release)`` on it; that query is warm, as build_copy_map
 has already loaded the sentence embedder in this process. The case and the press release are
@@ -185,6 +185,8 @@ def clone(text: str, vocabulary: Sequence[str], rng: random.Random) -> str:
 class Corpus:
     segments: list[SegmentForReuse]
     press_release: str  # the largest family's original, as a press release would word it
+    family_of: dict[int, int]  # family member (original or copy) -> its original's segment id
+    press_family: int  # the original the press release words
     counts: dict[str, int]
 
 
@@ -198,37 +200,44 @@ def generate(src_dir: str | Path, size: int, seed: int = 7) -> Corpus:
     independents = SourcePool([s for s in parse_reuters(src_dir) if s.newid not in eligible_ids], topics, rng)
     drafts: list[tuple[str, Source | None, dict[str, str | None]]] = []  # kind, source, fields
     counts: Counter[str] = Counter()
-    family_originals: list[tuple[Source, int]] = []
+    family_originals: list[tuple[Source, int, int]] = []  # original, copies, its draft index
     copy_budget = round(size * (1 - INDEPENDENT_SHARE - AGGREGATOR_SHARE))
     while counts["family_member"] < copy_budget:
         source = originals.take()
         copies = min(40, int(rng.paretovariate(1.3)))
-        family_originals.append((source, copies))
-        drafts.append(("original", source, {"url": WIRE_SITE + str(len(drafts)), "credit": None}))
+        family_originals.append((source, copies, len(drafts)))
+        family = str(len(drafts))  # the original's draft index
+        drafts.append(("original", source, {"url": WIRE_SITE + family, "credit": None, "family": family}))
         for _ in range(copies):
             kind = rng.choices(COPY_KINDS, COPY_WEIGHTS)[0]
             text = _copy(kind, source.text, originals.stories[rng.randrange(len(originals.stories))].body, synonyms, rng)
             undated = rng.random() < 0.15
             later = datetime.fromisoformat(source.date) + timedelta(hours=rng.randint(2, 72))
             credit = "Reuters" if rng.random() < 0.4 else None
-            drafts.append((kind, Source(text, later.isoformat(), "", source.topic), {"undated": "1" if undated else None, "credit": credit}))
+            fields = {"undated": "1" if undated else None, "credit": credit, "family": family}
+            drafts.append((kind, Source(text, later.isoformat(), "", source.topic), fields))
             counts[kind] += 1
         counts["original"] += 1
         counts["family_member"] += 1 + copies
     for _ in range(round(size * AGGREGATOR_SHARE)):
         parts = rng.sample(family_originals, 3)
-        text = "\n\n".join(p.text for p, _ in parts)
-        drafts.append(("aggregator", Source(text, max(p.date for p, _ in parts)[:10] + "T23:00:00", "", ""), {}))
+        text = "\n\n".join(p.text for p, _, _ in parts)
+        drafts.append(("aggregator", Source(text, max(p.date for p, _, _ in parts)[:10] + "T23:00:00", "", ""), {}))
         counts["aggregator"] += 1
     while len(drafts) < size:
         drafts.append(("independent", independents.take(), {}))
         counts["independent"] += 1
     counts["clones"] = originals.clones + independents.clones
     del counts["family_member"]
-    segments = _numbered(drafts[:size], rng)
-    largest = max(family_originals, key=lambda f: f[1])[0]
+    segments, id_of_draft = _numbered(drafts[:size], rng)
+    family_of = {
+        id_of_draft[k]: id_of_draft[int(fields["family"])]
+        for k, (_, _, fields) in enumerate(drafts[:size])
+        if fields.get("family") is not None and int(fields["family"]) < size
+    }
+    largest, _, largest_draft = max(family_originals, key=lambda f: f[1])
     press = "FOR IMMEDIATE RELEASE\n\n" + largest.text + "\n\nMedia contact: press office, +1 555 0100"
-    return Corpus(segments, press, dict(counts))
+    return Corpus(segments, press, family_of, id_of_draft[largest_draft], dict(counts))
 
 
 def _copy(kind: str, text: str, other: str, synonyms: dict[str, list[str]], rng: random.Random) -> str:
@@ -241,8 +250,11 @@ def _copy(kind: str, text: str, other: str, synonyms: dict[str, list[str]], rng:
     return spin(text, rng.choice((0.1, 0.2, 0.3)), synonyms, rng)
 
 
-def _numbered(drafts: list[tuple[str, Source | None, dict[str, str | None]]], rng: random.Random) -> list[SegmentForReuse]:
-    """Segments with ids in a shuffled order, as pages arrive in a real case."""
+def _numbered(
+    drafts: list[tuple[str, Source | None, dict[str, str | None]]], rng: random.Random
+) -> tuple[list[SegmentForReuse], list[int]]:
+    """Segments with ids in a shuffled order, as pages arrive in a real case,
+    and the id given to each draft."""
     ids = list(range(1, len(drafts) + 1))
     rng.shuffle(ids)
     segments = []
@@ -252,7 +264,7 @@ def _numbered(drafts: list[tuple[str, Source | None, dict[str, str | None]]], rn
         segments.append(
             SegmentForReuse(segment_id, source.text, segment_id, published, fields.get("credit"), source.title or None, fields.get("url"))
         )
-    return sorted(segments, key=lambda s: s.id)
+    return sorted(segments, key=lambda s: s.id), ids
 
 
 # --- the case: written untimed, as ingesting and segmenting would leave it ----------------------
@@ -352,10 +364,10 @@ class Measurement:
     families_with_copies: int
     case_mb: float
     trace_index_mb: float  # the saved anchors
-    trace_cli_seconds: float  # `python -m sourcetrace trace CASE FILE --limit 0`, wall clock
+    trace_cli_seconds: float  # `python -m sourcetrace trace CASE FILE --json`, wall clock
     trace_cli_found: int | None  # matches it listed; None when its output was not understood
     trace_cli_exit: int
-    trace_cli_rss_mb: float  # its own peak RSS (os.wait4)
+    trace_cli_rss_mb: float  # os.wait4's peak RSS: an upper bound, a forked child starts with its parent's
     index_load_seconds: float  # report.trace.load_index, in process
     query_seconds: float  # one ReuseIndex.find_reuse(press release) on that index, embedder loaded
     query_found: int
@@ -489,22 +501,21 @@ class TraceRun:
 # `sourcetrace trace` has no machine-readable output: each match is a block whose first line
 # is its kind padded to 10 and "#<segment id>" (report/terminal.py, reuse_label); passage
 # lines under it start with spaces.
-_TRACE_MATCH = re.compile(r"^(?:exact|near_exact|excerpt|rewrite) +#\d+ ", re.MULTILINE)
-_TRACE_NOTHING = "No segment of the case reuses this text."
 
 
 def count_trace_matches(output: str) -> int | None:
-    """Matches listed in ``sourcetrace trace --limit 0`` output; None when it
-    lists none and does not say so either (the output format changed)."""
-    found = len(_TRACE_MATCH.findall(output))
-    return found if found or _TRACE_NOTHING in output else None
+    """Matches listed by ``sourcetrace trace --json``; None when the output is not its JSON array."""
+    try:
+        matches = json.loads(output)
+    except json.JSONDecodeError:
+        return None
+    return len(matches) if isinstance(matches, list) else None
 
 
 def run_trace_cli(case: Path, press_file: Path) -> TraceRun:
     """``sourcetrace trace CASE FILE`` in its own process, end to end."""
-    command = [sys.executable, "-m", "sourcetrace", "trace", str(case), str(press_file), "--limit", "0"]
-    # rich wraps at the terminal width (80 in a pipe): a wide one keeps one line per match's header.
-    env = {**os.environ, "COLUMNS": "100000", "PYTHONIOENCODING": "utf-8"}
+    command = [sys.executable, "-m", "sourcetrace", "trace", str(case), str(press_file), "--json"]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, env=env)

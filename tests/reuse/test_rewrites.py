@@ -138,3 +138,14 @@ def test_a_widely_syndicated_story_keeps_its_rare_words_when_its_copies_are_one_
     grouped = AnchorIndex.build(ids, texts, groups=[0] * len(copies) + ids[spun:], max_groups=100)
     assert not any(spun in (p.a, p.b) for p in per_segment.pairs())
     assert any(p.b == spun and p.a < spun for p in grouped.pairs())
+
+
+def test_each_segment_keeps_its_rarest_words_even_above_the_cap() -> None:
+    # With a cap of 0 groups every word is "common"; each text still keeps
+    # its rarest word, which here is the one no other text has.
+    texts = [f"the harbour council met on monday {name}" for name in ("ostrava", "brindisi", "valletta")]
+    index = AnchorIndex.build([1, 2, 3], texts, max_groups=0, rarest_kept=1)
+    assert np.diff(index.matrix.indptr).tolist() == [1, 1, 1]
+    for row, name in enumerate(("ostrava", "brindisi", "valletta")):
+        assert [hit for hit, _ in index.query(name, min_overlap=0.0, min_shared=1)] == [row + 1]
+    assert AnchorIndex.build([1, 2, 3], texts, max_groups=0, rarest_kept=0).matrix.nnz == 0

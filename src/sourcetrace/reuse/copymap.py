@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,12 +108,12 @@ def build_copy_map(segments: Sequence[SegmentForReuse], *, workers: int | None =
     anchors = AnchorIndex.build(
         representatives, [texts[i] for i in representatives], groups=[group_of[i] for i in representatives]
     )
-    pairs = candidate_pairs(near_duplicates, anchors)
-    tasks = (PairTask(a, texts[a], b, texts[b]) for a, b in pairs)
-    stage = PairClassificationStage()
+    # Exact copies are classified too, for their passages (cheap: same words).
+    exact_pairs = [(r, s) for s, r in representative_of.items() if s != r]
+    pairs = sorted(candidate_pairs(near_duplicates, anchors) + exact_pairs)
+    tasks = (PairTask(a, by_id[a].text, b, by_id[b].text) for a, b in pairs)
     engine = engine if len(pairs) > 200 else LocalEngine(1)
-    verdicts = [v for v in engine.map(stage, tasks, chunksize=64) if v is not None]
-    verdicts.extend(_exact_verdicts(by_id, representative_of))
+    verdicts = [v for v in engine.map(PairClassificationStage(), tasks, chunksize=64) if v is not None]
 
     def related(first: int, second: int) -> bool:
         a, b = representative_of[first], representative_of[second]
@@ -188,20 +188,6 @@ def candidate_pairs(near_duplicates: Iterable[CandidatePair], anchors: AnchorInd
     return sorted(found)
 
 
-def _exact_verdicts(
-    by_id: Mapping[int, SegmentForReuse], representative_of: Mapping[int, int]
-) -> Iterator[PairVerdict]:
-    for segment, representative in representative_of.items():
-        if segment != representative:
-            first, second = (
-                PreparedSegment.of(representative, by_id[representative].text),
-                PreparedSegment.of(segment, by_id[segment].text),
-            )
-            verdict = classify_pair(first, second)
-            if verdict is not None:
-                yield verdict
-
-
 # --- trace: who reuses a new text ----------------------------------------------------
 
 
@@ -234,7 +220,11 @@ class ReuseIndex:
         if text_groups is None:
             text_groups = exact_groups(segments)
         groups = [text_groups.get(i, i) for i in ids]
-        return cls(AnchorIndex.build(ids, [texts[i] for i in ids], groups=groups), texts)
+        # A query costs one sparse product, so trace can afford the mid-frequency
+        # words that finding all pairs cannot (1% of the case, as rare as words
+        # of a story reported in many pages still are).
+        cap = max(100, len(ids) // 100)
+        return cls(AnchorIndex.build(ids, [texts[i] for i in ids], groups=groups, max_groups=cap), texts)
 
     def find_reuse(self, text: str, *, max_candidates: int = 1000) -> list[Reuse]:
         """Every indexed segment that copies, excerpts or rewrites ``text``,

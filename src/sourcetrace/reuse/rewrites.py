@@ -219,10 +219,10 @@ class AnchorIndex:
     A word's document frequency counts *text groups*, not segments: segments
     already known to carry one text (exact copies, LSH near-duplicates) form
     one group, so a wire story syndicated 500 times keeps its rare words.
-    Words in more than ``max_groups`` groups are dropped: they are common
-    words, say nothing about copying, and would make the products dense. The
-    cap is absolute, not a share of the case, so that the products cost
-    O(segments * max_groups) and the index scales linearly.
+    Words in more than ``max_groups`` groups are dropped, except a segment's
+    ``rarest_kept`` rarest words: common words say nothing about copying and
+    would make the products dense. The cap is absolute, not a share of the
+    case, so that finding pairs grows about linearly with the case.
     """
 
     def __init__(self, ids: I64, vocabulary: U64, idf: F64, matrix: sp.csr_matrix) -> None:
@@ -244,9 +244,14 @@ class AnchorIndex:
         *,
         groups: Sequence[int] | None = None,
         max_groups: int = 100,
+        rarest_kept: int = 20,
     ) -> AnchorIndex:
         """Index ``texts`` (segment ``ids[i]`` has ``texts[i]``); ``groups[i]``
-        names the text group of segment ``i`` (each its own by default)."""
+        names the text group of segment ``i`` (each its own by default).
+        Besides every word in at most ``max_groups`` groups, each segment
+        keeps its ``rarest_kept`` rarest words whatever their frequency, as
+        Lucene's MoreLikeThis keeps a document's most telling terms: a story
+        told only in words common in the case still has anchors."""
         words = word_hashes(texts)
         owners = np.repeat(np.arange(len(texts), dtype=np.int64), words.counts)
         owners, hashes = _distinct_pairs(owners, words.hashes)
@@ -255,8 +260,8 @@ class AnchorIndex:
         df = _groups_per_column(group_of[owners], columns, len(vocabulary))
         group_count = len(np.unique(group_of))
         idf = np.log((group_count + 1) / np.maximum(df, 1))
-        keep = df <= max_groups
-        values = np.sqrt(idf[columns]) * keep[columns]
+        keep = (df <= max_groups)[columns] | (_rank_in_row(owners, df[columns]) < rarest_kept)
+        values = np.sqrt(idf[columns]) * keep
         matrix = sp.csr_matrix((values, (owners, columns)), shape=(len(texts), len(vocabulary)))
         matrix.eliminate_zeros()
         return cls(np.asarray(ids, dtype=np.int64), vocabulary, idf, matrix)
@@ -376,3 +381,12 @@ def _groups_per_column(groups: I64, columns: I64, width: int) -> I64:
     """How many distinct groups have each column (word)."""
     keys = np.unique(groups * np.int64(max(width, 1)) + columns)
     return np.bincount(keys % max(width, 1), minlength=width).astype(np.int64)
+
+
+def _rank_in_row(rows: I64, df: I64) -> I64:
+    """Each entry's rank by document frequency within its row (0: the rarest)."""
+    order = np.lexsort((df, rows))
+    ranks = np.empty(len(rows), dtype=np.int64)
+    sorted_rows = rows[order]
+    ranks[order] = np.arange(len(rows)) - np.searchsorted(sorted_rows, sorted_rows, side="left")
+    return ranks
