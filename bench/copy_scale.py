@@ -371,6 +371,9 @@ class Measurement:
     index_load_seconds: float  # report.trace.load_index, in process
     query_seconds: float  # one ReuseIndex.find_reuse(press release) on that index, embedder loaded
     query_found: int
+    copies_found: float  # share of copies related to a member of their own family
+    within_families: float  # share of relations between family members that join one family
+    trace_family_found: float  # share of the press release's family that trace listed
 
 
 class TreeMemory(threading.Thread):
@@ -493,23 +496,18 @@ def measure_stage(case: Path, workers: int, profile: Path | None) -> tuple[Stage
 @dataclass(slots=True)
 class TraceRun:
     seconds: float
-    found: int | None
+    found: list[int] | None  # segment ids listed; None when the output was not understood
     exit_code: int
     rss_mb: float
 
 
-# `sourcetrace trace` has no machine-readable output: each match is a block whose first line
-# is its kind padded to 10 and "#<segment id>" (report/terminal.py, reuse_label); passage
-# lines under it start with spaces.
-
-
-def count_trace_matches(output: str) -> int | None:
-    """Matches listed by ``sourcetrace trace --json``; None when the output is not its JSON array."""
+def trace_matches(output: str) -> list[int] | None:
+    """Segments listed by ``sourcetrace trace --json``; None when the output is not its JSON array."""
     try:
         matches = json.loads(output)
     except json.JSONDecodeError:
         return None
-    return len(matches) if isinstance(matches, list) else None
+    return [int(m["segment"]) for m in matches] if isinstance(matches, list) else None
 
 
 def run_trace_cli(case: Path, press_file: Path) -> TraceRun:
@@ -527,7 +525,7 @@ def run_trace_cli(case: Path, press_file: Path) -> TraceRun:
         output, errors = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
     if process.returncode != 0:
         print(f"copy_scale: trace exited with {process.returncode}:\n{errors[-3000:]}", file=sys.stderr)
-    found = count_trace_matches(output) if process.returncode == 0 else None
+    found = trace_matches(output) if process.returncode == 0 else None
     return TraceRun(round(seconds, 2), found, process.returncode, round(usage.ru_maxrss / 1024, 1))
 
 
@@ -546,6 +544,38 @@ def trace_in_process(case: Path, text: str) -> tuple[float, float, int, float]:
     return load_seconds, query_seconds, len(found), round((index_bytes[0] if index_bytes else 0) / 2**20, 1)
 
 
+@dataclass(slots=True)
+class Recall:
+    copies: float  # share of copies related to some member of their own family
+    within_families: float  # share of relations between two family members that join one family
+    trace_family: float  # share of the press release's family that trace listed
+
+
+def recall(case: Path, corpus_file: Path, traced: list[int] | None) -> Recall:
+    """The copy map and the trace against the generator's families (segment
+    ids in the case are the corpus's: the case is written in id order)."""
+    with corpus_file.open("rb") as f:
+        corpus: Corpus = pickle.load(f)
+    family_of = corpus.family_of
+    with CaseStore(case, create=False) as store:
+        edges = store.connection.execute("SELECT segment_id, parent_id FROM relations").fetchall()
+    linked: set[int] = set()
+    same = among = 0
+    for segment, parent in edges:
+        if segment in family_of and parent in family_of:
+            among += 1
+            if family_of[segment] == family_of[parent]:
+                same += 1
+                linked.update((segment, parent))
+    copies = [s for s, f in family_of.items() if s != f]
+    family = {s for s, f in family_of.items() if f == corpus.press_family}
+    return Recall(
+        copies=round(sum(s in linked for s in copies) / max(len(copies), 1), 4),
+        within_families=round(same / max(among, 1), 4),
+        trace_family=round(len(family & set(traced or ())) / max(len(family), 1), 4),
+    )
+
+
 def measure(corpus_file: Path, workers: int, profile: Path | None, keep_case: bool) -> Measurement:
     case, press_file = case_files(corpus_file)
     try:
@@ -557,11 +587,12 @@ def measure(corpus_file: Path, workers: int, profile: Path | None, keep_case: bo
         case_mb = round(case.stat().st_size / 2**20, 1)
         cli = run_trace_cli(case, press_file)
         load_seconds, query_seconds, query_found, index_mb = trace_in_process(case, press_file.read_text("utf-8"))
+        accuracy = recall(case, corpus_file, cli.found)
     finally:
         if not keep_case:
             remove_case_files(corpus_file)
-    if cli.found is not None and cli.found != query_found:
-        print(f"copy_scale: trace listed {cli.found} matches, find_reuse found {query_found}", file=sys.stderr)
+    if cli.found is not None and len(cli.found) != query_found:
+        print(f"copy_scale: trace listed {len(cli.found)} matches, find_reuse found {query_found}", file=sys.stderr)
     return Measurement(
         segments=stage.segments,
         workers=workers,
@@ -580,12 +611,15 @@ def measure(corpus_file: Path, workers: int, profile: Path | None, keep_case: bo
         case_mb=case_mb,
         trace_index_mb=index_mb,
         trace_cli_seconds=cli.seconds,
-        trace_cli_found=cli.found,
+        trace_cli_found=None if cli.found is None else len(cli.found),
         trace_cli_exit=cli.exit_code,
         trace_cli_rss_mb=cli.rss_mb,
         index_load_seconds=load_seconds,
         query_seconds=query_seconds,
         query_found=query_found,
+        copies_found=accuracy.copies,
+        within_families=accuracy.within_families,
+        trace_family_found=accuracy.trace_family,
     )
 
 
@@ -607,20 +641,21 @@ def growth_exponent(sizes: Sequence[int], values: Sequence[float]) -> float | No
 TABLE_HEADER = (
     "| segments | read (s) | build_copy_map (s) | write copy map (s) | trace index (s) | copy stage (s) "
     "| peak RSS, process (MB) | peak RSS, process + workers (MB) | relations | families with copies "
-    "| trace CLI (s) | trace CLI found | trace CLI RSS (MB) | load_index (s) | find_reuse (s) | found | mix |"
+    "| trace CLI (s) | trace CLI found | load_index (s) | find_reuse (s) | found "
+    "| copies found | relations within a family | trace: family found | mix |"
 )
 
 
 def table(results: Sequence[Measurement], counts: dict[int, dict[str, int]]) -> str:
-    lines = [TABLE_HEADER, "| " + " | ".join(["---:"] * 16) + " | --- |"]
+    lines = [TABLE_HEADER, "| " + " | ".join(["---:"] * 18) + " | --- |"]
     for r in results:
         mix = ", ".join(f"{k} {v}" for k, v in sorted(counts[r.segments].items()))
         lines.append(
             f"| {r.segments:,} | {r.read_seconds:.2f} | {r.copy_map_seconds:,.2f} | {r.write_copy_map_seconds:.2f} "
             f"| {r.trace_index_seconds:.2f} | {r.stage_seconds:,.2f} | {r.stage_rss_mb:,.0f}{'' if r.peak_reset else '*'} "
             f"| {r.stage_total_rss_mb:,.0f} | {r.relations:,} | {r.families_with_copies:,} | {r.trace_cli_seconds:.2f} "
-            f"| {_cli_found(r)} | {r.trace_cli_rss_mb:,.0f} | {r.index_load_seconds:.2f} | {r.query_seconds:.2f} "
-            f"| {r.query_found} | {mix} |"
+            f"| {_cli_found(r)} | {r.index_load_seconds:.2f} | {r.query_seconds:.2f} | {r.query_found} "
+            f"| {r.copies_found:.4f} | {r.within_families:.4f} | {r.trace_family_found:.3f} | {mix} |"
         )
     sizes = [r.segments for r in results]
     lines.append("")
