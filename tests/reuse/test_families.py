@@ -268,3 +268,16 @@ def test_a_copy_published_before_the_origin_and_all_its_links_keeps_an_open_pare
     (stray,) = [m for m in family.members if m.segment == 3]
     assert family.origin == 1 and "published after #3" in family.origin_evidence
     assert stray.parent is None and (stray.kind, stray.score) == ("near_exact", 0.98) and stray.passages
+
+
+def test_when_dates_contradict_the_spun_side_the_later_text_hangs_under_the_earlier() -> None:
+    # Word rarity called 1 the spun text, but 1 was published a day before 2:
+    # the dates decide both the origin and the parent.
+    segments = {
+        1: SegmentForReuse(1, STORY_B, 1, "2024-05-01"),
+        2: SegmentForReuse(2, STORY_B + " More.", 2, "2024-05-02"),
+    }
+    verdict = PairVerdict(1, 2, "rewrite", 0.8, 0.9, 0.9, (Passage(0, 10, 0, 10),), rewritten=1)
+    (family,) = build_families(segments, [verdict], lambda a, b: True).families
+    assert family.origin == 1
+    assert {m.segment: m.parent for m in family.members} == {1: None, 2: 1}

@@ -235,7 +235,7 @@ def _possible_parents(
     the copy (an excerpt, the rewritten text, a composite page)."""
     parents: dict[int, list[Arc]] = defaultdict(list)
     for verdict in edges:
-        direction = pair_direction(verdict, composites)
+        direction = pair_direction(verdict, composites, times)
         copy = direction[0] if direction is not None else None
         for parent, child in ((verdict.a, verdict.b), (verdict.b, verdict.a)):
             if parent != copy and not published_after(times[parent], times[child]):
@@ -331,7 +331,7 @@ def _member(
 ) -> FamilyMember:
     parent, verdict = link
     if parent is not None and verdict is not None:
-        direction = pair_direction(verdict, composites)
+        direction = pair_direction(verdict, composites, times)
         known = origin is not None or (direction is not None and direction[0] == member)
         return FamilyMember(member, verdict.kind, parent if known else None, verdict.score, oriented(verdict, parent))
     # Every member it is linked to was published after it, or is its copy.
@@ -357,7 +357,7 @@ def _provisional_root(
     composites: set[int],
     times: Mapping[int, PublicationTime | None],
 ) -> int:
-    derived = {d[0] for v in edges if (d := pair_direction(v, composites)) is not None}
+    derived = {d[0] for v in edges if (d := pair_direction(v, composites, times)) is not None}
     candidates = [m for m in member_ids if m not in derived] or member_ids
     return min(candidates, key=lambda m: _chronological(times[m], m))
 
@@ -386,7 +386,7 @@ def _relation(
 ) -> Relation:
     """Orient a verdict: by its own structure, else by dates (the later one
     copied), else the member nearer the origin is the parent, else the lower id."""
-    direction = pair_direction(verdict, composites)
+    direction = pair_direction(verdict, composites, times)
     if direction is not None:
         derived = direction[0]
     elif published_after(times[verdict.a], times[verdict.b]):

@@ -78,8 +78,15 @@ def is_agency_own(segment: SegmentForReuse, agency: str) -> bool:
     return agency in host
 
 
-def pair_direction(verdict: PairVerdict, composites: Collection[int] = ()) -> tuple[int, str] | None:
-    """(the derived segment, why) when the pair's structure says who copied."""
+def pair_direction(
+    verdict: PairVerdict,
+    composites: Collection[int] = (),
+    times: Mapping[int, PublicationTime | None] | None = None,
+) -> tuple[int, str] | None:
+    """(the derived segment, why) when the pair's structure says who copied.
+    The spun side of a rewrite is read off word rarity, weaker evidence than
+    two dates: given ``times``, a rewrite whose "spun" side was published
+    strictly before the other says nothing about direction."""
     if verdict.a in composites and verdict.b not in composites:
         return verdict.a, "a composite page derives from the stories it carries"
     if verdict.b in composites and verdict.a not in composites:
@@ -87,6 +94,9 @@ def pair_direction(verdict: PairVerdict, composites: Collection[int] = ()) -> tu
     if verdict.kind == "excerpt" and verdict.part is not None:
         return verdict.part, "an excerpt derives from the fuller text"
     if verdict.kind == "rewrite" and verdict.rewritten is not None:
+        source = verdict.b if verdict.rewritten == verdict.a else verdict.a
+        if times is not None and published_after(times.get(source), times.get(verdict.rewritten)):
+            return None
         return verdict.rewritten, "a rewrite derives from the clean text"
     return None
 
@@ -141,23 +151,14 @@ def _structurally_derived(
     verdicts: Sequence[PairVerdict],
     composites: Collection[int],
 ) -> dict[int, str]:
-    """Member -> why structure shows it to be a copy. The spun side of a
-    rewrite is told from word rarity, which is weaker than two dates: where
-    the "spun" side was published strictly before the other, that pair says
-    nothing about direction. Exact copies share their text's fate: a copy of
-    a spun text or of an excerpt is one too."""
+    """Member -> why structure shows it to be a copy (see :func:`pair_direction`).
+    Exact copies share their text's fate: a copy of a spun text or of an
+    excerpt is one too."""
     times = {m.id: parse_published(m.published) for m in members}
     derived: dict[int, str] = {}
     for verdict in verdicts:
-        direction = pair_direction(verdict, composites)
-        if direction is None:
-            continue
-        copy, why = direction
-        source = verdict.b if copy == verdict.a else verdict.a
-        weak = verdict.kind == "rewrite" and copy not in composites and source not in composites
-        if weak and published_after(times.get(source), times.get(copy)):
-            continue
-        derived.setdefault(copy, why)
+        if (direction := pair_direction(verdict, composites, times)) is not None:
+            derived.setdefault(*direction)
     exact = [(v.a, v.b) for v in verdicts if v.kind == "exact"]
     changed = True
     while changed:
