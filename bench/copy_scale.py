@@ -41,6 +41,12 @@ bench/out/copy_scale.json. ``--profile`` also writes a cProfile of the
 measuring process over the copy stage to bench/out/copy_scale_N.prof (the
 workers' time shows there as waiting for results).
 
+Accuracy against the generator's own families (the case keeps the corpus's
+segment ids): the share of copies related to some member of their family
+(``copies found``), the share of relations between two family members that
+join one family (``relations within a family``), and the share of the press
+release's family that ``trace`` lists.
+
 The mix, as fractions of N (a case collected around a few stories, where
 about half the pages repeat someone else's text):
 
