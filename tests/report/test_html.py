@@ -107,6 +107,18 @@ def test_the_report_embeds_stored_statements_with_their_altered_copies(tmp_path:
     assert [o["text"] for o in statement["occurrences"] if o["altered"]] == [ALTERED]
 
 
+def test_a_report_over_its_statement_budget_keeps_the_most_repeated_and_says_so(tmp_path: Path) -> None:
+    from tests.web.cases import build_statements_case
+
+    with CaseStore(build_statements_case(tmp_path), create=False) as store:
+        total = store.connection.execute("SELECT count(*) FROM statements").fetchone()[0]
+        data = report_data(store.connection, "s.case", ReportBudget(statements=total - 1))
+        whole = report_data(store.connection, "s.case", ReportBudget(statements=total))
+    assert len(data["statements"]) == total - 1
+    assert f"statements beyond the {total - 1:,} most repeated" in data["limits"]["note"]
+    assert "statements" not in whole["limits"]["note"]
+
+
 def test_a_case_without_statements_embeds_none(case_with_copy_map: Path) -> None:
     with CaseStore(case_with_copy_map, create=False) as store:
         store.connection.execute("DELETE FROM statement_occurrences")

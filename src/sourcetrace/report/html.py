@@ -19,6 +19,7 @@ import hashlib
 import html
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -94,9 +95,12 @@ def report_data(db: sqlite3.Connection, case_name: str, budget: ReportBudget | N
     texts, all_texts = _texts(db, set(member_ids) | set(parents), list(segments), budget.text_chars)
     documents, all_documents = _documents(db, segments, budget.document_chars)
     problems = data.problems_page(db, 1, per_page=budget.problems)
+    statements = data.statements_page(db, 1, per_page=budget.statements)
     left_out = [what for what, whole in (("some segments' texts", all_texts), ("some documents", all_documents),
                                          ("segments outside families", len(segments) == overview.segments),
-                                         ("some problems", problems.total <= budget.problems)) if not whole]
+                                         ("some problems", problems.total <= budget.problems),
+                                         (f"statements beyond the {budget.statements:,} most repeated",
+                                          statements.total <= budget.statements)) if not whole]
     note = ("this report leaves out " + ", ".join(left_out) + " to stay small; `sourcetrace serve` shows all"
             if left_out else "")
     return {
@@ -109,12 +113,11 @@ def report_data(db: sqlite3.Connection, case_name: str, budget: ReportBudget | N
         "documents": {str(d.id): asdict(d) for d in documents},
         "problems": [asdict(p) for p in problems.items],
         "limits": {"note": note},
-        "statements": [asdict(d) for d in _statements(db, budget.statements)],
+        "statements": [asdict(d) for d in _statement_details(db, statements.items)],
     }
 
 
-def _statements(db: sqlite3.Connection, limit: int) -> list[data.StatementDetail]:
-    listed = data.statements_page(db, 1, per_page=limit).items
+def _statement_details(db: sqlite3.Connection, listed: Sequence[data.StatementSummary]) -> list[data.StatementDetail]:
     return [d for d in (data.statement_detail(db, s.id) for s in listed) if d is not None]
 
 
