@@ -212,14 +212,14 @@ class ReuseIndex:
         self.texts = texts
 
     @classmethod
-    def build(cls, segments: Sequence[SegmentForReuse], text_groups: Mapping[int, int] | None = None) -> ReuseIndex:
-        """Index ``segments``; ``text_groups`` (from :attr:`CopyMap.text_groups`)
+    def build(cls, segments: Sequence[SegmentForReuse], group_of: Mapping[int, int] | None = None) -> ReuseIndex:
+        """Index ``segments``; ``group_of`` (:attr:`CopyMap.text_groups`)
         keeps a widely copied story's words rare (see :class:`AnchorIndex`)."""
         texts = {s.id: s.text for s in segments}
         ids = sorted(texts)
-        if text_groups is None:
-            text_groups = exact_groups(segments)
-        groups = [text_groups.get(i, i) for i in ids]
+        if group_of is None:
+            group_of = exact_groups(segments)
+        groups = [group_of.get(i, i) for i in ids]
         # A query costs one sparse product, so trace can afford the mid-frequency
         # words that finding all pairs cannot (1% of the case, as rare as words
         # of a story reported in many pages still are).
