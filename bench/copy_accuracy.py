@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from copy_corpus import KINDS, Truth, make_corpus
 from sklearn.metrics import adjusted_rand_score
 
+from sourcetrace.engines import LocalEngine
 from sourcetrace.records import SegmentForReuse
 from sourcetrace.reuse.candidates import LSHIndex
 from sourcetrace.reuse.copymap import build_copy_map
@@ -185,7 +186,7 @@ def components(edges: Iterable[Pair], nodes: Iterable[int]) -> dict[int, int]:
 def evaluate(segments: list[SegmentForReuse], truth: Truth, workers: int) -> dict[str, object]:
     by_id = {s.id: s for s in segments}
     started = time.perf_counter()
-    copy_map = build_copy_map(segments, workers=workers)
+    copy_map = build_copy_map(segments, LocalEngine(workers))
     seconds = time.perf_counter() - started
     predicted = {_pair(r.segment, r.parent): r.kind for r in copy_map.relations}
     family_of = {m.segment: f.key for f in copy_map.families for m in f.members}
@@ -273,7 +274,7 @@ def timing(src_dir: str, target: int, workers: int) -> dict[str, float]:
             segments.append(SegmentForReuse(story.newid, story.body, story.newid, story.date))
     del eligible_stories
     started = time.perf_counter()
-    copy_map = build_copy_map(segments, workers=workers)
+    copy_map = build_copy_map(segments, LocalEngine(workers))
     wall = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -176,7 +176,7 @@ def near_exact(text: str, other: str, rng: random.Random) -> str:
     added = _sentences(other)[:1]
     if sentences[-1].strip().lower() in ("reuter", "reuters"):
         sentences = sentences[:-1]
-    return " ".join(sentences + ["Earlier, " + added[0][:1].lower() + added[0][1:] if added else "More follows."])
+    return " ".join([*sentences, "Earlier, " + added[0][:1].lower() + added[0][1:] if added else "More follows."])
 
 
 def excerpt(text: str, rng: random.Random) -> str:

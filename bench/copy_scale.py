@@ -13,7 +13,7 @@ corpus is dropped before what is. Then it times, step by step, what the
 copy stage of `sourcetrace run` (runner._trace_copies) does:
 
 * reading the case's segments (``store.iter_segments_for_reuse()``);
-* ``build_copy_map(segments, workers=W)``: exact groups, both candidate
+* ``build_copy_map(segments, LocalEngine(W))``: exact groups, both candidate
   indexes, pair classification on W worker processes, families;
 * writing the copy map (``store.replace_copy_map``);
 * the trace index: ``ReuseIndex.build(segments, copy_map.text_groups)``,
@@ -82,6 +82,7 @@ import pickle
 import random
 import re
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -116,7 +117,7 @@ from sourcetrace.records import (
     SegmentedDocument,
     SegmentForReuse,
 )
-from sourcetrace.store import CaseStore
+from sourcetrace.store import CaseReader, CaseStore
 
 OUT = Path(__file__).parent / "out"
 COPY_KINDS = ("exact", "near_exact", "excerpt", "rewrite")
@@ -300,12 +301,12 @@ def write_case(case: Path, segments: Sequence[SegmentForReuse]) -> None:
     with CaseStore(case) as store:
         for first in range(0, len(segments), SEGMENT_BATCH):
             batch = segments[first : first + SEGMENT_BATCH]
-            last_document_id = store.connection.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
+            last_document_id = sqlite3.connect(store.path).execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
             for start in range(0, len(batch), INPUT_DOCUMENTS):
                 store.add_ingested(_ingested_input(first + start, batch[start : start + INPUT_DOCUMENTS]), 0, None)
             document_ids = [
                 row[0]
-                for row in store.connection.execute(
+                for row in sqlite3.connect(store.path).execute(
                     "SELECT id FROM documents WHERE id > ? ORDER BY id", (last_document_id,)
                 )
             ]
@@ -468,12 +469,13 @@ def trace_copies(store: CaseStore, workers: int) -> StageResult:
     The four steps are runner._trace_copies's lines, repeated here because
     that function is private, wants run options, a progress display and a
     summary, and times nothing; keep them in step with it."""
+    from sourcetrace.engines import LocalEngine
     from sourcetrace.reuse.copymap import ReuseIndex, build_copy_map
 
     lap = Laps()
     segments = list(store.iter_segments_for_reuse())
     read_seconds = lap()
-    copy_map = build_copy_map(segments, workers=workers)
+    copy_map = build_copy_map(segments, LocalEngine(workers))
     copy_map_seconds = lap()
     store.replace_copy_map(copy_map.relations, copy_map.families)
     write_seconds = lap()
@@ -540,13 +542,13 @@ def trace_in_process(case: Path, text: str) -> tuple[float, float, int, float]:
     matches, and the saved index's size in MB."""
     from sourcetrace.report.trace import load_index
 
-    with CaseStore(case, create=False) as store:
+    with CaseReader(case) as reader:
         lap = Laps()
-        index = load_index(store)
+        index = load_index(reader)
         load_seconds = lap()
         found = index.find_reuse(text)
         query_seconds = lap()
-        index_bytes = store.connection.execute("SELECT coalesce(length(data), 0) FROM trace_index").fetchone()
+    index_bytes = sqlite3.connect(case).execute("SELECT coalesce(length(data), 0) FROM trace_index").fetchone()
     return load_seconds, query_seconds, len(found), round((index_bytes[0] if index_bytes else 0) / 2**20, 1)
 
 
@@ -563,8 +565,7 @@ def recall(case: Path, corpus_file: Path, traced: list[int] | None) -> Recall:
     with corpus_file.open("rb") as f:
         corpus: Corpus = pickle.load(f)
     family_of = corpus.family_of
-    with CaseStore(case, create=False) as store:
-        edges = store.connection.execute("SELECT segment_id, parent_id FROM relations").fetchall()
+    edges = sqlite3.connect(case).execute("SELECT segment_id, parent_id FROM relations").fetchall()
     linked: set[int] = set()
     same = among = 0
     for segment, parent in edges:

@@ -141,7 +141,7 @@ def environment() -> dict[str, object]:
 def _version_or_none(package: str) -> str | None:
     try:
         return version(package)
-    except Exception:  # not installed: record the gap rather than fail the benchmark
+    except Exception:  # noqa: BLE001 - not installed, or broken metadata: record the gap rather than fail the benchmark
         return None
 
 

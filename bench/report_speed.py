@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import sqlite3
 import statistics
 import threading
 import time
@@ -35,7 +36,7 @@ from sourcetrace.records import (
     SegmentedDocument,
 )
 from sourcetrace.report.html import write_report
-from sourcetrace.store import CaseStore
+from sourcetrace.store import CaseReader, CaseStore
 from sourcetrace.web.app import make_server
 
 WORDS = ["council", "harbour", "ministry", "report", "river", "storm", "court", "village", "election", "trade", "minister", "police", "budget", "province", "border", "school", "hospital", "farmers", "union", "strike", "bridge", "railway", "market", "festival", "drought", "flood", "inquiry", "protest", "museum", "contract", "airport", "factory", "harvest", "museum", "tribunal", "vaccine", "clinic", "wildfire"]
@@ -91,11 +92,11 @@ def build_case(path: Path, segments: int, seed: int = 7) -> None:
                                   published=f"2025-{1 + (first + i) % 12:02d}-{1 + (first + i) % 28:02d}")
                          for i, t in enumerate(chunk)]
             store.add_ingested(IngestedInput(record, documents), 0, None)
-        rows = store.connection.execute("SELECT id, text, title, published FROM documents ORDER BY id").fetchall()
+        rows = sqlite3.connect(store.path).execute("SELECT id, text, title, published FROM documents ORDER BY id").fetchall()
         for first in range(0, len(rows), 2000):
             store.add_segmented(SegmentedDocument(d, [], [Segment(0, 0, len(text), text, title=title, published=published)])
                                 for d, text, title, published in rows[first:first + 2000])
-        ids = [row[0] for row in store.connection.execute("SELECT id FROM segments ORDER BY id")]
+        ids = [row[0] for row in sqlite3.connect(store.path).execute("SELECT id FROM segments ORDER BY id")]
         write_copy_map(store, texts, ids)
 
 
@@ -130,15 +131,14 @@ def main() -> None:
         print(f"built {args.case} ({args.segments:,} segments) in {time.perf_counter() - started:.1f} s")
     report = args.case.with_suffix(".html")
     started = time.perf_counter()
-    with CaseStore(args.case, create=False) as store:
-        write_report(store, report)
+    with CaseReader(args.case) as reader:
+        write_report(reader, report)
     print(f"report: {time.perf_counter() - started:.1f} s, {report.stat().st_size / 2**20:.1f} MB")
     started = time.perf_counter()
     server = make_server(args.case)
     print(f"app start (search index): {time.perf_counter() - started:.1f} s")
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    with CaseStore(args.case, create=False) as store:
-        db = store.connection
+    with sqlite3.connect(args.case) as db:
         family, = db.execute("SELECT id FROM families ORDER BY size DESC LIMIT 1").fetchone()
         copy, = db.execute("SELECT segment_id FROM family_members WHERE parent_id IS NOT NULL LIMIT 1").fetchone()
         families_pages = -(-db.execute("SELECT count(*) FROM families WHERE size > 1").fetchone()[0] // 50)

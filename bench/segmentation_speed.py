@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sourcetrace.ingest.furniture import FurnitureModel  # noqa: E402
-from sourcetrace.ingest.segment import segment_document  # noqa: E402
-from tests.ingest.test_furniture import make_site, make_story  # noqa: E402
+from sourcetrace.ingest.furniture import FurnitureModel
+from sourcetrace.ingest.segment import segment_document
+from tests.ingest.test_furniture import make_site, make_story
 
 
 def scaled_corpus(documents: int, seed: int = 1) -> list[tuple[int, str]]:

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from sourcetrace.report.html import write_report
 from sourcetrace.runner import RunOptions, demo_corpus_path, run_case
-from sourcetrace.store import CaseStore
+from sourcetrace.store import CaseReader
 from sourcetrace.web.app import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -68,8 +68,8 @@ def main() -> None:
             case = Path(tmp) / "demo.case"
             run_case([demo_corpus_path()], case, RunOptions(workers=1))
         report = Path(tmp) / "report.html"
-        with CaseStore(case, create=False) as store:
-            write_report(store, report)
+        with CaseReader(case) as reader:
+            write_report(reader, report)
         server = make_server(case)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:

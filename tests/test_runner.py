@@ -43,7 +43,7 @@ def test_a_run_records_inputs_documents_segments_and_problems(tmp_path: Path) ->
     assert (summary.inputs, summary.documents, summary.segments) == (5, 3, 3)
     assert summary.problems == {"empty": 1, "no_text_column": 1}
     with CaseStore(tmp_path / "c.case") as store:
-        segment_texts = [r[0] for r in store.connection.execute("SELECT text FROM segments")]
+        segment_texts = [r[0] for r in sqlite3.connect(store.path).execute("SELECT text FROM segments")]
     assert all("Leave a Comment" not in text for text in segment_texts)
     assert all(PARAGRAPHS[1][:60] in text for text in segment_texts)
 
@@ -109,7 +109,7 @@ def test_an_interruption_leaves_a_valid_case_that_the_next_run_completes(tmp_pat
         run_case([pile], tmp_path / "c.case", ONE_WORKER, InterruptAfterTwo())
     with CaseStore(tmp_path / "c.case") as store:
         assert store.counts().inputs == 2
-        assert store.connection.execute("SELECT status FROM runs").fetchone() == ("interrupted",)
+        assert sqlite3.connect(store.path).execute("SELECT status FROM runs").fetchone() == ("interrupted",)
     finished = run_case([pile], tmp_path / "c.case", ONE_WORKER)
     assert (finished.skipped_inputs, finished.inputs) == (2, 8)
     with CaseStore(tmp_path / "c.case") as store:
@@ -169,7 +169,7 @@ def test_a_run_traces_copies_into_families_with_an_origin(tmp_path: Path) -> Non
     summary = run_case([pile], tmp_path / "c.case", ONE_WORKER)
     assert (summary.families, summary.copies) == (1, 2)
     with CaseStore(tmp_path / "c.case") as store:
-        origin, evidence = store.connection.execute("SELECT origin_id, origin_evidence FROM families WHERE size = 3").fetchone()
+        origin, evidence = sqlite3.connect(store.path).execute("SELECT origin_id, origin_evidence FROM families WHERE size = 3").fetchone()
         assert store.copy_map_is_current()
     # The plain-text copies carry no date, so nothing shows the wire came first: say so rather than guess.
     assert origin is None and "without a date" in evidence
@@ -187,7 +187,7 @@ def test_a_run_finds_statements_and_merges_them_across_copies(tmp_path: Path) ->
     summary = run_case([pile], tmp_path / "c.case", ONE_WORKER)
     assert summary.statements >= 1 and summary.altered_occurrences == 0
     with CaseStore(tmp_path / "c.case") as store:
-        speaker, occurrences, text = store.connection.execute(
+        speaker, occurrences, text = sqlite3.connect(store.path).execute(
             "SELECT speaker, occurrences, text FROM statements WHERE kind = 'direct'").fetchone()
         assert store.statements_are_current()
     assert (speaker, occurrences) == ("Mira Holt", 2)
@@ -204,11 +204,14 @@ def test_a_run_that_fails_is_recorded_as_failed_and_the_next_run_completes(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("copy map bug")
 
-    monkeypatch.setattr(runner, "_trace_copies", broken)
+    (families,) = [step for step in runner.RUN_STEPS if step.name == "families"]
+    monkeypatch.setattr(families, "run", broken)
     with pytest.raises(RuntimeError):
         run_case([pile], tmp_path / "c.case", ONE_WORKER)
-    with CaseStore(tmp_path / "c.case") as store:
-        assert store.connection.execute("SELECT status FROM runs").fetchone() == ("failed",)
+    with sqlite3.connect(tmp_path / "c.case") as db:
+        assert db.execute("SELECT status FROM runs").fetchone() == ("failed",)
+        steps = [step for (step,) in db.execute("SELECT step FROM run_steps ORDER BY ordinal")]
+    assert steps[-1] == "families"  # the step that failed is recorded, and nothing after it ran
     monkeypatch.undo()
     finished = run_case([pile], tmp_path / "c.case", ONE_WORKER)
     assert finished.status == "finished" and finished.inputs == 0  # nothing read twice

@@ -1,42 +1,164 @@
-"""sourcetrace's public Python API.
+"""sourcetrace's public Python API: open a case, run it on inputs, read what it found.
 
-Everything the command line does is available here; the CLI is a thin shell
-over these names.
+    import sourcetrace
+
+    with sourcetrace.open_case("my.case", create=True) as case:
+        case.run(["pages/"])
+        for family in case.families(limit=10):
+            print(family.id, len(family.members), family.origin_evidence)
+
+Everything the command line does is a method of ``Case``; the CLI is a thin
+shell over it (docs/api.md). Reads go through a read-only CaseReader; only
+``run`` writes, through the runner and CaseStore.
 """
 
-from sourcetrace.progress import NullProgress, Progress
-from sourcetrace.records import (
-    Document,
-    FurnitureSpan,
-    IngestedInput,
-    InputKind,
-    InputRecord,
-    Problem,
-    ProblemReason,
-    RawDocument,
-    Segment,
-    SegmentedDocument,
-)
-from sourcetrace.runner import RunOptions, RunSummary, run_case
-from sourcetrace.store import CaseCounts, CaseError, CaseStore
+from __future__ import annotations
 
-__all__ = [
-    "CaseCounts",
-    "CaseError",
-    "CaseStore",
-    "Document",
-    "FurnitureSpan",
-    "IngestedInput",
-    "InputKind",
-    "InputRecord",
-    "NullProgress",
-    "Problem",
-    "ProblemReason",
-    "Progress",
-    "RawDocument",
-    "RunOptions",
-    "RunSummary",
-    "Segment",
-    "SegmentedDocument",
-    "run_case",
-]
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from sourcetrace.progress import Progress
+from sourcetrace.store import CaseCounts, CaseReader, CaseStore
+from sourcetrace.views import FamilyView, ProblemView, RunView, SpeakerView, StatementView, TraceMatch
+
+if TYPE_CHECKING:  # the runner imports spaCy: reading a case must not pay for it
+    from sourcetrace.report.html import ReportBudget
+    from sourcetrace.runner import RunOptions, RunSummary
+
+
+def open_case(path: str | os.PathLike[str], *, create: bool = False) -> Case:
+    """Open the case file at ``path``; with ``create``, make an empty case there if there is none.
+
+    Raises CaseError when there is no case at ``path`` (and not ``create``),
+    when the file is not a sourcetrace case, or when a newer sourcetrace wrote it.
+    """
+    return Case(Path(path), create=create)
+
+
+class Case:
+    """One case file: what `sourcetrace run` built, and everything the other commands read from it."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        self.path = path
+        if create:
+            CaseStore(path, create=True).close()  # the writer makes (or migrates) the case; reads need it to exist
+        self._reader = CaseReader(path)
+
+    @property
+    def reader(self) -> CaseReader:
+        """The read-only reader behind this case, for reads the methods here do not offer."""
+        return self._reader
+
+    def close(self) -> None:
+        self._reader.close()
+
+    def __enter__(self) -> Case:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Case {str(self.path)!r}>"
+
+    # -- building ------------------------------------------------------------------------
+
+    def run(self, inputs: Sequence[str | os.PathLike[str]], options: RunOptions | None = None,
+            progress: Progress | None = None) -> RunSummary:
+        """Ingest ``inputs`` (files and folders, any mix) and bring copies and statements up to date.
+
+        Re-running adds only what is new; an interrupted run is completed by the next.
+        """
+        from sourcetrace.runner import RunOptions, run_case  # spaCy and the rest load only for a run
+
+        return run_case(inputs, self.path, options or RunOptions(), progress)
+
+    # -- what the case holds -------------------------------------------------------------
+
+    def counts(self) -> CaseCounts:
+        return self._reader.counts()
+
+    def problems(self, limit: int | None = None) -> list[ProblemView]:
+        """What runs could not take, errors first, each with its reason."""
+        return self._reader.problems(limit)
+
+    def problems_by_reason(self) -> dict[str, int]:
+        return self._reader.problems_by_reason()
+
+    def last_run(self) -> RunView | None:
+        """The latest run with its steps' time, CPU and counters; None before any run."""
+        return self._reader.last_run()
+
+    # -- copies --------------------------------------------------------------------------
+
+    def families(self, limit: int | None = None) -> list[FamilyView]:
+        """Families with at least one copy, largest first, each with its origin and members."""
+        return self._reader.families(limit)
+
+    def family_of(self, segment_id: int) -> FamilyView | None:
+        """The family of one segment (also a family of one); None for a repeat or an unknown id."""
+        return self._reader.family_of(segment_id)
+
+    def singletons(self) -> int:
+        """How many segments have no copies and copy nothing."""
+        return self._reader.singletons()
+
+    def trace(self, text: str) -> list[TraceMatch]:
+        """Every segment that copies, excerpts or rewrites ``text`` (the churnalism check), strongest first."""
+        from sourcetrace.report.trace import trace_text  # loads the reuse index code only when tracing
+
+        return trace_text(self._reader, text)
+
+    # -- statements ----------------------------------------------------------------------
+
+    def statements(self, speaker: str | None = None, altered_only: bool = False,
+                   limit: int | None = None) -> list[StatementView]:
+        """Statements with every occurrence, most repeated first.
+
+        ``speaker`` keeps those whose speaker's name contains it (any case);
+        ``altered_only`` those with at least one copy whose words differ.
+        """
+        return self._reader.statements(speaker, altered_only=altered_only, limit=limit)
+
+    def speakers(self) -> list[SpeakerView]:
+        """Speakers by number of statements, with their roles and altered copies."""
+        return self._reader.speakers()
+
+    # -- writing views -------------------------------------------------------------------
+
+    def export(self, target: str | os.PathLike[str] | IO[str]) -> None:
+        """Write the JSON export (docs/json-export.md) to a path or an open text file."""
+        from sourcetrace.report.export import export_json, write_export
+
+        if isinstance(target, (str, os.PathLike)):
+            export_json(self._reader, Path(target))
+        else:
+            write_export(self._reader, target)
+
+    def report(self, path: str | os.PathLike[str], budget: ReportBudget | None = None) -> Path:
+        """Write the self-contained HTML report to ``path``; returns the path written."""
+        from sourcetrace.report.html import write_report
+
+        write_report(self._reader, Path(path), budget)
+        return Path(path)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0, announce: Callable[[str], None] = print) -> None:
+        """Serve the local read-only web app until interrupted, announcing its address first."""
+        from sourcetrace.web.app import serve
+
+        serve(self.path, host, port, announce)
+
+
+# The runner's names, for callers that build options or call run_case
+# directly; loaded on first use because the runner imports spaCy.
+_FROM_RUNNER = frozenset({"RunOptions", "RunSummary", "run_case"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _FROM_RUNNER:
+        from sourcetrace import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module 'sourcetrace.api' has no attribute {name!r}")

@@ -1,10 +1,18 @@
-"""The ``sourcetrace`` command: a thin shell over sourcetrace.api."""
+"""The ``sourcetrace`` command: a thin shell over sourcetrace.api.
+
+Each command opens the case through the API, calls one method and prints
+the result. The CASE argument, and turning a CaseError into a one-line error
+with exit status 1, are written once: ``case_argument`` and ``case_errors``.
+"""
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Concatenate, ParamSpec
 
 import click
 from rich.console import Console
@@ -13,21 +21,42 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from sourcetrace import __version__
+from sourcetrace.api import Case, open_case
 from sourcetrace.ingest.extract import EXTRACTORS
-from sourcetrace.report.export import export_json, write_export
-from sourcetrace.report.families import count_singletons, family_of, list_families
-from sourcetrace.report.html import write_report
-from sourcetrace.report.statements import list_speakers, list_statements
-from sourcetrace.report.terminal import family_tree, reuse_label, statement_block
-from sourcetrace.report.trace import trace_json, trace_text
-from sourcetrace.store import CaseError, CaseStore, StoredProblem
-from sourcetrace.web.app import serve as serve_case
+from sourcetrace.report.terminal import family_tree, reuse_label, run_line, statement_block, steps_table
+from sourcetrace.store import CaseError
+from sourcetrace.views import ProblemView
 
 if TYPE_CHECKING:
     from sourcetrace.runner import RunOptions, RunSummary
 
 console = Console(stderr=True)
 out = Console()
+P = ParamSpec("P")
+
+
+@contextmanager
+def case_errors() -> Iterator[None]:
+    """A CaseError (no case, not a case, too new) as a click error: its message, exit status 1."""
+    try:
+        yield
+    except CaseError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def case_argument(command: Callable[Concatenate[Case, P], None]) -> Callable[..., None]:
+    """Adds the CASE argument: the command receives the opened Case, closed when it returns.
+
+    Put it right under ``@cli.command()``, so that CASE is the first argument.
+    """
+
+    @click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+    @functools.wraps(command)
+    def with_case(case_path: Path, *args: P.args, **kwargs: P.kwargs) -> None:
+        with case_errors(), open_case(case_path) as case:
+            command(case, *args, **kwargs)
+
+    return with_case
 
 
 class RichProgressBar:
@@ -86,23 +115,20 @@ def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extracto
     options = RunOptions(workers=workers, extractor=extractor,  # type: ignore[arg-type]
                          max_document_bytes=int(max_document_mb * 2**20))
     try:
-        summary = _run_with_progress(list(inputs), case_path, options, quiet)
-    except CaseError as error:
-        raise click.ClickException(str(error)) from error
+        with case_errors(), open_case(case_path, create=True) as case:
+            summary = _run_with_progress(case, list(inputs), options, quiet)
     except KeyboardInterrupt:
         console.print(f"[yellow]Interrupted.[/] {case_path} is valid; run the same command again to complete it.")
         sys.exit(130)
     _print_summary(summary)
 
 
-def _run_with_progress(inputs: list[Path], case_path: Path, options: RunOptions, quiet: bool) -> RunSummary:
-    from sourcetrace.runner import run_case
-
+def _run_with_progress(case: Case, inputs: list[Path], options: RunOptions, quiet: bool) -> RunSummary:
     if quiet or not console.is_terminal:
-        return run_case(inputs, case_path, options)
+        return case.run(inputs, options)
     columns = (TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with RichProgress(*columns, console=console, transient=False) as display:
-        return run_case(inputs, case_path, options, RichProgressBar(display))
+        return case.run(inputs, options, RichProgressBar(display))
 
 
 def _print_summary(summary: RunSummary) -> None:
@@ -124,35 +150,35 @@ def _print_summary(summary: RunSummary) -> None:
 
 
 @cli.command()
-@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@case_argument
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="List at most this many problems (0: all).")
-def status(case_path: Path, limit: int) -> None:
-    """Show what CASE holds: inputs, documents, segments and problems."""
-    try:
-        with CaseStore(case_path, create=False) as store:
-            counts = store.counts()
-            problems = store.list_problems(limit or None)
-            by_reason = store.problems_by_reason()
-    except CaseError as error:
-        raise click.ClickException(str(error)) from error
-    table = Table(title=f"Case {case_path}", show_header=False, title_justify="left")
+def status(case: Case, limit: int) -> None:
+    """Show what CASE holds: inputs, documents, segments, problems, and the last run's steps."""
+    counts = case.counts()
+    table = Table(title=f"Case {case.path}", show_header=False, title_justify="left")
     table.add_row("inputs", f"{counts.inputs:,} ({counts.input_bytes / 2**20:,.1f} MB)")
     table.add_row("documents", f"{counts.documents:,}")
     table.add_row("segments", f"{counts.segments:,} ({counts.duplicate_segments:,} repeated within their page)")
     if counts.unsegmented_documents:
         table.add_row("not yet segmented", f"{counts.unsegmented_documents:,} (run again to complete)")
     table.add_row("problems", f"{counts.problems:,}")
-    for reason, count in by_reason.items():
+    for reason, count in case.problems_by_reason().items():
         table.add_row(f"  {reason}", f"{count:,}")
     out.print(table)
+    last_run = case.last_run()
+    if last_run is not None:
+        out.print(run_line(last_run), markup=False, highlight=False, soft_wrap=True)
+        if last_run.steps:
+            out.print(steps_table(last_run))
+    problems = case.problems(limit or None)
     if problems:
         _print_problems(problems)
         if limit and counts.problems > limit:
             out.print(f"… {counts.problems - limit:,} more; use --limit 0 to list all.")
 
 
-def _print_problems(problems: list[StoredProblem]) -> None:
+def _print_problems(problems: list[ProblemView]) -> None:
     """One line per problem, never wrapped, so paths stay greppable."""
     out.print("\n[bold]Problems[/]")
     for p in problems:
@@ -161,58 +187,47 @@ def _print_problems(problems: list[StoredProblem]) -> None:
 
 
 @cli.command()
-@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@case_argument
 @click.option("--json", "json_path", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Write the export here (- for standard output).")
-def export(case_path: Path, json_path: str) -> None:
+def export(case: Case, json_path: str) -> None:
     """Export CASE as one versioned JSON document (docs/json-export.md)."""
-    try:
-        with CaseStore(case_path, create=False) as store:
-            if json_path == "-":
-                write_export(store, sys.stdout)
-            else:
-                export_json(store, json_path)
-    except CaseError as error:
-        raise click.ClickException(str(error)) from error
+    case.export(sys.stdout if json_path == "-" else json_path)
     if json_path != "-":
         console.print(f"Wrote {json_path}")
 
 
 @cli.command()
-@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@case_argument
 @click.argument("segment", required=False, type=int)
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
               help="Show at most this many families (0: all).")
-def copies(case_path: Path, segment: int | None, limit: int) -> None:
+def copies(case: Case, segment: int | None, limit: int) -> None:
     """List families of copies in CASE, largest first, or the family of SEGMENT.
 
     Each family has one origin (or an undetermined one) and its copies:
     exact, near_exact, excerpt or rewrite, each under the segment it copies.
     """
-    try:
-        with CaseStore(case_path, create=False) as store:
-            if segment is not None:
-                family = family_of(store, segment)
-                if family is None:
-                    raise click.ClickException(f"segment {segment} is not in CASE's copy map (is it a repeat?)")
-                families, singletons = [family], None
-            else:
-                families, singletons = list_families(store, limit=limit or None), count_singletons(store)
-    except CaseError as error:
-        raise click.ClickException(str(error)) from error
-    for family in families:
+    if segment is not None:
+        family = case.family_of(segment)
+        if family is None:
+            raise click.ClickException(f"segment {segment} is not in CASE's copy map (is it a repeat?)")
         out.print(family_tree(family))
-    if singletons is not None:
-        out.print(f"{len(families):,} families with copies shown; {singletons:,} segments have no copies and copy nothing.")
+        return
+    families = case.families(limit or None)
+    for listed in families:
+        out.print(family_tree(listed))
+    out.print(f"{len(families):,} families with copies shown; {case.singletons():,} segments have no copies "
+              "and copy nothing.")
 
 
 @cli.command()
-@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@case_argument
 @click.argument("text_file", metavar="FILE", type=click.File("r", encoding="utf-8", errors="replace"))
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Show at most this many reusing segments (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print every match as JSON (see docs/copies.md).")
-def trace(case_path: Path, text_file: click.utils.LazyFile, limit: int, as_json: bool) -> None:
+def trace(case: Case, text_file: IO[str], limit: int, as_json: bool) -> None:
     """List every segment of CASE that reuses the text in FILE (- for standard input).
 
     FILE is a press release, a statement or any text: the churnalism check.
@@ -220,12 +235,10 @@ def trace(case_path: Path, text_file: click.utils.LazyFile, limit: int, as_json:
     rewrite), score, and the passages it shares with FILE.
     """
     text = text_file.read()
-    try:
-        with CaseStore(case_path, create=False) as store:
-            matches = trace_text(store, text)
-    except CaseError as error:
-        raise click.ClickException(str(error)) from error
+    matches = case.trace(text)
     if as_json:
+        from sourcetrace.report.trace import trace_json  # with the reuse index code, loaded only to trace
+
         click.echo(trace_json(matches))
         return
     if not matches:
@@ -238,37 +251,28 @@ def trace(case_path: Path, text_file: click.utils.LazyFile, limit: int, as_json:
 
 
 @cli.command()
-@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
-def voices(case_path: Path) -> None:
+@case_argument
+def voices(case: Case) -> None:
     """List the speakers in CASE with their roles, statement counts and altered copies."""
-    try:
-        with CaseStore(case_path, create=False) as store:
-            speakers = list_speakers(store)
-    except CaseError as error:
-        raise click.ClickException(str(error)) from error
-    table = Table(title=f"Speakers in {case_path}", title_justify="left")
+    table = Table(title=f"Speakers in {case.path}", title_justify="left")
     table.add_column("speaker", ratio=1)
     table.add_column("role", ratio=1)
     for numeric in ("stmts", "copies", "altered"):  # short headers leave the width to names and roles
         table.add_column(numeric, justify="right", no_wrap=True)
-    for s in speakers:
+    for s in case.speakers():
         table.add_row(s.speaker, "; ".join(s.roles), f"{s.statements:,}", f"{s.occurrences:,}",
                       f"[bold red]{s.altered:,}[/]" if s.altered else "0")
     out.print(table)
 
 
 @cli.command()
-@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@case_argument
 @click.option("--speaker", help="Only statements by speakers whose name contains this.")
 @click.option("--altered", is_flag=True, help="Only statements with at least one altered copy.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="0: all.")
-def quotes(case_path: Path, speaker: str | None, altered: bool, limit: int) -> None:
+def quotes(case: Case, speaker: str | None, altered: bool, limit: int) -> None:
     """List statements in CASE with every occurrence; altered copies show a word-level diff."""
-    try:
-        with CaseStore(case_path, create=False) as store:
-            found = list_statements(store, speaker=speaker, altered_only=altered, limit=limit or None)
-    except CaseError as error:
-        raise click.ClickException(str(error)) from error
+    found = case.statements(speaker, altered_only=altered, limit=limit or None)
     if not found:
         out.print("No statement matches.")
     for statement in found:
@@ -276,30 +280,22 @@ def quotes(case_path: Path, speaker: str | None, altered: bool, limit: int) -> N
 
 
 @cli.command()
-@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@case_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The HTML file to write (default: CASE with .html).")
-def report(case_path: Path, output: Path | None) -> None:
+def report(case: Case, output: Path | None) -> None:
     """Write a self-contained HTML report of CASE: one file that opens offline and can be mailed."""
-    target = output or case_path.with_suffix(".html")
-    try:
-        with CaseStore(case_path, create=False) as store:
-            write_report(store, target)
-    except CaseError as error:
-        raise click.ClickException(str(error)) from error
-    console.print(f"Wrote {target}")
+    written = case.report(output or case.path.with_suffix(".html"))
+    console.print(f"Wrote {written}")
 
 
 @cli.command()
-@click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False, path_type=Path))
+@case_argument
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one).")
-def serve(case_path: Path, host: str, port: int) -> None:
+def serve(case: Case, host: str, port: int) -> None:
     """Browse CASE in a local, read-only web app: families, side by side, search, citations."""
-    try:
-        serve_case(case_path, host, port, announce=out.print)
-    except CaseError as error:
-        raise click.ClickException(str(error)) from error
+    case.serve(host, port, announce=out.print)
 
 
 def main() -> None:

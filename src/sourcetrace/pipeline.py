@@ -1,40 +1,81 @@
-"""The stage contract every engine runs.
+"""The pipeline's steps and what they share while a run goes on.
 
-A stage turns an iterable of records into an iterator of records, one batch
-at a time, and counts what it did. It holds only picklable configuration, so
-the local engine can ship it to worker processes and a Spark engine to
-executors (``rdd.mapPartitions(stage.run)``) without changes. Modelled on
-datatrove's PipelineStep.
+``sourcetrace run`` is a list of :class:`PipelineStep` (declared once, in
+:data:`sourcetrace.runner.RUN_STEPS`). Each step takes its work from the case,
+describes it with the engine's operations (map, group by key, join, a step on
+the driver), and hands finished units to the case store, the only writer. A
+step never builds an engine: it uses ``context.engine``, whichever it is.
+
+A step decides for itself what is left to do from what the case records as
+done (inputs stored, documents segmented, segments with statements, pairs
+verified...), which is what makes runs incremental and a killed run resumable.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import Generic, TypeVar
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-In = TypeVar("In")
-Out = TypeVar("Out")
+from sourcetrace.engines.contract import Engine
+from sourcetrace.ingest.extract import Extractor
+from sourcetrace.progress import Progress
+
+if TYPE_CHECKING:
+    from sourcetrace.store import CaseStore
 
 
-class Stage(ABC, Generic[In, Out]):
-    """A pipeline step over batches of records."""
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    workers: int | None = None  # default: all cores
+    extractor: Extractor = "trafilatura"
+    max_document_bytes: int = 50 * 2**20
+    min_furniture_documents: int = 3
 
-    name: str = "stage"
 
-    def __init__(self) -> None:
-        self.stats: Counter[str] = Counter()
+@dataclass(slots=True)
+class RunSummary:
+    """What one run added to a case."""
+
+    case: str
+    status: str = "finished"  # or "interrupted", "failed"
+    inputs: int = 0  # inputs ingested by this run
+    skipped_inputs: int = 0  # already in the case, unchanged
+    input_bytes: int = 0
+    documents: int = 0
+    segments: int = 0
+    duplicate_segments: int = 0
+    resegmented_documents: int = 0  # segmented again because the learned furniture changed
+    families: int = 0  # families with at least one copy, over the whole case
+    copies: int = 0  # segments derived from another, over the whole case
+    statements: int = 0  # statements over the whole case
+    altered_occurrences: int = 0  # occurrences whose words differ from their statement's reference form
+    problems: dict[str, int] = field(default_factory=dict)  # reason -> count, this run
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class RunContext:
+    """What every step of one run sees."""
+
+    inputs: list[str]
+    store: CaseStore
+    engine: Engine
+    options: RunOptions
+    progress: Progress
+    run_id: int
+    summary: RunSummary
+    scratch: dict[type, object] = field(default_factory=dict)  # what a step hands to later ones, by type
+
+
+class PipelineStep(ABC):
+    """One step of ``sourcetrace run``."""
+
+    name: str = "step"
 
     @abstractmethod
-    def process(self, record: In) -> Out:
-        """Turn one record into its result. Must not raise for bad data:
-        bad data becomes a Problem inside the result."""
-
-    def run(self, records: Iterable[In]) -> Iterator[Out]:
-        for record in records:
-            self.stats["records"] += 1
-            yield self.process(record)
-
-    def __call__(self, records: Iterable[In]) -> Iterator[Out]:
-        return self.run(records)
+    def run(self, context: RunContext) -> None:
+        """Do what is left of this step's work, storing each finished unit."""

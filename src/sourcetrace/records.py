@@ -134,7 +134,7 @@ class FurnitureSpan:
 
     start: int  # offsets in Document.text
     end: int
-    reason: str  # e.g. "known:comment-prompt", "learned:recurs in 12 unrelated documents"
+    reason: str  # e.g. "known:comment-prompt", "learned:recurs across unrelated documents"
 
 
 @dataclass(slots=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from sourcetrace.cli import cli
-from sourcetrace.store import CaseStore
+from sourcetrace.store import CaseReader, CaseStore
 
 
 def test_run_prints_a_summary_with_problems_by_reason(tmp_path: Path) -> None:
@@ -49,6 +50,8 @@ def test_run_accepts_the_fast_extractor(tmp_path: Path) -> None:
         cli, ["run", str(page), "--case", str(tmp_path / "c.case"), "--extractor", "resiliparse", "--workers", "1"]
     )
     assert result.exit_code == 0, result.output
-    with CaseStore(tmp_path / "c.case") as store:
-        row = store.connection.execute("SELECT extractor, text FROM documents").fetchone()
-    assert row[0] == "resiliparse" and "reopened on Friday" in row[1]
+    with CaseReader(tmp_path / "c.case") as reader:
+        [document] = (reader.document(i) for i in reader.document_sizes())
+    assert document is not None and "reopened on Friday" in document.text
+    with sqlite3.connect(tmp_path / "c.case") as db:  # which extractor made a text is in the case, not in its views
+        assert db.execute("SELECT extractor FROM documents").fetchall() == [("resiliparse",)]

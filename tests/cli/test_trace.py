@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from sourcetrace.cli import cli
-from sourcetrace.store import CaseStore
+from sourcetrace.store import CaseReader
 
 RELEASE = [
     "The ministry of water of the fictional state of Corvia announced on Friday a ban on drilling new wells "
@@ -63,7 +63,7 @@ def test_trace_json_gives_each_match_with_passages_that_quote_both_texts(tmp_pat
     assert set(by_title) == {"Well ban in Amber valley", "Drought rules"}
     blog = by_title["Drought rules"]
     assert blog["kind"] == "excerpt" and blog["input"].endswith("blog.txt")
-    with CaseStore(case, create=False) as store:
-        segment_text = store.connection.execute("SELECT text FROM segments WHERE id = ?", (blog["segment"],)).fetchone()[0]
+    with CaseReader(case) as reader:
+        segment_text = reader.segment_text(blog["segment"]) or ""
     query_start, query_end, start, end = blog["passages"][0]
     assert release_text[query_start:query_end].split() == segment_text[start:end].split()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sourcetrace.report.html import write_report
-from sourcetrace.store import CaseStore
+from sourcetrace.store import CaseReader
 from sourcetrace.web.app import CaseServer, make_server
 from tests.web.cases import build_demo_case, build_hostile_case, build_statements_case
 
@@ -64,8 +64,8 @@ def reports(cases: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
     folder = tmp_path_factory.mktemp("reports")
     written = {}
     for name, case in cases.items():
-        with CaseStore(case, create=False) as store:
-            write_report(store, folder / f"{name}.html")
+        with CaseReader(case) as reader:
+            write_report(reader, folder / f"{name}.html")
         written[name] = folder / f"{name}.html"
     return written
 

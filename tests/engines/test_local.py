@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 
 from sourcetrace.engines import LocalEngine
-from sourcetrace.pipeline import Stage
+from sourcetrace.engines.contract import MapStep
 
 
-class SquareWithPid(Stage[int, tuple[int, int]]):
+class SquareWithPid(MapStep[int, tuple[int, int]]):
     name = "square"
 
     def process(self, record: int) -> tuple[int, int]:
@@ -47,7 +48,7 @@ def test_an_empty_input_yields_nothing() -> None:
     assert list(LocalEngine(workers=2).map(SquareWithPid(), [])) == []
 
 
-class SquareWithThread(Stage[int, tuple[int, int, int]]):
+class SquareWithThread(MapStep[int, tuple[int, int, int]]):
     """Squares, naming the thread and the stage copy that did the work."""
 
     name = "square-threads"
@@ -76,3 +77,73 @@ def test_thread_workers_consume_the_input_lazily() -> None:
     results = LocalEngine(workers=2, threads=True).map(SquareWithThread(), numbers(), chunksize=5)
     assert next(results)[0] == 0
     assert len(consumed) <= 5 * 2 * 2 + 5
+
+
+class CountParity(MapStep[int, int]):
+    """Doubles, counting odd and even records."""
+
+    name = "parity"
+
+    def process(self, record: int) -> int:
+        self.stats["odd" if record % 2 else "even"] += 1
+        return record * 2
+
+
+def test_counters_come_back_from_the_workers_whatever_their_number() -> None:
+    for workers in (1, 2):
+        with LocalEngine(workers=workers) as engine:
+            engine.begin_step("parity")
+            assert list(engine.map(CountParity(), range(101), chunksize=4)) == [n * 2 for n in range(101)]
+            report = engine.end_step()
+        assert report.step == "parity"
+        assert report.records == 101
+        assert report.counters == {"odd": 50, "even": 51}
+
+
+class Busy(MapStep[int, int]):
+    name = "busy"
+
+    def process(self, record: int) -> int:
+        return sum(i * i for i in range(200_000 + record))
+
+
+def test_worker_cpu_time_is_counted_in_the_step_report() -> None:
+    with LocalEngine(workers=2) as engine:
+        list(engine.map(SquareWithPid(), range(4)))  # the pool is up before the step starts
+        parent = time.process_time()
+        engine.begin_step("busy")
+        list(engine.map(Busy(), range(40), chunksize=2))
+        report = engine.end_step()
+        parent = time.process_time() - parent
+    assert report.cpu_seconds > parent + 0.2  # the workers' CPU, not only the waiting parent's
+    assert report.started_at.endswith("+00:00")
+
+
+def test_one_pool_serves_every_map_of_a_run() -> None:
+    with LocalEngine(workers=2) as engine:
+        first = {pid for _, pid in engine.map(SquareWithPid(), range(50), chunksize=2)}
+        second = {pid for _, pid in engine.map(SquareWithPid(), range(50), chunksize=2)}
+    assert len(first | second) <= 2 and os.getpid() not in first  # no second pool was started
+
+
+def test_group_by_key_keeps_first_appearance_order_of_keys_and_input_order_of_values() -> None:
+    engine = LocalEngine(workers=1)
+    pairs = [("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)]
+    assert list(engine.group_by_key(pairs)) == [("b", [1, 3]), ("a", [2, 5]), ("c", [4])]
+
+
+def test_join_pairs_every_match_in_the_order_of_the_left_side() -> None:
+    engine = LocalEngine(workers=1)
+    left = [(1, "x"), (2, "y"), (3, "z")]
+    right = [(2, "B"), (1, "A"), (2, "C")]
+    assert list(engine.join(left, right)) == [(1, "x", "A"), (2, "y", "B"), (2, "y", "C")]
+
+
+def test_driver_steps_and_driver_counts_go_to_the_current_step() -> None:
+    engine = LocalEngine(workers=1)
+    engine.begin_step("families")
+    assert engine.on_driver("families", lambda: 42) == 42
+    engine.count("relations", 7)
+    report = engine.end_step()
+    assert report.counters == {"families.calls": 1, "relations": 7}
+    assert engine.end_step().counters == {}  # the next report starts empty

@@ -119,7 +119,7 @@ def test_meta_beyond_scan_window_is_ignored() -> None:
 
 
 def test_undecodable_bytes_are_replaced_and_counted() -> None:
-    data = "Résumé of the vote: ".encode("utf-8") + b"\xff\xfe" + b" and " + b"\xc3"
+    data = "Résumé of the vote: ".encode() + b"\xff\xfe" + b" and " + b"\xc3"
     decoded = decode_html(data, declared_charset="utf-8")
     assert decoded.text.startswith("Résumé of the vote: ")
     assert decoded.replaced == 3
@@ -133,7 +133,7 @@ def test_genuine_replacement_characters_are_not_counted_as_losses() -> None:
 
 
 def test_plain_text_prefers_strict_utf8() -> None:
-    decoded = decode_text("naïve café — “quoted”".encode("utf-8"))
+    decoded = decode_text("naïve café — “quoted”".encode())
     assert (decoded.charset, decoded.replaced) == ("utf-8", 0)
     assert decoded.text == "naïve café — “quoted”"
 

@@ -66,7 +66,7 @@ def assert_record_of(result: IngestedInput, path: Path, kind: InputKind) -> None
 
 def test_plain_text_is_one_document_with_newlines_normalised(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
-    path.write_bytes("Line one\r\nLine two\rLine three — ok\n".encode("utf-8"))
+    path.write_bytes("Line one\r\nLine two\rLine three — ok\n".encode())
     result = ingest_input(str(path))
     assert result.problems == []
     (document,) = result.documents

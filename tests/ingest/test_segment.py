@@ -298,7 +298,7 @@ def test_a_list_of_identical_short_lines_is_not_taken_for_repeated_articles() ->
 
 
 def test_copies_with_a_changed_word_are_kept_as_separate_articles() -> None:
-    second = ARTICLE[:3] + [ARTICLE[3].replace("no work", "no jobs")]
+    second = [*ARTICLE[:3], ARTICLE[3].replace("no work", "no jobs")]
     result = segment_text("\n\n".join(ARTICLE + second))
     assert [s.duplicate_of for s in result.segments] == [None, None]
 
@@ -351,7 +351,7 @@ def test_a_credit_line_ends_the_article_and_names_its_source() -> None:
 def test_learned_furniture_on_a_headline_byline_or_credit_line_is_taken_back() -> None:
     text = (DATA / "aggregator_page.txt").read_text(encoding="utf-8")
     wrongly_learned = ["Drought Pushes Grain Prices to Three-Year High", "By Lena Okafor", "Source : MP"]
-    spans = [FurnitureSpan(text.index(line), text.index(line) + len(line), "learned:recurs in 9 unrelated documents")
+    spans = [FurnitureSpan(text.index(line), text.index(line) + len(line), "learned:recurs across unrelated documents")
              for line in wrongly_learned]
     result = segment_document(1, text, spans)
     assert_accounts_for_every_character(text, result)
@@ -468,7 +468,7 @@ def test_the_stage_never_raises_and_accounts_for_every_character(text: str) -> N
     (result,) = stage.run([DocumentText(7, text, None)])
     assert result.document_id == 7
     assert_accounts_for_every_character(text, result)
-    assert stage.stats["records"] == 1
+    assert stage.stats["segments"] == len(result.segments)
 
 
 def test_crlf_text_splits_like_lf_text() -> None:
@@ -554,5 +554,5 @@ def test_random_pages_account_for_every_character(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(pages(), st.lists(st.tuples(st.integers(-5, 300), st.integers(-5, 300)), max_size=8))
 def test_random_furniture_spans_never_break_the_invariants(text: str, bounds: list[tuple[int, int]]) -> None:
-    spans = [FurnitureSpan(low, high, "learned:recurs in 3 unrelated documents") for low, high in bounds]
+    spans = [FurnitureSpan(low, high, "learned:recurs across unrelated documents") for low, high in bounds]
     assert_accounts_for_every_character(text, segment_document(1, text, spans))

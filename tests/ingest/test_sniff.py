@@ -84,7 +84,7 @@ def test_control_bytes_without_nul_count_as_binary() -> None:
 @pytest.mark.parametrize(
     "head",
     [
-        "Grüße aus Köln — “quoted”\r\n\tindented\n".encode("utf-8"),
+        "Grüße aus Köln — “quoted”\r\n\tindented\n".encode(),
         "Caf\xe9 cr\xe8me".encode("latin-1"),
         "utf-16 text".encode("utf-16"),  # starts with a BOM; NULs are expected
         b"",

@@ -62,7 +62,7 @@ def test_families_are_exported_with_members_and_passages(case_with_copy_map: Pat
     result = CliRunner().invoke(cli, ["export", str(case_with_copy_map), "--json", "-"])
     [family] = json.loads(result.output)["families"]
     assert family["origin"] == family["id"] and family["origin_evidence"] == "earliest date"
-    assert [m["kind"] for m in family["members"]][0] == "origin"
+    assert family["members"][0]["kind"] == "origin"
     rewrite = next(m for m in family["members"] if m["kind"] == "rewrite")
     assert rewrite["passages"] == [[0, 40, 0, 40]] and rewrite["score"] == 0.91
     assert rewrite["parent"] in {m["segment"] for m in family["members"]}

@@ -12,12 +12,12 @@ import pytest
 
 from sourcetrace.report.html import (
     ReportBudget,
-    asset,
     embed_json,
     report_data,
     write_report,
 )
-from sourcetrace.store import CaseStore
+from sourcetrace.store import CaseReader, CaseStore
+from sourcetrace.views.viewer import asset
 from tests.web.cases import CLOSE_SCRIPT, SCRIPT_TAG, build_hostile_case
 
 
@@ -27,8 +27,8 @@ def hostile_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def write(case: Path, target: Path, budget: ReportBudget | None = None) -> str:
-    with CaseStore(case, create=False) as store:
-        write_report(store, target, budget or ReportBudget())
+    with CaseReader(case) as reader:
+        write_report(reader, target, budget or ReportBudget())
     return target.read_text(encoding="utf-8")
 
 
@@ -78,19 +78,21 @@ def test_the_viewer_never_turns_text_into_markup() -> None:
 
 
 def test_every_family_is_embedded_with_its_members_passages_and_texts(case_with_copy_map: Path) -> None:
-    with CaseStore(case_with_copy_map, create=False) as store:
-        data = report_data(store.connection, "c.case")
-        members = store.connection.execute("SELECT segment_id, passages FROM family_members").fetchall()
+    with CaseReader(case_with_copy_map) as reader:
+        data = json.loads(embed_json(report_data(reader)))  # as the page carries it
+        [stored] = reader.families()
     family, = data["families"]
-    assert {m["segment"]: m["passages"] for m in family["members"]} == {s: json.loads(p) for s, p in members}
+    members = {m.segment.id: [list(p) for p in m.passages] for m in stored.members}
+    assert {m["segment"]: m["passages"] for m in family["members"]} == members
+    assert [m["passages"] for m in family["members"] if m["kind"] == "rewrite"] == [[[0, 40, 0, 40]]]
     assert {str(m["segment"]) for m in family["members"]} <= set(data["segments"])
-    assert set(data["texts"]) >= {str(s) for s, _ in members}
+    assert set(data["texts"]) >= {str(s) for s in members}
     assert data["limits"]["note"] == ""
 
 
 def test_a_report_over_budget_keeps_the_copy_map_and_says_what_it_left_out(case_with_copy_map: Path) -> None:
-    with CaseStore(case_with_copy_map, create=False) as store:
-        data = report_data(store.connection, "c.case", ReportBudget(segments=1, text_chars=0, document_chars=0))
+    with CaseReader(case_with_copy_map) as reader:
+        data = report_data(reader, ReportBudget(segments=1, text_chars=0, document_chars=0))
     member_ids = {str(m["segment"]) for f in data["families"] for m in f["members"]}
     assert member_ids <= set(data["texts"])  # the texts the side-by-side view needs stay
     assert data["documents"] == {}
@@ -100,8 +102,8 @@ def test_a_report_over_budget_keeps_the_copy_map_and_says_what_it_left_out(case_
 def test_the_report_embeds_stored_statements_with_their_altered_copies(tmp_path: Path) -> None:
     from tests.web.cases import ALTERED, build_statements_case
 
-    with CaseStore(build_statements_case(tmp_path), create=False) as store:
-        data = report_data(store.connection, "s.case")
+    with CaseReader(build_statements_case(tmp_path)) as reader:
+        data = report_data(reader)
     statement, = data["statements"]
     assert data["overview"]["statements_available"] is True
     assert [o["text"] for o in statement["occurrences"] if o["altered"]] == [ALTERED]
@@ -110,18 +112,18 @@ def test_the_report_embeds_stored_statements_with_their_altered_copies(tmp_path:
 def test_a_report_over_its_statement_budget_keeps_the_most_repeated_and_says_so(tmp_path: Path) -> None:
     from tests.web.cases import build_statements_case
 
-    with CaseStore(build_statements_case(tmp_path), create=False) as store:
-        total = store.connection.execute("SELECT count(*) FROM statements").fetchone()[0]
-        data = report_data(store.connection, "s.case", ReportBudget(statements=total - 1))
-        whole = report_data(store.connection, "s.case", ReportBudget(statements=total))
+    with CaseReader(build_statements_case(tmp_path)) as reader:
+        total = reader.statements_page().total
+        data = report_data(reader, ReportBudget(statements=total - 1))
+        whole = report_data(reader, ReportBudget(statements=total))
     assert len(data["statements"]) == total - 1
     assert f"statements beyond the {total - 1:,} most repeated" in data["limits"]["note"]
     assert "statements" not in whole["limits"]["note"]
 
 
 def test_a_case_without_statements_embeds_none(case_with_copy_map: Path) -> None:
-    with CaseStore(case_with_copy_map, create=False) as store:
-        store.connection.execute("DELETE FROM statement_occurrences")
-        store.connection.execute("DELETE FROM statements")
-        data = report_data(store.connection, "c.case")
+    with CaseStore(case_with_copy_map) as store:
+        store.replace_statements([])
+    with CaseReader(case_with_copy_map) as reader:
+        data = report_data(reader)
     assert data["statements"] == [] and data["overview"]["statements_available"] is False

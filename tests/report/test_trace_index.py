@@ -7,7 +7,7 @@ from pathlib import Path
 from sourcetrace.report.trace import load_index, trace_text
 from sourcetrace.reuse.copymap import ReuseIndex
 from sourcetrace.runner import RunOptions, run_case
-from sourcetrace.store import CaseStore
+from sourcetrace.store import CaseReader, CaseStore
 
 RELEASE = (
     "The fisheries office of the fictional island of Sorrel closed the northern cod grounds on Thursday for "
@@ -27,15 +27,18 @@ def make_case(tmp_path: Path, copies: int) -> Path:
 
 
 def test_the_run_saves_the_index_that_trace_uses(tmp_path: Path) -> None:
-    with CaseStore(make_case(tmp_path, copies=3)) as store:
+    case = make_case(tmp_path, copies=3)
+    with CaseStore(case) as store:
         assert store.load_trace_index() is not None
-        saved = load_index(store)
-        rebuilt = ReuseIndex.build(list(store.iter_segments_for_reuse()))
+    with CaseReader(case) as reader:
+        assert reader.trace_index() is not None
+        saved = load_index(reader)
+        rebuilt = ReuseIndex.build(list(reader.segments_for_reuse()))
         assert saved.find_reuse(RELEASE) == rebuilt.find_reuse(RELEASE)
-        assert len(trace_text(store, RELEASE)) == 3
+        assert len(trace_text(reader, RELEASE)) == 3
 
 
 def test_a_story_copied_many_times_in_a_small_case_is_still_traced(tmp_path: Path) -> None:
     # Its rare words appear in every copy; they must not be taken for common words.
-    with CaseStore(make_case(tmp_path, copies=45)) as store:
-        assert len(trace_text(store, RELEASE)) == 45
+    with CaseReader(make_case(tmp_path, copies=45)) as reader:
+        assert len(trace_text(reader, RELEASE)) == 45

@@ -40,7 +40,7 @@ from .stories import (
 
 @pytest.fixture(scope="module")
 def copy_map() -> CopyMap:
-    return build_copy_map(case_segments(), workers=1)
+    return build_copy_map(case_segments())
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_relations_name_each_copy_and_how_it_was_made(copy_map: CopyMap) -> None
 
 def test_exact_copies_are_grouped_before_any_comparison() -> None:
     segments = case_segments()
-    groups = exact_groups(segments + [SegmentForReuse(50, ORIGINAL.upper(), 50)])
+    groups = exact_groups([*segments, SegmentForReuse(50, ORIGINAL.upper(), 50)])
     assert groups[EXACT_ID] == ORIGINAL_ID and groups[50] == ORIGINAL_ID and groups[NEAR_ID] == NEAR_ID
 
 

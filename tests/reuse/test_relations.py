@@ -6,15 +6,14 @@ import re
 
 import pytest
 
-from sourcetrace.reuse.rewrites import RewriteEvidence
-
 from sourcetrace.reuse.relations import (
-    is_rewrite,
     PairVerdict,
     PreparedSegment,
     classify_pair,
+    is_rewrite,
     oriented,
 )
+from sourcetrace.reuse.rewrites import RewriteEvidence
 
 from .stories import (
     B_COPY,

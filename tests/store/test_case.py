@@ -106,7 +106,7 @@ def test_segments_are_written_with_their_duplicates_linked_and_the_document_mark
         assert list(store.iter_document_texts(unsegmented_only=True)) == []
         counts = store.counts()
         assert (counts.segments, counts.duplicate_segments) == (2, 1)
-        rows = store.connection.execute("SELECT id, duplicate_of FROM segments ORDER BY ordinal").fetchall()
+        rows = sqlite3.connect(store.path).execute("SELECT id, duplicate_of FROM segments ORDER BY ordinal").fetchall()
         assert rows[1][1] == rows[0][0]
 
 

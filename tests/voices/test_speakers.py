@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from spacy.language import Language
+
+from sourcetrace.voices.speakers import SegmentResolver, phrase_for
+from sourcetrace.voices.statements import extract_from_texts, parse_spans
 from tests.voices.conftest import Extract
 from tests.voices.helpers import only
 
@@ -84,3 +88,28 @@ def test_a_name_split_across_two_sentences_is_flagged_as_garbled(extract: Extrac
 def test_an_ordinary_one_word_attribution_is_not_garbled(extract: Extract) -> None:
     text = 'Nadia Reyes spoke first. "The denial rings hollow," Reyes said. The meeting ended at noon.'
     assert not only(extract(text), "rings hollow").occurrence.garbled_speaker
+
+
+def test_speakers_resolve_across_the_pieces_of_a_segment(nlp: Language) -> None:
+    """The pre-filter parses pieces of a segment: the resolver reads them as
+    one text, at their offsets, whatever lies unparsed between them."""
+    first = "Governor Pieter Sand toured the valley."
+    second = "The governor said the dams were safe. Later he said the roads would reopen."
+    context = "Buses ran on time."  # the sentence before a statement is kept
+    gap = " Schools stayed closed. Roads flooded.\n\n"
+    text = first + gap + context + " " + second
+    found = dict(extract_from_texts([(1, text)], nlp=nlp, prefilter=True))[1]
+    # two pieces, the gap unparsed
+    assert [text[start:end] for start, end in parse_spans(text)] == [first, context + " " + second]
+    assert [a.speaker for a in found] == ["Pieter Sand", "Pieter Sand"]
+    assert [text[a.occurrence.start : a.occurrence.end] for a in found] == [
+        "the dams were safe", "the roads would reopen"]
+
+    resolver = SegmentResolver()
+    offset = len(first + gap + context + " ")
+    resolver.note_entities(nlp(first), 0)
+    later = nlp(second)
+    assert [m.position for m in resolver.mentions] == [text.index("Pieter Sand")]
+    pronoun = next(t for t in later if t.lower_ == "he")
+    assert resolver.resolve(phrase_for(pronoun), offset).name == "Pieter Sand"
+    assert resolver.speakers[-1].position == text.index(" he said") + 1

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from sourcetrace.store.search import fts_query
 from sourcetrace.web.app import CaseServer, make_server
-from sourcetrace.web.data import open_case_readonly
-from sourcetrace.web.search import fts_query
 from tests.web.cases import SCRIPT_TAG, build_hostile_case
 
 _opened: list[str] = []
@@ -113,7 +112,7 @@ def test_every_response_sends_a_strict_content_security_policy(server: CaseServe
 
 
 def test_hostile_text_is_sent_only_as_json_data(server: CaseServer) -> None:
-    status, headers, body = get(server, "/api/family/1")
+    status, headers, body = get(server, "/api/family/1000")
     assert status == 200 and headers["Content-Type"].startswith("application/json")
     assert SCRIPT_TAG in json.dumps(json.loads(body), ensure_ascii=False)  # intact, for the viewer to show as text
     _, headers, page = get(server, "/")
@@ -122,12 +121,8 @@ def test_hostile_text_is_sent_only_as_json_data(server: CaseServer) -> None:
 
 def test_the_case_is_opened_read_only_and_left_unchanged(server: CaseServer, case: Path) -> None:
     before = hashlib.sha256(case.read_bytes()).hexdigest()
-    for path in ("overview", "families", "family/1", "pair/2", "document/1", "problems", "search?q=flood"):
+    for path in ("overview", "families", "family/1000", "pair/2000", "document/1", "problems", "search?q=flood"):
         api(server, path)
-    db = open_case_readonly(case)
-    with pytest.raises(sqlite3.OperationalError):
-        db.execute("DELETE FROM segments")
-    db.close()
     assert hashlib.sha256(case.read_bytes()).hexdigest() == before
 
 

@@ -1,31 +1,42 @@
-"""Run a stage on all local cores.
+"""The local engine: every operation of the contract on all local cores.
 
-The stage is sent once to each worker process (not once per record). Work
+One pool of worker processes serves the whole run, so models (spaCy,
+WordLlama) load once per worker, not once per step. A map step is shipped to
+the workers once per ``map`` call (through a file, not with every chunk), work
 goes out in chunks with a bounded number in flight, so a corpus larger than
-memory streams through, and results come back in input order so that a case
-built twice from the same inputs gets the same ids.
+memory streams through, and results come back in input order. Whatever the
+number of workers, chunks take the same path (:func:`_run_chunk`), which
+returns the step's counters and CPU time with the results.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
 import queue
 import signal
+import tempfile
+import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import islice
-from multiprocessing.pool import AsyncResult
+from datetime import UTC, datetime
+from itertools import count, islice
+from multiprocessing.pool import Pool
 from typing import Any, TypeVar
 
-from sourcetrace.pipeline import Stage
+from sourcetrace.engines.contract import MapStep, StepReport
 
 In = TypeVar("In")
 Out = TypeVar("Out")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+W = TypeVar("W")
+R = TypeVar("R")
 
-_worker_stage: Stage[Any, Any] | None = None
+ChunkResult = tuple[list[Any], dict[str, int], float]  # results, counters, worker CPU seconds
 
 
 def default_workers() -> int:
@@ -36,83 +47,185 @@ def default_workers() -> int:
 
 
 class LocalEngine:
-    """Maps a stage over records with a pool of ``workers`` processes, or
-    threads when ``threads`` is set.
-
-    Threads suit stages whose work is numpy on large arrays (MinHash
-    signatures), which releases the GIL: they start in microseconds and share
-    memory, where a process pool costs about half a second to start and
-    pickles every batch both ways. Each thread gets its own copy of the stage,
-    as each process does, so stages need not be thread-safe.
-    """
+    """Runs pipeline steps on ``workers`` local processes (threads for map
+    steps that declare ``releases_gil``: numpy work shares memory and needs no
+    pickling)."""
 
     def __init__(self, workers: int | None = None, *, threads: bool = False) -> None:
-        self.workers = max(1, workers or default_workers())
-        self.threads = threads
+        self._workers = max(1, workers or default_workers())
+        self.threads = threads  # every map step on threads
+        self._pool: Pool | None = None
+        self._step_files: list[str] = []
+        self._ids = count()
+        self._report = StepReport("")
+        self._cpu_at_start = 0.0
+        self._clock_at_start = 0.0
 
-    def map(self, stage: Stage[In, Out], records: Iterable[In], *, chunksize: int = 8) -> Iterator[Out]:
-        if self.workers == 1:
-            yield from stage.run(records)
-            return
-        if self.threads:
-            yield from _map_on_threads(stage, iter(records), self.workers, chunksize)
-            return
-        # spawn, not fork: the parent may hold threads (progress display) and
-        # an open SQLite connection, neither of which survives a fork safely.
-        context = multiprocessing.get_context("spawn")
-        pool = context.Pool(self.workers, initializer=_start_worker, initargs=(stage,))
+    @property
+    def workers(self) -> int:
+        return self._workers
+
+    # -- the operations --------------------------------------------------------
+
+    def map(self, step: MapStep[In, Out], records: Iterable[In], *, chunksize: int = 8) -> Iterator[Out]:
+        chunks = _chunks(iter(records), chunksize)
+        if self._workers == 1:
+            results = (_run_chunk(step, c) for c in chunks)
+            yield from self._gather(results, worker_cpu=False)
+        elif self.threads or getattr(step, "releases_gil", False):
+            yield from self._gather(_on_threads(step, chunks, self._workers), worker_cpu=False)
+        else:
+            yield from self._gather(self._on_processes(step, chunks), worker_cpu=True)
+
+    def group_by_key(self, pairs: Iterable[tuple[K, V]]) -> Iterator[tuple[K, list[V]]]:
+        groups: dict[K, list[V]] = {}
+        for key, value in pairs:
+            groups.setdefault(key, []).append(value)
+        yield from groups.items()
+
+    def join(self, left: Iterable[tuple[K, V]], right: Iterable[tuple[K, W]]) -> Iterator[tuple[K, V, W]]:
+        by_key: dict[K, list[W]] = {}
+        for key, right_value in right:
+            by_key.setdefault(key, []).append(right_value)
+        for key, left_value in left:
+            for other in by_key.get(key, ()):
+                yield key, left_value, other
+
+    def on_driver(self, name: str, work: Callable[[], R]) -> R:
+        self.count(f"{name}.calls")
+        return work()
+
+    # -- step reports ----------------------------------------------------------
+
+    def begin_step(self, name: str) -> None:
+        started = datetime.now(UTC).isoformat(timespec="milliseconds")
+        self._report = StepReport(name, started_at=started)
+        self._cpu_at_start, self._clock_at_start = time.process_time(), time.monotonic()
+
+    def end_step(self) -> StepReport:
+        report = self._report
+        report.seconds = round(time.monotonic() - self._clock_at_start, 3)
+        report.cpu_seconds = round(report.cpu_seconds + time.process_time() - self._cpu_at_start, 3)
+        self._report = StepReport("")
+        return report
+
+    def count(self, name: str, value: int = 1) -> None:
+        self._report.counters[name] += value
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+        for path in self._step_files:
+            _remove(path)
+        self._step_files.clear()
+
+    def __enter__(self) -> LocalEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing --------------------------------------------------------------
+
+    def _gather(self, results: Iterator[ChunkResult], *, worker_cpu: bool) -> Iterator[Any]:
+        for values, counters, cpu in results:
+            self._report.records += len(values)
+            self._report.counters.update(counters)
+            if worker_cpu:  # in-process and thread CPU is already in process_time()
+                self._report.cpu_seconds += cpu
+            yield from values
+
+    def _on_processes(self, step: MapStep[Any, Any], chunks: Iterator[list[Any]]) -> Iterator[ChunkResult]:
+        pool = self._ensure_pool()
+        shipped = self._ship(step)
+        pending: deque[Any] = deque()
+        while True:
+            while len(pending) < 2 * self._workers:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                pending.append(pool.apply_async(_run_shipped_chunk, (shipped, chunk)))
+            if not pending:
+                return
+            yield pending.popleft().get()
+
+    def _ensure_pool(self) -> Pool:
+        if self._pool is None:
+            # spawn, not fork: the parent holds threads (progress display) and an
+            # open SQLite connection, neither of which survives a fork safely.
+            context = multiprocessing.get_context("spawn")
+            self._pool = context.Pool(self._workers, initializer=_start_worker)
+        return self._pool
+
+    def _ship(self, step: MapStep[Any, Any]) -> tuple[int, str]:
+        """Write the step once to a file the workers read when they first meet it."""
+        handle, path = tempfile.mkstemp(prefix=f"sourcetrace-{step.name}-", suffix=".pickle")
+        with os.fdopen(handle, "wb") as f:
+            pickle.dump(step, f, protocol=pickle.HIGHEST_PROTOCOL)
+        self._step_files.append(path)
+        return next(self._ids) + os.getpid() * 1_000_000, path
+
+
+def _chunks(records: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while chunk := list(islice(records, max(1, size))):
+        yield chunk
+
+
+def _run_chunk(step: MapStep[Any, Any], chunk: list[Any]) -> ChunkResult:
+    """The one path every chunk takes: results, the counters they added, CPU."""
+    cpu = time.process_time()
+    results = list(step.run(chunk))
+    counters = dict(step.stats)
+    step.stats.clear()
+    return results, counters, time.process_time() - cpu
+
+
+def _on_threads(step: MapStep[Any, Any], chunks: Iterator[list[Any]], workers: int) -> Iterator[ChunkResult]:
+    copies: queue.SimpleQueue[MapStep[Any, Any]] = queue.SimpleQueue()
+    for _ in range(workers):  # each thread its own copy: steps need not be thread-safe
+        copies.put(pickle.loads(pickle.dumps(step)))
+
+    def run(chunk: list[Any]) -> ChunkResult:
+        own = copies.get()
         try:
-            yield from _ordered_bounded(pool, iter(records), chunksize, in_flight=2 * self.workers)
-            pool.close()
-        finally:
-            pool.terminate()
-            pool.join()
-
-
-def _ordered_bounded(pool: Any, records: Iterator[Any], chunksize: int, in_flight: int) -> Iterator[Any]:
-    pending: deque[AsyncResult[list[Any]]] = deque()
-    while True:
-        while len(pending) < in_flight:
-            chunk = list(islice(records, chunksize))
-            if not chunk:
-                break
-            pending.append(pool.apply_async(_process_chunk, (chunk,)))
-        if not pending:
-            return
-        yield from pending.popleft().get()
-
-
-def _map_on_threads(stage: Stage[In, Out], records: Iterator[In], workers: int, chunksize: int) -> Iterator[Out]:
-    copies: queue.SimpleQueue[Stage[In, Out]] = queue.SimpleQueue()
-    for _ in range(workers):
-        copies.put(pickle.loads(pickle.dumps(stage)))
-
-    def process_chunk(chunk: list[In]) -> list[Out]:
-        own = copies.get()  # a stage copy no other thread is using
-        try:
-            return [own.process(record) for record in chunk]
+            return _run_chunk(own, chunk)
         finally:
             copies.put(own)
 
-    with ThreadPoolExecutor(workers, thread_name_prefix=f"sourcetrace-{stage.name}") as pool:
-        pending: deque[Future[list[Out]]] = deque()
+    with ThreadPoolExecutor(workers, thread_name_prefix=f"sourcetrace-{step.name}") as pool:
+        pending: deque[Future[ChunkResult]] = deque()
         while True:
             while len(pending) < 2 * workers:
-                chunk = list(islice(records, chunksize))
-                if not chunk:
+                chunk = next(chunks, None)
+                if chunk is None:
                     break
-                pending.append(pool.submit(process_chunk, chunk))
+                pending.append(pool.submit(run, chunk))
             if not pending:
                 return
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
 
 
-def _start_worker(stage: Stage[Any, Any]) -> None:
-    global _worker_stage
+# -- inside a worker process ---------------------------------------------------
+
+_worker_steps: dict[int, MapStep[Any, Any]] = {}
+
+
+def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
-    _worker_stage = stage
 
 
-def _process_chunk(chunk: list[Any]) -> list[Any]:
-    assert _worker_stage is not None, "worker started without a stage"
-    return [_worker_stage.process(record) for record in chunk]
+def _run_shipped_chunk(shipped: tuple[int, str], chunk: list[Any]) -> ChunkResult:
+    key, path = shipped
+    step = _worker_steps.get(key)
+    if step is None:
+        _worker_steps.clear()  # one step at a time: free the last one's caches
+        with open(path, "rb") as f:
+            step = _worker_steps[key] = pickle.load(f)
+    return _run_chunk(step, chunk)
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):  # already gone: nothing to clean
+        os.remove(path)

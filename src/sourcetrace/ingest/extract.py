@@ -184,7 +184,9 @@ def _composite_text(
 def _story_text(story: lxml_html.HtmlElement, url: str | None) -> str:
     """One story extracted as a page of its own, its headline kept first."""
     page = lxml_html.document_fromstring("<html><head></head><body></body></html>")
-    page.body.append(copy.deepcopy(story))
+    body = page.body
+    assert body is not None, "the page above has a body"
+    body.append(copy.deepcopy(story))
     text = _trafilatura_blocks(page, url)
     headline = _headline(story)
     if headline and headline not in _squash(text):

@@ -8,7 +8,7 @@ Three sources, each named in the span's reason:
 * ``front-matter`` -- a YAML-like ``title:``/``date:``/``author:`` block, as
   content farms leave at the top of a page or between repeated copies. Its
   values are still used: segmentation reads them with ``parse_front_matter``.
-* ``learned:recurs in N unrelated documents`` -- lines that recur across
+* ``learned:recurs across unrelated documents`` -- lines that recur across
   documents that are *not* copies of one article (a site's name, tag line,
   menus, footers). ``FurnitureModel.learn`` tells the two apart: a
   syndicated wire story recurs word for word too, and must never be
@@ -309,7 +309,10 @@ class LearnedLine:
 
     @property
     def reason(self) -> str:
-        return f"{LEARNED_PREFIX}recurs in {self.documents} unrelated documents"
+        # No count here (learned_furniture has it): a span's reason must not
+        # change as the case grows, or every page carrying the line would be
+        # segmented again at each run.
+        return f"{LEARNED_PREFIX}recurs across unrelated documents"
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +379,7 @@ class FurnitureModel:
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[int | str, str, int]]) -> FurnitureModel:
         """A model from rows written by ``to_rows`` (int fingerprints too)."""
-        return cls(LearnedLine(_fingerprint_of(fp), example, int(count)) for fp, example, count in rows)
+        return cls(LearnedLine(parse_fingerprint(fp), example, int(count)) for fp, example, count in rows)
 
     def find(self, text: str) -> list[FurnitureSpan]:
         """The furniture spans of one document, sorted, one per line (one per
@@ -439,7 +442,7 @@ def _hex(fingerprint: int) -> str:
     return (fingerprint & 0xFFFF_FFFF_FFFF_FFFF).to_bytes(8, "big").hex()
 
 
-def _fingerprint_of(value: int | str) -> int:
+def parse_fingerprint(value: int | str) -> int:
     if isinstance(value, int):
         return value
     return int.from_bytes(bytes.fromhex(value), "big", signed=True)
@@ -455,10 +458,10 @@ class _CorpusLines:
     of ``lengths`` and ``prose`` (1 for a prose line)."""
 
     doc_ids: list[int]
-    bounds: array  # type: ignore[type-arg]
-    fingerprints: array  # type: ignore[type-arg]
-    lengths: array  # type: ignore[type-arg]
-    prose: array  # type: ignore[type-arg]
+    bounds: array[int]
+    fingerprints: array[int]
+    lengths: array[int]
+    prose: array[int]
     counts: dict[int, int]  # documents per fingerprint
     examples: dict[int, str]  # for fingerprints seen in 2+ documents
 

@@ -42,6 +42,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sourcetrace.engines.contract import MapStep
 from sourcetrace.ingest.furniture import (
     FRONT_MATTER_REASON,
     LEARNED_PREFIX,
@@ -52,7 +53,6 @@ from sourcetrace.ingest.furniture import (
     parse_front_matter,
 )
 from sourcetrace.ingest.spans import TextLine, split_lines
-from sourcetrace.pipeline import Stage
 from sourcetrace.records import FurnitureSpan, Segment, SegmentedDocument
 
 PAGE_HEADER_REASON = "structure:page-header"
@@ -561,7 +561,10 @@ class DocumentText:
     published: str | None = None
 
 
-class SegmentDocuments(Stage[DocumentText, SegmentedDocument]):
+MAX_SEGMENTS_PER_DOCUMENT = 999  # a segment's id is its document's id * 1000 + its ordinal
+
+
+class SegmentDocuments(MapStep[DocumentText, SegmentedDocument]):
     """Find furniture with a learned model, then split into segments."""
 
     name = "segment"
@@ -578,6 +581,10 @@ class SegmentDocuments(Stage[DocumentText, SegmentedDocument]):
             self.stats["segmentation_failed"] += 1
             result = _whole_text(record.document_id, text, record.published)
             result.failure = f"{type(error).__name__}: {error}"
+        if len(result.segments) > MAX_SEGMENTS_PER_DOCUMENT:  # segment ids hold the ordinal in 3 digits
+            self.stats["segmentation_failed"] += 1
+            result = _whole_text(record.document_id, text, record.published)
+            result.failure = f"more than {MAX_SEGMENTS_PER_DOCUMENT} articles on one page"
         self.stats["segments"] += len(result.segments)
         self.stats["duplicate_segments"] += sum(s.duplicate_of is not None for s in result.segments)
         self.stats["furniture_spans"] += len(result.furniture)

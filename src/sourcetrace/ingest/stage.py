@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from sourcetrace.engines.contract import MapStep
 from sourcetrace.ingest.read import ReadOptions, ingest_input
-from sourcetrace.pipeline import Stage
 from sourcetrace.records import IngestedInput
 
 
-class ReadInputs(Stage[str, IngestedInput]):
+class ReadInputs(MapStep[str, IngestedInput]):
     """Reads, hashes, decodes and extracts one input file per record."""
 
     name = "ingest"

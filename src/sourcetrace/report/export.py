@@ -1,132 +1,50 @@
 """The JSON export: a versioned, documented snapshot of a case.
 
-Written row by row, so a case of any size exports in constant memory. The
-format is specified in docs/json-export.md; bump EXPORT_VERSION on any change
-that could break a reader.
+Written row by row as the reader streams them (store/read_export.py), so a
+case of any size exports in constant memory. The format is specified in
+docs/json-export.md; bump EXPORT_VERSION on any change that could break a reader.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from sourcetrace import __version__
-from sourcetrace.store import CaseStore
+from sourcetrace.store import CaseReader
 
 EXPORT_FORMAT = "sourcetrace-export"
 EXPORT_VERSION = 1
 
-Row = dict[str, Any]
 
-# Column aliases are the export's field names (docs/json-export.md).
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("inputs", "SELECT id, path, sha256, size, kind, ingested_at FROM inputs ORDER BY id"),
-    (
-        "documents",
-        """SELECT d.id, d.input_id AS input, i.sha256, i.path, d.ordinal, d.record_id, d.url, d.title,
-                  d.author, d.site, d.published, d.fetched, d.extractor, d.charset
-           FROM documents d JOIN inputs i ON i.id = d.input_id ORDER BY d.id""",
-    ),
-    (
-        "segments",
-        """SELECT id, document_id AS document, ordinal, title, byline, credit, published, start, "end",
-                  removed, text, duplicate_of
-           FROM segments ORDER BY id""",
-    ),
-    (
-        "problems",
-        """SELECT path, CASE WHEN ordinal < 0 THEN NULL ELSE ordinal END AS document_ordinal, stage, reason,
-                  severity, message
-           FROM problems ORDER BY id""",
-    ),
-)
-
-# Columns stored as JSON text in the case, exported as JSON values.
-_JSON_COLUMNS = frozenset({"removed", "passages"})
-
-
-def export_json(store: CaseStore, destination: str | Path) -> None:
-    """Write the case as one JSON document to ``destination``."""
+def export_json(reader: CaseReader, destination: str | Path) -> None:
+    """Write the case as one JSON document to the file ``destination``."""
     with open(destination, "w", encoding="utf-8") as out:
-        write_export(store, out)
+        write_export(reader, out)
 
 
-def write_export(store: CaseStore, out: IO[str]) -> None:
+def write_export(reader: CaseReader, out: IO[str]) -> None:
+    """Write the case as one JSON document to the text stream ``out``."""
     header = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "generator": f"sourcetrace {__version__}",
     }
     out.write("{\n")
     for key, value in header.items():
         out.write(f"{json.dumps(key)}: {json.dumps(value)},\n")
-    for name, sql in SECTIONS:
-        _write_array(out, name, _rows(store.connection, sql), last=False)
-    _write_array(out, "families", _families(store.connection), last=False)
-    _write_array(out, "statements", _statements(store.connection), last=True)
+    sections = list(reader.export_sections())
+    for number, (name, rows) in enumerate(sections):
+        _write_array(out, name, rows, last=number == len(sections) - 1)
     out.write("}\n")
 
 
-def _write_array(out: IO[str], name: str, rows: Iterator[Row], *, last: bool) -> None:
+def _write_array(out: IO[str], name: str, rows: Iterator[dict[str, Any]], *, last: bool) -> None:
     out.write(f"{json.dumps(name)}: [")
     for number, row in enumerate(rows):
         out.write(("\n" if number == 0 else ",\n") + json.dumps(row, ensure_ascii=False))
     out.write("\n]" + ("\n" if last else ",\n"))
-
-
-def _rows(db: sqlite3.Connection, sql: str) -> Iterator[Row]:
-    cursor = db.execute(sql)
-    names = [column[0] for column in cursor.description]
-    decode: list[Callable[[Any], Any]] = [json.loads if n in _JSON_COLUMNS else _same for n in names]
-    for values in cursor:
-        yield {name: convert(value) for name, convert, value in zip(names, decode, values)}
-
-
-def _families(db: sqlite3.Connection) -> Iterator[Row]:
-    """Families with their members, origin first, then by date and id."""
-    members = db.execute(
-        """SELECT m.family_id, m.segment_id, m.kind, m.parent_id, m.score, m.passages
-           FROM family_members m JOIN segments s ON s.id = m.segment_id
-           ORDER BY m.family_id, m.kind != 'origin', s.published IS NULL, s.published, s.id"""
-    )
-    heads = db.execute("SELECT id, origin_id, origin_evidence FROM families ORDER BY id")
-    pending = next(members, None)
-    for family_id, origin, evidence in heads:
-        listed: list[Row] = []
-        while pending is not None and pending[0] == family_id:
-            _, segment, kind, parent, score, passages = pending
-            listed.append({"segment": segment, "kind": kind, "parent": parent, "score": round(score, 4),
-                           "passages": json.loads(passages)})
-            pending = next(members, None)
-        yield {"id": family_id, "origin": origin, "origin_evidence": evidence, "members": listed}
-
-
-def _statements(db: sqlite3.Connection) -> Iterator[Row]:
-    """Statements with their occurrences, in the same streaming merge as families."""
-    occurrences = db.execute(
-        """SELECT statement_id, segment_id, start, "end", text, speaker_as_written, cue, altered, diff,
-                  garbled_speaker
-           FROM statement_occurrences ORDER BY statement_id, segment_id, start"""
-    )
-    pending = next(occurrences, None)
-    for sid, speaker, role, kind, cue, text in db.execute(
-        "SELECT id, speaker, speaker_role, kind, cue, text FROM statements ORDER BY id"
-    ):
-        listed: list[Row] = []
-        while pending is not None and pending[0] == sid:
-            _, segment, start, end, said, written, said_cue, altered, diff, garbled = pending
-            listed.append({"segment": segment, "start": start, "end": end, "text": said,
-                           "speaker_as_written": written, "cue": said_cue, "altered": bool(altered),
-                           "diff": json.loads(diff), "garbled_speaker": bool(garbled)})
-            pending = next(occurrences, None)
-        yield {"id": sid, "speaker": speaker, "speaker_role": role, "kind": kind, "cue": cue, "text": text,
-               "occurrences": listed}
-
-
-def _same(value: Any) -> Any:
-    return value

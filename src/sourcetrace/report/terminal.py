@@ -1,29 +1,23 @@
-"""Terminal renderings of case findings (rich renderables)."""
+"""Terminal renderings of case findings (rich renderables) for the CLI's views."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from sourcetrace.report.families import FamilyView, MemberView
-from sourcetrace.report.statements import OccurrenceView, StatementView
-
-if TYPE_CHECKING:
-    from sourcetrace.report.trace import TraceMatch
+from sourcetrace.views import FamilyView, MemberView, OccurrenceView, RunView, StatementView, TraceMatch
 
 KIND_STYLES = {"origin": "bold green", "exact": "cyan", "near_exact": "blue", "excerpt": "magenta", "rewrite": "yellow"}
 
 
 def member_label(member: MemberView) -> Text:
     seg = member.segment
-    where = seg.site or seg.url or seg.path
     label = Text()
     label.append(f"{member.kind:<10}", style=KIND_STYLES.get(member.kind, ""))
     label.append(f" #{seg.id} ")
     label.append(seg.title or "(untitled)", style="bold")
-    details = [d for d in (where, seg.credit and f"credit: {seg.credit}", seg.published) if d]
+    details = [d for d in (seg.where(), seg.credit and f"credit: {seg.credit}", seg.published) if d]
     if member.kind != "origin":
         details.append(f"score {member.score:.2f}, {len(member.passages)} passage(s)")
     label.append("  " + " · ".join(details), style="dim")
@@ -56,18 +50,18 @@ def _add(node: Tree, member: MemberView, children: dict[int | None, list[MemberV
 
 def reuse_label(match: TraceMatch, query: str, *, shown: int = 2) -> Text:
     """A reusing segment, with the first ``shown`` passages it shares with the query."""
-    seg, reuse = match.segment, match.reuse
+    seg = match.segment
     label = Text()
-    label.append(f"{reuse.kind:<10}", style=KIND_STYLES.get(reuse.kind, ""))
+    label.append(f"{match.kind:<10}", style=KIND_STYLES.get(match.kind, ""))
     label.append(f" #{seg.id} ")
     label.append(seg.title or "(untitled)", style="bold")
-    where = seg.site or seg.url or seg.path
-    label.append("  " + " · ".join(d for d in (where, seg.published, f"score {reuse.score:.2f}") if d), style="dim")
-    for passage in reuse.passages[:shown]:
+    label.append("  " + " · ".join(d for d in (seg.where(), seg.published, f"score {match.score:.2f}") if d),
+                 style="dim")
+    for passage in match.passages[:shown]:
         quoted = " ".join(query[passage.parent_start:passage.parent_end].split())
         label.append(f"\n    “{quoted[:160]}{'…' if len(quoted) > 160 else ''}”", style="italic")
-    if len(reuse.passages) > shown:
-        label.append(f"\n    … {len(reuse.passages) - shown} more passage(s)", style="dim")
+    if len(match.passages) > shown:
+        label.append(f"\n    … {len(match.passages) - shown} more passage(s)", style="dim")
     return label
 
 
@@ -80,21 +74,21 @@ def diff_text(occurrence: OccurrenceView) -> Text:
     return text
 
 
-def statement_block(statement: StatementView) -> Tree:
+def statement_block(view: StatementView) -> Tree:
     """A statement with each occurrence; altered ones show their word-level diff."""
+    statement = view.statement
     role = f" ({statement.speaker_role})" if statement.speaker_role else ""
     head = Text()
     head.append(f"#{statement.id} {statement.speaker}{role}", style="bold")
     head.append(f"  {statement.kind}, {statement.cue}", style="dim")
     head.append(f"\n“{statement.text}”")
     tree = Tree(head)
-    for occurrence in statement.occurrences:
+    for occurrence in view.occurrences:
         seg = occurrence.segment
         line = Text()
         line.append("ALTERED " if occurrence.altered else "same    ", style="bold red" if occurrence.altered else "dim")
         line.append(f"#{seg.id} {seg.title or '(untitled)'}", style="bold")
-        where = seg.site or seg.url or seg.path
-        line.append("  " + " · ".join(d for d in (where, seg.published, f"as “{occurrence.speaker_as_written}”")
+        line.append("  " + " · ".join(d for d in (seg.where(), seg.published, f"as “{occurrence.speaker_as_written}”")
                                        if d), style="dim")
         if occurrence.garbled_speaker:
             line.append("  speaker garbled", style="bold red")
@@ -103,3 +97,22 @@ def statement_block(statement: StatementView) -> Tree:
             line.append_text(diff_text(occurrence))
         tree.add(line)
     return tree
+
+
+def run_line(run: RunView) -> str:
+    """The last run in one line: its status, when it started and finished, and how long it took."""
+    total = "unfinished" if run.seconds is None else f"{run.seconds:,.1f} s"
+    finished = f", finished {run.finished_at}" if run.finished_at else ""
+    return f"Last run #{run.id}: {run.status}, started {run.started_at}{finished}, {total}"
+
+
+def steps_table(run: RunView) -> Table:
+    """Each step of a run: wall time, CPU use (100% is one core busy all along), records and counters."""
+    table = Table(title="Steps of the last run", title_justify="left")
+    for column in ("step", "time", "CPU", "records"):
+        table.add_column(column, justify="left" if column == "step" else "right", no_wrap=True)
+    table.add_column("counters", ratio=1)
+    for step in run.steps:
+        counters = ", ".join(f"{name} {count:,}" for name, count in step.counters.items())
+        table.add_row(step.step, f"{step.seconds:,.1f} s", f"{step.cpu_percent():.0f}%", f"{step.records:,}", counters)
+    return table

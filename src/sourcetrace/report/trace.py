@@ -4,57 +4,46 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 
-from sourcetrace.report.families import SegmentLabel
-from sourcetrace.reuse.copymap import Reuse, ReuseIndex
-from sourcetrace.store import CaseStore
-
-_LABELS = """
-SELECT s.id, s.title, s.credit, s.published, d.url, d.site, i.path
-FROM segments s JOIN documents d ON d.id = s.document_id JOIN inputs i ON i.id = d.input_id
-WHERE s.id = ?
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class TraceMatch:
-    segment: SegmentLabel
-    reuse: Reuse
+from sourcetrace.reuse.copymap import ReuseIndex
+from sourcetrace.store import CaseReader
+from sourcetrace.views import PassageView, TraceMatch
 
 
 class SegmentTexts(Mapping[int, str]):
     """Segment texts read from the case on demand: a query checks only its candidates."""
 
-    def __init__(self, store: CaseStore) -> None:
-        self._db = store.connection
+    def __init__(self, reader: CaseReader) -> None:
+        self._reader = reader
 
     def __getitem__(self, segment_id: int) -> str:
-        row = self._db.execute("SELECT text FROM segments WHERE id = ?", (segment_id,)).fetchone()
-        if row is None:
+        text = self._reader.segment_text(segment_id)
+        if text is None:
             raise KeyError(segment_id)
-        return str(row[0])
+        return text
 
     def __iter__(self) -> Iterator[int]:
-        return (row[0] for row in self._db.execute("SELECT id FROM segments WHERE duplicate_of IS NULL"))
+        return self._reader.kept_segment_ids()
 
     def __len__(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM segments WHERE duplicate_of IS NULL").fetchone()[0])
+        return self._reader.kept_segment_count()
 
 
-def load_index(store: CaseStore) -> ReuseIndex:
+def load_index(reader: CaseReader) -> ReuseIndex:
     """The index saved by the last run, or one built now if the case has none current."""
-    saved = store.load_trace_index()
+    saved = reader.trace_index()
     if saved is not None:
-        return ReuseIndex.from_anchor_bytes(saved, SegmentTexts(store))
-    return ReuseIndex.build(list(store.iter_segments_for_reuse()))
+        return ReuseIndex.from_anchor_bytes(saved, SegmentTexts(reader))
+    return ReuseIndex.build(list(reader.segments_for_reuse()))
 
 
-def trace_text(store: CaseStore, text: str) -> list[TraceMatch]:
+def trace_text(reader: CaseReader, text: str) -> list[TraceMatch]:
     """Segments that copy, excerpt or rewrite ``text``, strongest first."""
-    db = store.connection
-    return [TraceMatch(SegmentLabel(*db.execute(_LABELS, (r.segment,)).fetchone()), r)
-            for r in load_index(store).find_reuse(text)]
+    found = load_index(reader).find_reuse(text)
+    labels = reader.segments([r.segment for r in found])
+    return [TraceMatch(labels[r.segment], r.kind, r.score,
+                       tuple(PassageView(p.parent_start, p.parent_end, p.start, p.end) for p in r.passages))
+            for r in found]
 
 
 def trace_json(matches: Sequence[TraceMatch]) -> str:
@@ -65,9 +54,9 @@ def trace_json(matches: Sequence[TraceMatch]) -> str:
         [
             {
                 "segment": m.segment.id,
-                "kind": m.reuse.kind,
-                "score": m.reuse.score,
-                "passages": [[p.parent_start, p.parent_end, p.start, p.end] for p in m.reuse.passages],
+                "kind": m.kind,
+                "score": m.score,
+                "passages": [list(p) for p in m.passages],
                 "title": m.segment.title,
                 "credit": m.segment.credit,
                 "published": m.segment.published,

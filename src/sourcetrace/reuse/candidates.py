@@ -39,7 +39,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from sourcetrace.engines.local import LocalEngine
+from sourcetrace.engines.contract import Engine
 from sourcetrace.reuse.minhash import (
     EMPTY_SLOT,
     U32,
@@ -253,11 +253,13 @@ class LSHIndex:
         self._built = None
         self._tables = None
 
-    def add_texts(self, records: Iterable[TextRecord], batch_size: int = 256, *, workers: int = 1) -> None:
-        """Sign and add (segment_id, text) records, on ``workers`` threads
-        (signing is numpy on whole batches, which releases the GIL)."""
-        engine = LocalEngine(workers, threads=True)
-        for batch in engine.map(self.signature_stage(), batched(records, batch_size), chunksize=1):
+    def add_texts(self, records: Iterable[TextRecord], batch_size: int = 256, *, engine: Engine | None = None) -> None:
+        """Sign and add (segment_id, text) records, on ``engine`` when given
+        (in this process otherwise)."""
+        stage = self.signature_stage()
+        batches = batched(records, batch_size)
+        signed = engine.map(stage, batches, chunksize=1) if engine is not None else map(stage.process, batches)
+        for batch in signed:
             self.add(batch)
 
     # --- all pairs -------------------------------------------------------
@@ -414,8 +416,8 @@ class LSHIndex:
         part_starts = np.cumsum(sizes) - sizes
         window_keys, window_owners = np.zeros((0, self._window_banding.bands), dtype=np.uint64), np.zeros(0, np.int64)
         if self.excerpts and parts:
-            window_keys = np.concatenate([p.window_keys for p in parts])  # type: ignore[misc]
-            window_owners = np.concatenate([p.window_owners + start for p, start in zip(parts, part_starts)])  # type: ignore[operator]
+            window_keys = np.concatenate([p.window_keys for p in parts])
+            window_owners = np.concatenate([p.window_owners + start for p, start in zip(parts, part_starts)])
         self._sets.clear()
         self._built = _Built(
             ids=ids,

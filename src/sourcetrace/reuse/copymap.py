@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from sourcetrace.engines.local import LocalEngine
-from sourcetrace.pipeline import Stage
+from sourcetrace.engines.contract import Engine, MapStep
 from sourcetrace.records import Family, Passage, Relation, RelationKind, SegmentForReuse
 from sourcetrace.reuse.candidates import CandidatePair, LSHIndex
 from sourcetrace.reuse.families import build_families
@@ -58,7 +57,7 @@ class PairTask:
     b_text: str
 
 
-class PairClassificationStage(Stage[PairTask, PairVerdict | None]):
+class PairClassificationStage(MapStep[PairTask, PairVerdict | None]):
     """Classify candidate pairs; keeps recent segments' prepared texts and
     sentence vectors (tasks arrive sorted by their first segment)."""
 
@@ -96,31 +95,63 @@ class PairClassificationStage(Stage[PairTask, PairVerdict | None]):
         return cached
 
 
-def build_copy_map(segments: Sequence[SegmentForReuse], *, workers: int | None = None) -> CopyMap:
-    """Relations and families of ``segments`` (a case's kept segments)."""
-    by_id = {s.id: s for s in segments}
+@dataclass(frozen=True, slots=True)
+class CopyCandidates:
+    """The pairs worth verifying in a set of segments, and what families need
+    of the candidate search: computed over the whole case at every run (it is
+    cheap and rests on case-wide word rarity); only new pairs are verified."""
+
+    representative_of: Mapping[int, int]  # segment -> lowest id with the same words
+    text_groups: Mapping[int, int]  # segment -> its text group (see :func:`text_groups`)
+    anchors: AnchorIndex
+    pairs: tuple[tuple[int, int], ...]  # sorted, a < b: candidates and exact copies
+
+
+def find_candidates(segments: Sequence[SegmentForReuse], engine: Engine | None = None) -> CopyCandidates:
+    """Exact copies, MinHash LSH near-duplicates and rare-word pairs."""
     representative_of = exact_groups(segments)
-    representatives = sorted({r for r in representative_of.values()})
-    texts = {i: by_id[i].text for i in representatives}
-    engine = LocalEngine(workers)
-    near_duplicates = near_duplicate_pairs(representatives, texts, workers=engine.workers)
+    representatives = sorted(set(representative_of.values()))
+    by_id = {s.id: s.text for s in segments}
+    texts = {i: by_id[i] for i in representatives}
+    near_duplicates = near_duplicate_pairs(representatives, texts, engine=engine)
     group_of = text_groups(representative_of, near_duplicates)
     anchors = AnchorIndex.build(
         representatives, [texts[i] for i in representatives], groups=[group_of[i] for i in representatives]
     )
     # Exact copies are classified too, for their passages (cheap: same words).
-    exact_pairs = [(r, s) for s, r in representative_of.items() if s != r]
-    pairs = sorted(candidate_pairs(near_duplicates, anchors) + exact_pairs)
-    tasks = (PairTask(a, by_id[a].text, b, by_id[b].text) for a, b in pairs)
-    engine = engine if len(pairs) > 200 else LocalEngine(1)
-    verdicts = [v for v in engine.map(PairClassificationStage(), tasks, chunksize=64) if v is not None]
+    exact_pairs = [(min(r, s), max(r, s)) for s, r in representative_of.items() if s != r]
+    pairs = tuple(sorted(set(candidate_pairs(near_duplicates, anchors)) | set(exact_pairs)))
+    return CopyCandidates(representative_of, group_of, anchors, pairs)
+
+
+def pair_tasks(pairs: Iterable[tuple[int, int]], texts: Mapping[int, str]) -> Iterator[PairTask]:
+    return (PairTask(a, texts[a], b, texts[b]) for a, b in pairs)
+
+
+def copy_families(
+    segments: Sequence[SegmentForReuse], verdicts: Sequence[PairVerdict], candidates: CopyCandidates
+) -> CopyMap:
+    """Families, origins and parents from the verdicts on the candidate pairs."""
+    by_id = {s.id: s for s in segments}
+    representative_of, anchors = candidates.representative_of, candidates.anchors
 
     def related(first: int, second: int) -> bool:
         a, b = representative_of[first], representative_of[second]
         return topically_related(anchors.topical_similarity(a, b), by_id[a].text, by_id[b].text)
 
     graph = build_families(by_id, verdicts, related)
-    return CopyMap(graph.relations, graph.families, group_of)
+    return CopyMap(graph.relations, graph.families, candidates.text_groups)
+
+
+def build_copy_map(segments: Sequence[SegmentForReuse], engine: Engine | None = None) -> CopyMap:
+    """Relations and families of ``segments`` (a case's kept segments), in
+    one go: what the pipeline's copy steps do, without a case."""
+    candidates = find_candidates(segments, engine)
+    texts = {s.id: s.text for s in segments}
+    tasks = pair_tasks(candidates.pairs, texts)
+    step = PairClassificationStage()
+    found = engine.map(step, tasks, chunksize=64) if engine is not None else map(step.process, tasks)
+    return copy_families(segments, [v for v in found if v is not None], candidates)
 
 
 RARE_WORD_RELATED = 0.1  # cosine of rare-word vectors
@@ -155,10 +186,12 @@ def exact_groups(segments: Sequence[SegmentForReuse]) -> dict[int, int]:
     return representative
 
 
-def near_duplicate_pairs(ids: Sequence[int], texts: Mapping[int, str], *, workers: int = 1) -> list[CandidatePair]:
+def near_duplicate_pairs(
+    ids: Sequence[int], texts: Mapping[int, str], *, engine: Engine | None = None
+) -> list[CandidatePair]:
     """MinHash LSH pairs, verified at the usual threshold, excerpts included."""
     lsh = LSHIndex(MINHASH_THRESHOLD)
-    lsh.add_texts(((i, texts[i]) for i in ids), workers=workers)
+    lsh.add_texts(((i, texts[i]) for i in ids), engine=engine)
     return lsh.verified_pairs()
 
 

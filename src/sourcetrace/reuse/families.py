@@ -179,8 +179,7 @@ def _joining_verdicts(verdicts: Sequence[PairVerdict], composites: set[int]) -> 
         v
         for v in verdicts
         if not (v.a in composites or v.b in composites)
-        or id(v) in chosen
-        and not (v.a in composites and v.b in composites)
+        or (id(v) in chosen and not (v.a in composites and v.b in composites))
     ]
 
 
@@ -367,9 +366,12 @@ def _depths(root: int, links: Mapping[int, Link]) -> dict[int, int]:
     depth = {root: 0}
     for node in links:
         path = []
-        while node not in depth and links[node][0] is not None:
+        while node not in depth:
+            parent = links[node][0]
+            if parent is None:
+                break
             path.append(node)
-            node = links[node][0]  # type: ignore[assignment]
+            node = parent
         if node not in depth:  # a member without a parent
             depth[node] = 1
         for step in reversed(path):

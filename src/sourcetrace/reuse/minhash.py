@@ -31,7 +31,7 @@ from itertools import islice
 import numpy as np
 import numpy.typing as npt
 
-from sourcetrace.pipeline import Stage
+from sourcetrace.engines.contract import MapStep
 from sourcetrace.reuse.shingles import (
     DEFAULT_SHINGLE_SIZE,
     I64,
@@ -156,12 +156,13 @@ class SignatureBatch:
     window_owners: I64 | None  # index into ``ids`` of each window
 
 
-class SignatureStage(Stage[Sequence[TextRecord], SignatureBatch]):
+class SignatureStage(MapStep[Sequence[TextRecord], SignatureBatch]):
     """Signatures of batches of (segment_id, text) records. One record of this
     stage is a whole batch, so that numpy works across texts; feed it with
     :func:`batched` and run it on all cores with ``LocalEngine.map``."""
 
     name = "minhash"
+    releases_gil = True  # numpy on whole batches: threads share the arrays, no pickling
 
     def __init__(self, params: SketchParams | None = None, *, windows: bool = True, keep_shingles: bool = True) -> None:
         super().__init__()

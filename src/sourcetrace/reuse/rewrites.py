@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -73,8 +73,9 @@ class SentenceEmbedder:
         for row, encoding in enumerate(self._tokenizer.encode_batch(list(sentences), add_special_tokens=False)):
             if encoding.ids:
                 vectors[row] = self._table[encoding.ids].mean(axis=0)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-9)
+        # float32 throughout; numpy's stubs type norm() with keepdims as Any.
+        norms: F32 = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+        return vectors / norms
 
     def pieces_per_word(self, words: Sequence[str]) -> float:
         """Mean tokenizer pieces per word: rare and garbled words split into
@@ -174,11 +175,11 @@ def rewrite_evidence(a: PreparedText, b: PreparedText, vectors_a: F32, vectors_b
     )
 
 
-def _word_share(text: PreparedText, sentences: object) -> float:
+def _word_share(text: PreparedText, sentences: Iterable[int]) -> float:
     total = sum(last - first for first, last in text.sentence_words)
     if total == 0:
         return 0.0
-    chosen = set(sentences)  # type: ignore[call-overload]
+    chosen = set(sentences)
     return sum(last - first for i, (first, last) in enumerate(text.sentence_words) if i in chosen) / total
 
 
@@ -207,6 +208,19 @@ class AnchorPair:
     a: int  # segment ids, a < b
     b: int
     overlap: float  # shared rare-word weight / the smaller segment's weight
+
+
+class AnchorArrays(TypedDict):
+    """An :class:`AnchorIndex` as named arrays. Named keys, not ``dict[str, ...]``,
+    so that ``np.savez(..., **arrays)`` type-checks (no key can be ``allow_pickle``)."""
+
+    ids: I64
+    vocabulary: U64
+    idf: F64
+    data: npt.NDArray[Any]  # the CSR matrix; its index dtype is scipy's choice
+    indices: npt.NDArray[Any]
+    indptr: npt.NDArray[Any]
+    shape: npt.NDArray[Any]
 
 
 class AnchorIndex:
@@ -296,14 +310,17 @@ class AnchorIndex:
             rows, columns, overlap = rows[order], columns[order], overlap[order]
             rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
             keep = rank < top_k
-            lo = np.minimum(self.ids[rows[keep]], self.ids[columns[keep]])
-            hi = np.maximum(self.ids[rows[keep]], self.ids[columns[keep]])
+            # Codes of row positions, not ids: segment ids need not fit 32 bits.
+            first_row, second_row = rows[keep], columns[keep]
+            swap = self.ids[first_row] > self.ids[second_row]
+            lo, hi = np.where(swap, second_row, first_row), np.where(swap, first_row, second_row)
             codes.append(lo * (1 << 32) + hi)
             values.append(overlap[keep])
         all_codes, all_values = np.concatenate(codes), np.concatenate(values)
         unique, first_at = np.unique(all_codes, return_index=True)
+        ids = self.ids.tolist()
         return [
-            AnchorPair(int(c >> 32), int(c & 0xFFFFFFFF), float(all_values[i]))
+            AnchorPair(ids[c >> 32], ids[c & 0xFFFFFFFF], float(all_values[i]))
             for c, i in zip(unique.tolist(), first_at.tolist())
         ]
 
@@ -345,7 +362,7 @@ class AnchorIndex:
 
     # --- persistence --------------------------------------------------------------
 
-    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+    def arrays(self) -> AnchorArrays:
         """The index as named arrays, for ``np.savez`` (alone or beside other arrays)."""
         m = self.matrix
         return {"ids": self.ids, "vocabulary": self.vocabulary, "idf": self.idf, "data": m.data,

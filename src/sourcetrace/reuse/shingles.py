@@ -242,7 +242,7 @@ _SHINGLE_WEIGHTS = fixed_constants(0x5E1F, 64, odd=True)
 def _shingle_weight(k: int) -> np.uint64:
     if k >= len(_SHINGLE_WEIGHTS):
         raise ValueError(f"shingle size over {len(_SHINGLE_WEIGHTS)} words is not supported")
-    return _SHINGLE_WEIGHTS[k]
+    return np.uint64(_SHINGLE_WEIGHTS[k])  # indexing an array is untyped (Any) in numpy's stubs
 
 
 def shingle_hashes(text: str, n: int = DEFAULT_SHINGLE_SIZE) -> U64:

@@ -1,4 +1,5 @@
-"""The case file: schema, migrations, and the only module that writes it."""
+"""The case file: schema, migrations, the only module that writes it (CaseStore)
+and the only one that reads it (CaseReader)."""
 
 from sourcetrace.store.case import (
     CaseCounts,
@@ -7,5 +8,6 @@ from sourcetrace.store.case import (
     StoredDocumentText,
     StoredProblem,
 )
+from sourcetrace.store.read import CaseReader
 
-__all__ = ["CaseCounts", "CaseError", "CaseStore", "StoredDocumentText", "StoredProblem"]
+__all__ = ["CaseCounts", "CaseError", "CaseReader", "CaseStore", "StoredDocumentText", "StoredProblem"]

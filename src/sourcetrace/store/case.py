@@ -12,15 +12,14 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sourcetrace.records import (
     Document,
     Family,
     IngestedInput,
-    Passage,
     Problem,
     ProblemReason,
     Relation,
@@ -28,7 +27,21 @@ from sourcetrace.records import (
     SegmentForReuse,
     Statement,
 )
+from sourcetrace.store.codecs import (
+    attributions_from_json,
+    attributions_json,
+    passages_json,
+    verdict_from_json,
+    verdict_json,
+)
 from sourcetrace.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from sourcetrace.engines.contract import StepReport
+    from sourcetrace.reuse.relations import PairVerdict
+    from sourcetrace.voices.statements import Attribution
+
+SEGMENT_ID_BASE = 1000  # a segment's id: its document's id * 1000 + its ordinal, the same however runs were split
 
 APPLICATION_ID = 0x53545243  # "STRC": marks a SQLite file as a sourcetrace case
 
@@ -67,7 +80,7 @@ class StoredProblem:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class CaseStore:
@@ -97,11 +110,6 @@ class CaseStore:
         with self._db:  # commits, or rolls back on an exception
             yield self._db
 
-    @property
-    def connection(self) -> sqlite3.Connection:
-        """For read-only queries by other modules (reports, status)."""
-        return self._db
-
     # -- runs --------------------------------------------------------------
 
     def begin_run(self, arguments: dict[str, object]) -> int:
@@ -117,6 +125,14 @@ class CaseStore:
             db.execute(
                 "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
                 (utc_now(), status, json.dumps(summary), run_id),
+            )
+
+    def add_run_step(self, run_id: int, ordinal: int, report: StepReport) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO run_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, ordinal, report.step, report.started_at, report.seconds, report.cpu_seconds,
+                 report.records, json.dumps(dict(sorted(report.counters.items())))),
             )
 
     # -- inputs and documents ---------------------------------------------
@@ -155,8 +171,10 @@ class CaseStore:
         with self._transaction() as db:
             _insert_problem(db, problem, stage, run_id, None)
 
-    def iter_document_texts(self, *, unsegmented_only: bool = False, batch_size: int = 500) -> Iterator[StoredDocumentText]:
-        where = "WHERE segmented = 0" if unsegmented_only else ""
+    def iter_document_texts(
+        self, *, unsegmented_only: bool = False, segmented_only: bool = False, batch_size: int = 500
+    ) -> Iterator[StoredDocumentText]:
+        where = "WHERE segmented = 0" if unsegmented_only else "WHERE segmented = 1" if segmented_only else ""
         last_id = 0
         while True:  # keyset pagination: no long-lived read cursor across writes
             rows = self._db.execute(
@@ -170,6 +188,16 @@ class CaseStore:
             last_id = rows[-1][0]
 
     # -- furniture and segments -------------------------------------------
+
+    def learned_furniture_rows(self) -> list[tuple[str, str, int]]:
+        return [(fp, example, count) for fp, example, count in self._db.execute(
+            "SELECT fingerprint, example, documents FROM learned_furniture ORDER BY fingerprint")]
+
+    def mark_unsegmented(self, document_ids: Iterable[int]) -> None:
+        """Documents to segment again (their learned furniture changed); their
+        segments stay until the new ones replace them."""
+        with self._transaction() as db:
+            db.executemany("UPDATE documents SET segmented = 0 WHERE id = ?", [(i,) for i in document_ids])
 
     def replace_learned_furniture(self, rows: Iterable[tuple[str, str, int]]) -> None:
         with self._transaction() as db:
@@ -187,13 +215,14 @@ class CaseStore:
 
     # -- the copy map ------------------------------------------------------
 
-    def iter_segments_for_reuse(self) -> Iterator[SegmentForReuse]:
+    def iter_segments_for_reuse(self, *, without_statements: bool = False) -> Iterator[SegmentForReuse]:
         """Kept segments (not repeats inside their page) with what origins need."""
+        pending = " AND s.id NOT IN (SELECT segment_id FROM segment_statements)" if without_statements else ""
         rows = self._db.execute(
             "SELECT s.id, s.text, s.document_id, s.published, s.credit, s.title, d.url"
             " FROM segments s JOIN documents d ON d.id = s.document_id"
-            " WHERE s.duplicate_of IS NULL ORDER BY s.id"
-        )
+            f" WHERE s.duplicate_of IS NULL{pending} ORDER BY s.id"
+        ).fetchall()  # fetched whole: the run writes while it reads them
         for row in rows:
             yield SegmentForReuse(*row)
 
@@ -204,31 +233,75 @@ class CaseStore:
                 db.execute(f"DELETE FROM {table}")
             db.executemany(
                 "INSERT INTO relations VALUES (?, ?, ?, ?, ?)",
-                [(r.segment, r.parent, r.kind, r.score, _passages_json(r.passages)) for r in relations],
+                [(r.segment, r.parent, r.kind, r.score, passages_json(r.passages)) for r in relations],
             )
             for family in families:
                 _write_family(db, family)
             db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('copy_map_segments', ?)",
-                (str(db.execute("SELECT count(*) FROM segments").fetchone()[0]),),
+                "INSERT OR REPLACE INTO meta SELECT 'copy_map_version', coalesce("
+                "(SELECT value FROM meta WHERE key = 'segments_version'), '0')"
             )
+
+    # -- per-unit results that runs reuse ----------------------------------
+
+    def stored_verdicts(self) -> dict[tuple[int, int], PairVerdict | None]:
+        """Every pair verified so far, derived (its verdict) or not (None)."""
+        return {(a, b): verdict_from_json(a, b, text)
+                for a, b, text in self._db.execute("SELECT a, b, verdict FROM pair_verdicts")}
+
+    def add_verdicts(self, verdicts: Iterable[tuple[int, int, PairVerdict | None]]) -> None:
+        with self._transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO pair_verdicts VALUES (?, ?, ?)",
+                           [(a, b, verdict_json(v)) for a, b, v in verdicts])
+
+    def iter_segments_without_statements(self) -> Iterator[SegmentForReuse]:
+        """Kept segments whose statements have not been extracted yet."""
+        return (s for s in self.iter_segments_for_reuse(without_statements=True))
+
+    def add_segment_statements(self, found: Iterable[tuple[int, list[Attribution], str | None]],
+                               run_id: int | None = None) -> None:
+        """Each segment's statements (or why they could not be read), in one transaction."""
+        with self._transaction() as db:
+            for segment, attributions, error in found:
+                db.execute("INSERT OR REPLACE INTO segment_statements VALUES (?, ?, ?)",
+                           (segment, attributions_json(attributions), error))
+                if error:
+                    document_id = db.execute("SELECT document_id FROM segments WHERE id = ?", (segment,)).fetchone()[0]
+                    _insert_document_problem(db, document_id, ProblemReason.STATEMENTS_FAILED, "voices",
+                                             f"segment {segment}: {error}", run_id)
+
+    def segment_statements(self) -> dict[int, list[Attribution]]:
+        """Kept segments' statements as extracted, before merging."""
+        rows = self._db.execute(
+            "SELECT st.segment_id, st.attributions FROM segment_statements st"
+            " JOIN segments s ON s.id = st.segment_id WHERE s.duplicate_of IS NULL ORDER BY st.segment_id"
+        )
+        return {segment: attributions_from_json(segment, text) for segment, text in rows}
+
+    def stored_statement_pairs(self) -> dict[tuple[str, str, bool], bool]:
+        """Merge decisions made so far: (first, second, same family) -> one statement."""
+        rows = self._db.execute("SELECT first, second, same_family, same FROM statement_pairs")
+        return {(a, b, bool(f)): bool(same) for a, b, f, same in rows}
+
+    def add_statement_pairs(self, decisions: Iterable[tuple[str, str, bool, bool]]) -> None:
+        with self._transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO statement_pairs VALUES (?, ?, ?, ?)",
+                           [(a, b, int(f), int(same)) for a, b, f, same in decisions])
 
     def save_trace_index(self, data: bytes) -> None:
         with self._transaction() as db:
-            segments = db.execute("SELECT count(*) FROM segments").fetchone()[0]
-            db.execute("INSERT OR REPLACE INTO trace_index VALUES (1, ?, ?)", (segments, data))
+            version = int(self._meta("segments_version", "0") or 0)
+            db.execute("INSERT OR REPLACE INTO trace_index VALUES (1, ?, ?)", (version, data))
 
     def load_trace_index(self) -> bytes | None:
         """The saved trace index, or None when missing or older than the segments."""
         row = self._db.execute("SELECT segments, data FROM trace_index WHERE id = 1").fetchone()
-        segments = self._db.execute("SELECT count(*) FROM segments").fetchone()[0]
-        return bytes(row[1]) if row and row[0] == segments else None
+        version = int(self._meta("segments_version", "0") or 0)
+        return bytes(row[1]) if row and row[0] == version else None
 
     def copy_map_is_current(self) -> bool:
-        """True when no segment was added since the copy map was computed."""
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'copy_map_segments'").fetchone()
-        segments = self._db.execute("SELECT count(*) FROM segments").fetchone()[0]
-        return row is not None and int(row[0]) == segments
+        """True when no segment was added or changed since the copy map was computed."""
+        return self._meta("copy_map_version") == self._meta("segments_version", "0")
 
     def replace_statements(self, statements: Iterable[Statement]) -> None:
         """Statements are merged over the whole case, so they replace the last set."""
@@ -238,25 +311,24 @@ class CaseStore:
             for statement in statements:
                 _write_statement(db, statement)
             db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('statements_segments', ?)",
-                (str(db.execute("SELECT count(*) FROM segments").fetchone()[0]),),
+                "INSERT OR REPLACE INTO meta SELECT 'statements_version', value FROM meta WHERE key = 'copy_map_version'"
             )
 
-    def add_statements_problem(self, segment_id: int, message: str, run_id: int | None = None) -> None:
-        with self._transaction() as db:
-            (document_id,) = db.execute("SELECT document_id FROM segments WHERE id = ?", (segment_id,)).fetchone()
-            _insert_document_problem(db, document_id, ProblemReason.STATEMENTS_FAILED, "voices",
-                                     f"segment {segment_id}: {message}", run_id)
+    def segment_dates(self) -> dict[int, str | None]:
+        """Kept segment id -> its publication date, when known."""
+        return dict(self._db.execute("SELECT id, published FROM segments WHERE duplicate_of IS NULL"))
 
     def family_of_segments(self) -> dict[int, int]:
         """segment id -> family id, for every kept segment in the copy map."""
         return dict(self._db.execute("SELECT segment_id, family_id FROM family_members"))
 
     def statements_are_current(self) -> bool:
-        """True when no segment was added since statements were extracted."""
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'statements_segments'").fetchone()
-        segments = self._db.execute("SELECT count(*) FROM segments").fetchone()[0]
-        return row is not None and int(row[0]) == segments
+        """True when no segment or family changed since statements were merged."""
+        return self._meta("statements_version") == self._meta("copy_map_version")
+
+    def _meta(self, key: str, default: str | None = None) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else default
 
     def statement_counts(self) -> tuple[int, int]:
         """(statements, occurrences altered from their statement's reference form)."""
@@ -323,28 +395,62 @@ def _insert_problem(db: sqlite3.Connection, p: Problem, stage: str, run_id: int 
 
 
 def _write_segmented_document(db: sqlite3.Connection, doc: SegmentedDocument, run_id: int | None) -> int:
-    db.execute("DELETE FROM segments WHERE document_id = ?", (doc.document_id,))
+    """Write a document's segments under ids derived from (document, ordinal),
+    so that segmenting again keeps the ids of segments that did not change and
+    drops what depended on those that did."""
+    base = doc.document_id * SEGMENT_ID_BASE
+    old = dict(db.execute("SELECT id, text FROM segments WHERE document_id = ?", (doc.document_id,)).fetchall())
+    new = {base + s.ordinal: s for s in doc.segments}
+    changed = [i for i, text in old.items() if i not in new or new[i].text != text]
+    _forget_segments(db, changed, [i for i in changed if i not in new])
     db.execute("DELETE FROM furniture WHERE document_id = ?", (doc.document_id,))
     db.executemany(
         "INSERT OR REPLACE INTO furniture (document_id, start, \"end\", reason) VALUES (?, ?, ?, ?)",
         [(doc.document_id, f.start, f.end, f.reason) for f in doc.furniture],
     )
-    ids: dict[int, int] = {}
-    for s in doc.segments:
-        cursor = db.execute(
-            "INSERT INTO segments (document_id, ordinal, start, \"end\", removed, title, byline, credit,"
-            " published, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (doc.document_id, s.ordinal, s.start, s.end, json.dumps([list(r) for r in s.removed]),
-             s.title, s.byline, s.credit, s.published, s.text),
-        )
-        ids[s.ordinal] = int(cursor.lastrowid or 0)
-    for s in doc.segments:
-        if s.duplicate_of is not None:
-            db.execute("UPDATE segments SET duplicate_of = ? WHERE id = ?", (ids[s.duplicate_of], ids[s.ordinal]))
+    db.executemany(_UPSERT_SEGMENT, [
+        (i, doc.document_id, s.ordinal, s.start, s.end, json.dumps([list(r) for r in s.removed]), s.title,
+         s.byline, s.credit, s.published, s.text, None if s.duplicate_of is None else base + s.duplicate_of)
+        for i, s in new.items()
+    ])
     db.execute("UPDATE documents SET segmented = 1 WHERE id = ?", (doc.document_id,))
+    if changed or len(new) != len(old):
+        _bump_segments_version(db)
     if doc.failure is not None:
         _insert_segmentation_problem(db, doc.document_id, doc.failure, run_id)
     return len(doc.segments)
+
+
+_UPSERT_SEGMENT = (
+    "INSERT INTO segments (id, document_id, ordinal, start, \"end\", removed, title, byline, credit, published,"
+    " text, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET start = excluded.start,"
+    " \"end\" = excluded.\"end\", removed = excluded.removed, title = excluded.title, byline = excluded.byline,"
+    " credit = excluded.credit, published = excluded.published, text = excluded.text,"
+    " duplicate_of = excluded.duplicate_of"
+)
+
+
+def _forget_segments(db: sqlite3.Connection, changed: list[int], removed: list[int]) -> None:
+    """Results computed from segments whose text changed are no longer true;
+    rows that point at removed segments go with them (the copy map and the
+    statements are recomputed after any change)."""
+    for segment in changed:
+        db.execute("DELETE FROM pair_verdicts WHERE a = ? OR b = ?", (segment, segment))
+        db.execute("DELETE FROM segment_statements WHERE segment_id = ?", (segment,))
+    for segment in removed:
+        db.execute("DELETE FROM statement_occurrences WHERE segment_id = ?", (segment,))
+        db.execute("DELETE FROM relations WHERE segment_id = ? OR parent_id = ?", (segment, segment))
+        db.execute("DELETE FROM family_members WHERE segment_id = ? OR parent_id = ?", (segment, segment))
+        db.execute("UPDATE families SET origin_id = NULL WHERE origin_id = ?", (segment,))
+        db.execute("UPDATE segments SET duplicate_of = NULL WHERE duplicate_of = ?", (segment,))
+        db.execute("DELETE FROM segments WHERE id = ?", (segment,))
+
+
+def _bump_segments_version(db: sqlite3.Connection) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO meta SELECT 'segments_version', coalesce("
+        "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'segments_version'), 0) + 1"
+    )
 
 
 def _insert_segmentation_problem(db: sqlite3.Connection, document_id: int, failure: str, run_id: int | None) -> None:
@@ -363,10 +469,6 @@ def _insert_document_problem(
     _insert_problem(db, Problem(path, reason, message, severity="warning", ordinal=ordinal), stage, run_id, input_id)
 
 
-def _passages_json(passages: Iterable[Passage]) -> str:
-    return json.dumps([[p.parent_start, p.parent_end, p.start, p.end] for p in passages])
-
-
 def _write_family(db: sqlite3.Connection, family: Family) -> None:
     db.execute(
         "INSERT INTO families (id, origin_id, origin_evidence, size) VALUES (?, ?, ?, ?)",
@@ -374,7 +476,7 @@ def _write_family(db: sqlite3.Connection, family: Family) -> None:
     )
     db.executemany(
         "INSERT INTO family_members VALUES (?, ?, ?, ?, ?, ?)",
-        [(family.key, m.segment, m.kind, m.parent, m.score, _passages_json(m.passages)) for m in family.members],
+        [(family.key, m.segment, m.kind, m.parent, m.score, passages_json(m.passages)) for m in family.members],
     )
 
 

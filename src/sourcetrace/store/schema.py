@@ -161,6 +161,39 @@ MIGRATIONS: tuple[str, ...] = (
         data BLOB NOT NULL               -- numpy .npz: ids, vocabulary, idf, sparse matrix
     );
     """,
+    # 5: what each step of a run did, and the per-unit results incremental runs reuse.
+    """
+    CREATE TABLE run_steps (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        ordinal INTEGER NOT NULL,        -- position of the step in the pipeline
+        step TEXT NOT NULL,              -- the step's name: ingest, segment, statements...
+        started_at TEXT NOT NULL,        -- ISO 8601 UTC, milliseconds
+        seconds REAL NOT NULL,           -- wall time
+        cpu_seconds REAL NOT NULL,       -- CPU time of the main process and its workers
+        records INTEGER NOT NULL,        -- records the step processed
+        counters TEXT NOT NULL,          -- JSON {name: count}, summed over the workers
+        PRIMARY KEY (run_id, ordinal)
+    );
+    CREATE TABLE pair_verdicts (
+        a INTEGER NOT NULL REFERENCES segments(id),  -- a < b
+        b INTEGER NOT NULL REFERENCES segments(id),
+        verdict TEXT,                    -- JSON PairVerdict; NULL: neither derives from the other
+        PRIMARY KEY (a, b)
+    );
+    CREATE INDEX pair_verdicts_b ON pair_verdicts (b);
+    CREATE TABLE segment_statements (
+        segment_id INTEGER PRIMARY KEY REFERENCES segments(id),
+        attributions TEXT NOT NULL,      -- JSON: the statements found in the segment, before merging
+        error TEXT                       -- why extraction failed; the segment then has none
+    );
+    CREATE TABLE statement_pairs (
+        first TEXT NOT NULL,             -- "segment:ordinal" of two attributions, first < second
+        second TEXT NOT NULL,
+        same_family INTEGER NOT NULL,    -- the decision depends on it
+        same INTEGER NOT NULL,           -- one statement, or two
+        PRIMARY KEY (first, second, same_family)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,7 +8,14 @@ Public API:
   statement across all segments, with ``altered`` occurrences and their diffs.
 """
 
-from sourcetrace.voices.merge import merge_statements, normalised_words, word_diff
+from sourcetrace.voices.merge import (
+    PairQuestion,
+    decide_here,
+    merge_statements,
+    normalised_words,
+    same_statement,
+    word_diff,
+)
 from sourcetrace.voices.stage import SegmentStatements, VoicesStage, batches
 from sourcetrace.voices.statements import (
     Attribution,
@@ -18,12 +25,15 @@ from sourcetrace.voices.statements import (
 
 __all__ = [
     "Attribution",
+    "PairQuestion",
     "SegmentStatements",
     "VoicesStage",
     "batches",
+    "decide_here",
     "extract_attributions",
     "extract_from_texts",
     "merge_statements",
     "normalised_words",
+    "same_statement",
     "word_diff",
 ]

@@ -16,8 +16,8 @@ import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -44,23 +44,47 @@ def normalised_words(text: str) -> list[str]:
     return _WORD.findall(folded)
 
 
+@dataclass(frozen=True, slots=True)
+class PairQuestion:
+    """Are two occurrences one statement? What a decider is asked."""
+
+    first: Attribution
+    second: Attribution
+    same_family: bool
+
+
+PairDecider = Callable[[Sequence[PairQuestion]], Sequence[bool]]
+
+
+def decide_here(questions: Sequence[PairQuestion]) -> list[bool]:
+    """Answer in this process (an engine can answer the same questions)."""
+    return [same_statement(q) for q in questions]
+
+
 def merge_statements(
     attributions_by_segment: Mapping[int, Sequence[Attribution]],
     segment_dates: Mapping[int, str | None],
     families: Mapping[int, int] | None = None,
+    decide: PairDecider = decide_here,
 ) -> list[Statement]:
     """Merge every segment's statements into case-wide ones, sorted by their
     first (segment, start); ``Statement.key`` is that rank, from 1.
-    ``families`` maps a segment id to its copy-family key, when known."""
+    ``families`` maps a segment id to its copy-family key, when known;
+    ``decide`` answers the pair questions the merge needs (in batches)."""
     items = [a for segment in sorted(attributions_by_segment) for a in attributions_by_segment[segment]]
     words = [normalised_words(a.occurrence.text) for a in items]
-    groups = _group(items, words, families or {})
+    groups = _group(items, words, families or {}, decide)
     statements = [_statement(items, words, members, segment_dates) for members in groups]
     statements.sort(key=lambda s: min((o.segment, o.start) for o in s.occurrences))
     return [replace(statement, key=rank) for rank, statement in enumerate(statements, start=1)]
 
 
-def _group(items: list[Attribution], words: list[list[str]], families: Mapping[int, int]) -> list[list[int]]:
+def _group(items: list[Attribution], words: list[list[str]], families: Mapping[int, int],
+           decide: PairDecider) -> list[list[int]]:
+    """Connected components of the candidate pairs that are one statement.
+    Cheap certainties join first; then only pairs not already joined are
+    asked, in one batch. Components do not depend on which joined pairs were
+    skipped, so any order of asking gives the same groups."""
     parent = list(range(len(items)))
 
     def find(i: int) -> int:
@@ -69,8 +93,18 @@ def _group(items: list[Attribution], words: list[list[str]], families: Mapping[i
             i = parent[i]
         return i
 
-    for i, j in _candidate_pairs(words):
-        if find(i) != find(j) and _same_statement(items[i], items[j], words[i], words[j], families):
+    undecided: list[tuple[int, int]] = []
+    for i, j in _candidate_pairs(words, [_blocks(a, families) for a in items]):
+        if find(i) == find(j):
+            continue
+        if _certainly_same(items[i], items[j], words[i], words[j]):
+            parent[find(i)] = find(j)
+        else:
+            undecided.append((i, j))
+    asked = [(i, j) for i, j in undecided if find(i) != find(j)]
+    questions = [PairQuestion(items[i], items[j], _same_family(items[i], items[j], families)) for i, j in asked]
+    for (i, j), same in zip(asked, decide(questions)):
+        if same:
             parent[find(i)] = find(j)
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(items)):
@@ -78,32 +112,61 @@ def _group(items: list[Attribution], words: list[list[str]], families: Mapping[i
     return list(groups.values())
 
 
-def _candidate_pairs(words: list[list[str]]) -> Iterable[tuple[int, int]]:
-    """Pairs that share one of their rarest shared words: a word no other
-    occurrence has cannot pair, so the rarest of the rest are the anchors."""
+def _certainly_same(a: Attribution, b: Attribution, words_a: list[str], words_b: list[str]) -> bool:
+    """The same span, or the same words from compatible speakers: what
+    :func:`same_statement` would say, without its fuzzy matching."""
+    if a.occurrence.segment == b.occurrence.segment and a.occurrence.start == b.occurrence.start:
+        return True
+    return words_a == words_b and bool(words_a) and speakers_compatible(a, b)
+
+
+def _same_family(a: Attribution, b: Attribution, families: Mapping[int, int]) -> bool:
+    family_a, family_b = families.get(a.occurrence.segment), families.get(b.occurrence.segment)
+    return family_a is not None and family_a == family_b
+
+
+def _blocks(attribution: Attribution, families: Mapping[int, int]) -> set[str]:
+    """Keys that two occurrences share whenever :func:`same_statement` could
+    join them: compatible speakers share their name's first or last word, and
+    a speaker mismatch is only forgiven inside one family."""
+    name = normalised_words(attribution.speaker)
+    keys = {f"speaker:{w}" for w in name[:1] + name[-1:] if w not in ("the", "its", "a")}
+    keys = keys or {"speaker:" + " ".join(name)}
+    family = families.get(attribution.occurrence.segment)
+    if family is not None:
+        keys.add(f"family:{family}")
+    return keys
+
+
+def _candidate_pairs(words: list[list[str]], blocks: list[set[str]]) -> Iterable[tuple[int, int]]:
+    """Pairs in a common block that share one of their rarest words: a word
+    no other occurrence has cannot pair, so the rarest of the rest are the
+    anchors. Blocks keep apart what could never be one statement (different
+    speakers, outside one family), which is most of the pairs words alone give."""
     frequency = Counter(word for item in words for word in set(item))
-    index: dict[str, list[int]] = defaultdict(list)
+    index: dict[tuple[str, str], list[int]] = defaultdict(list)
     seen: set[tuple[int, int]] = set()
     for i, item in enumerate(words):
         anchors = sorted((w for w in set(item) if frequency[w] > 1), key=lambda w: (frequency[w], w))[:_ANCHORS]
-        for word in anchors:
-            for j in index[word]:
+        for key in ((block, word) for word in anchors for block in sorted(blocks[i])):
+            for j in index[key]:
                 if (j, i) not in seen:
                     seen.add((j, i))
                     yield j, i
-            index[word].append(i)
+            index[key].append(i)
 
 
-def _same_statement(a: Attribution, b: Attribution, words_a: list[str], words_b: list[str],
-                    families: Mapping[int, int]) -> bool:
+def same_statement(question: PairQuestion) -> bool:
+    """Whether two occurrences are one statement: compatible speakers and
+    close words (closer between families than within one)."""
+    a, b, same_family = question.first, question.second, question.same_family
     if a.occurrence.segment == b.occurrence.segment and a.occurrence.start == b.occurrence.start:
         return True
+    words_a, words_b = normalised_words(a.occurrence.text), normalised_words(b.occurrence.text)
     text_a, text_b = " ".join(words_a), " ".join(words_b)
     score = fuzz.ratio(text_a, text_b)
     shorter = min(len(words_a), len(words_b))
     contained = shorter >= 5 and fuzz.partial_ratio(text_a, text_b) >= CONTAINED
-    family_a, family_b = families.get(a.occurrence.segment), families.get(b.occurrence.segment)
-    same_family = family_a is not None and family_a == family_b
     if speakers_compatible(a, b):
         threshold = SAME_STATEMENT_IN_FAMILY if same_family else SAME_STATEMENT
         return score >= threshold or contained

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from sourcetrace.pipeline import Stage
+from sourcetrace.engines.contract import MapStep
 from sourcetrace.records import SegmentForReuse
 from sourcetrace.voices.statements import Attribution, extract_from_texts
 
@@ -25,7 +25,7 @@ class SegmentStatements:
     error: str | None = None  # the parser failed on this segment: kept, with no statements
 
 
-class VoicesStage(Stage[Sequence[SegmentForReuse], list[SegmentStatements]]):
+class VoicesStage(MapStep[Sequence[SegmentForReuse], list[SegmentStatements]]):
     """Find attributed statements in each segment of a batch."""
 
     name = "voices"

@@ -2,9 +2,10 @@
 
 Standard library only (http.server's ThreadingHTTPServer): the app is a few
 JSON routes and two static assets, so a framework would add a dependency for
-nothing. It binds to 127.0.0.1 by default, opens the case read-only
-(``mode=ro``), answers only the routes below (anything else is a 404, so no
-request can name a file) and sends a strict Content-Security-Policy.
+nothing. It binds to 127.0.0.1 by default, reads the case only through
+CaseReader (a read-only connection, ``mode=ro``), answers only the routes
+below (anything else is a 404, so no request can name a file) and sends a
+strict Content-Security-Policy.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, is_dataclass
@@ -22,11 +22,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sourcetrace.report.html import asset
-from sourcetrace.store import CaseError
-from sourcetrace.store.case import APPLICATION_ID
-from sourcetrace.web import data
-from sourcetrace.web.search import SearchIndex, search_segments
+from sourcetrace.store import CaseReader
+from sourcetrace.views import KINDS, SegmentFilters
+from sourcetrace.views.viewer import asset
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -53,18 +51,11 @@ class CaseApp:
     """The case, its search index and the routes; shared by the request threads."""
 
     def __init__(self, case_path: Path) -> None:
-        if not case_path.is_file():
-            raise CaseError(f"no case at {case_path}: run `sourcetrace run INPUT... --case {case_path}` first")
         self.case_path = case_path
         self.name = case_path.name
         self._local = threading.local()
-        builder = data.open_case_readonly(case_path)
-        try:
-            if builder.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                raise CaseError(f"{case_path} is not a sourcetrace case")
-            self.index = SearchIndex.build(builder)
-        finally:
-            builder.close()
+        with CaseReader(case_path) as reader:  # refuses a missing file, or one that is not a case
+            self.index = reader.build_search_index()
         self.assets = {
             "/": Asset(self._shell().encode("utf-8"), "text/html; charset=utf-8"),
             "/assets/app.js": Asset(asset("app.js").encode("utf-8"), "text/javascript; charset=utf-8"),
@@ -79,14 +70,14 @@ class CaseApp:
                 f"<body data-case=\"{name}\"><main id=\"main\" aria-busy=\"true\"></main>"
                 "<script src=\"/assets/app.js\"></script></body></html>\n")
 
-    def connection(self) -> sqlite3.Connection:
-        """One read-only connection per request thread, with the search index attached."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = data.open_case_readonly(self.case_path)
-            self.index.attach(db)
-            self._local.db = db
-        return db
+    def reader(self) -> CaseReader:
+        """One reader per request thread (a connection serves one thread), with the search index attached."""
+        reader: CaseReader | None = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = CaseReader(self.case_path)
+            reader.attach_search(self.index)
+            self._local.reader = reader
+        return reader
 
     def close(self) -> None:
         self.index.remove()
@@ -96,7 +87,7 @@ class CaseApp:
         for pattern, handler in _ROUTES:
             found = pattern.fullmatch(route)
             if found:
-                return handler(self, self.connection(), _Params(query), *found.groups())
+                return handler(self.reader(), _Params(query), *found.groups())
         return None
 
 
@@ -119,39 +110,39 @@ class _Params:
     def page(self) -> int:
         return self.number("page", 1) or 1
 
-    def filters(self) -> data.SegmentFilters:
+    def filters(self) -> SegmentFilters:
         kind = self.text("kind")
-        if kind is not None and kind not in data.KINDS:
-            raise BadRequest(f"kind must be one of {', '.join(data.KINDS)}")
-        return data.SegmentFilters(kind=kind, family=self.number("family"), outlet=self.text("outlet"),
+        if kind is not None and kind not in KINDS:
+            raise BadRequest(f"kind must be one of {', '.join(KINDS)}")
+        return SegmentFilters(kind=kind, family=self.number("family"), outlet=self.text("outlet"),
                                    date_from=self.text("from"), date_to=self.text("to"))
 
 
-def _search(app: CaseApp, db: sqlite3.Connection, p: _Params) -> object:
+def _search(reader: CaseReader, p: _Params) -> object:
     query = p.text("q")
     if query is None:
-        return data.browse_segments(db, p.filters(), p.page())
-    return search_segments(db, query, p.filters(), p.page())
+        return reader.browse(p.filters(), p.page())
+    return reader.search(query, p.filters(), p.page())
 
 
-def _text(app: CaseApp, db: sqlite3.Connection, p: _Params, segment: str) -> object | None:
-    row = db.execute("SELECT text FROM segments WHERE id = ?", (int(segment),)).fetchone()
-    return {"text": row[0]} if row else None
+def _text(reader: CaseReader, p: _Params, segment: str) -> object | None:
+    text = reader.segment_text(int(segment))
+    return None if text is None else {"text": text}
 
 
 Handler = Callable[..., object | None]
 _ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
-    (re.compile(r"overview"), lambda app, db, p: data.overview(db, app.name)),
-    (re.compile(r"families"), lambda app, db, p: data.families_page(db, p.page())),
-    (re.compile(r"family/([0-9]{1,12})"), lambda app, db, p, fid: data.family_detail(db, int(fid))),
-    (re.compile(r"pair/([0-9]{1,12})"), lambda app, db, p, sid: data.pair_view(db, int(sid))),
-    (re.compile(r"document/([0-9]{1,12})"), lambda app, db, p, did: data.document_view(db, int(did))),
-    (re.compile(r"problems"), lambda app, db, p: data.problems_page(db, p.page())),
+    (re.compile(r"overview"), lambda reader, p: reader.overview()),
+    (re.compile(r"families"), lambda reader, p: reader.families_page(p.page())),
+    (re.compile(r"family/([0-9]{1,12})"), lambda reader, p, fid: reader.family(int(fid))),
+    (re.compile(r"pair/([0-9]{1,12})"), lambda reader, p, sid: reader.pair(int(sid))),
+    (re.compile(r"document/([0-9]{1,12})"), lambda reader, p, did: reader.document(int(did))),
+    (re.compile(r"problems"), lambda reader, p: reader.problems_page(p.page())),
     (re.compile(r"search"), _search),
     (re.compile(r"text/([0-9]{1,12})"), _text),
-    (re.compile(r"statements"), lambda app, db, p: data.statements_page(
-        db, p.page(), speaker=p.text("speaker"), altered_only=p.text("altered") is not None)),
-    (re.compile(r"statement/([0-9]{1,12})"), lambda app, db, p, sid: data.statement_detail(db, int(sid))),
+    (re.compile(r"statements"), lambda reader, p: reader.statements_page(
+        p.page(), speaker=p.text("speaker"), altered_only=p.text("altered") is not None)),
+    (re.compile(r"statement/([0-9]{1,12})"), lambda reader, p, sid: reader.statement(int(sid))),
 )
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sourcetrace.records import RawDocument
 from sourcetrace.ingest.readers.pdf import read_pdf
-from sourcetrace.records import Problem, ProblemReason
+from sourcetrace.records import Problem, ProblemReason, RawDocument
 
 from ..builders import make_pdf
 

@@ -22,6 +22,9 @@ MediaType = Literal["text/html", "text/plain"]
 
 READ_CHUNK_BYTES = 1 << 16
 
+# An input's bytes: the file itself, or the gzip stream inside it.
+Payload = BinaryIO | gzip.GzipFile
+
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _PLAIN_TYPES = frozenset({"text/plain", "text/markdown"})
 _UNTYPED = frozenset({"", "application/octet-stream", "unknown/unknown"})
@@ -29,11 +32,11 @@ _UNTYPED = frozenset({"", "application/octet-stream", "unknown/unknown"})
 
 def open_input(path: str) -> BinaryIO:
     """Open an input file for binary reading. Every reader goes through here."""
-    return open(path, "rb")  # noqa: SIM115 - callers close it
+    return open(path, "rb")
 
 
 @contextmanager
-def open_payload(path: str) -> Iterator[BinaryIO]:
+def open_payload(path: str) -> Iterator[Payload]:
     """Open an input, transparently decompressing a gzip wrapper."""
     with open_input(path) as raw:
         gzipped = raw.read(2) == GZIP_MAGIC
@@ -42,7 +45,7 @@ def open_payload(path: str) -> Iterator[BinaryIO]:
             yield raw
             return
         with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
-            yield stream  # type: ignore[misc]
+            yield stream
 
 
 def read_limited(path: str, limit: int) -> bytes | Problem:

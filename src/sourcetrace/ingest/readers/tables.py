@@ -18,7 +18,6 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import BinaryIO
 
 from sourcetrace.ingest import readers
 from sourcetrace.ingest.charset import COUNTING_REPLACE, bom_codec, detect_codec, replacement_count
@@ -105,7 +104,7 @@ def read_jsonl(path: str, max_document_bytes: int) -> readers.ReaderOutput:
                 yield _undecodable(path, replaced, "utf-8", f"line {line_number}", line_number - 1)
 
 
-def _bounded_lines(stream: BinaryIO, cap: int) -> Iterator[bytes | None]:
+def _bounded_lines(stream: readers.Payload, cap: int) -> Iterator[bytes | None]:
     """The stream's lines; None for a line longer than ``cap`` bytes, which is
     skipped without being held in memory."""
     while line := stream.readline(cap + 1):

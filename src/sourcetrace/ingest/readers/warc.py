@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import zlib
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING
 
 from fastwarc.warc import ArchiveIterator as FastArchiveIterator
 from fastwarc.warc import WarcRecord, WarcRecordType
@@ -25,6 +25,9 @@ from fastwarc.warc import WarcRecord, WarcRecordType
 from sourcetrace.ingest import readers
 from sourcetrace.ingest.sniff import GZIP_MAGIC, HEAD_BYTES
 from sourcetrace.records import Problem, ProblemReason, RawDocument
+
+if TYPE_CHECKING:
+    from warcio.recordloader import ArcWarcRecord
 
 _DOCUMENT_RECORD_TYPES = WarcRecordType.response | WarcRecordType.resource
 _MAX_HEADER_LINE = 1 << 16
@@ -52,7 +55,7 @@ def inspect_archive(path: str) -> ArchiveCheck:
     with readers.open_input(path) as raw:
         gzipped = raw.read(2) == GZIP_MAGIC
         raw.seek(0)
-        stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw  # type: ignore[assignment]
+        stream: readers.Payload = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
         walker = _RecordWalker(stream, seekable=not gzipped, compressed=gzipped)
         try:
             return walker.walk()
@@ -66,7 +69,7 @@ class _RecordWalker:
     """Follows WARC (``WARC/1.x`` headers + Content-Length) or ARC (one header
     line ending in the length) record framing through a byte stream."""
 
-    def __init__(self, stream: BinaryIO, seekable: bool, compressed: bool) -> None:
+    def __init__(self, stream: readers.Payload, seekable: bool, compressed: bool) -> None:
         self.stream = stream
         self.seekable = seekable
         self.where = "uncompressed byte" if compressed else "byte"
@@ -328,20 +331,19 @@ def read_arc(path: str, max_document_bytes: int) -> readers.ReaderOutput:
         yield Problem(path, check.reason, check.message)
 
 
-def _arc_record_item(path: str, record: object, index: int, limit: int) -> RawDocument | Problem | None:
-    rec_type = getattr(record, "rec_type", None)
-    http = getattr(record, "http_headers", None)
-    if rec_type != "response" or http is None:
+def _arc_record_item(path: str, record: ArcWarcRecord, index: int, limit: int) -> RawDocument | Problem | None:
+    http = record.http_headers
+    if record.rec_type != "response" or http is None:
         return None
     status = http.get_statuscode()
     if not (status or "").startswith("2"):
         return None
-    headers = record.rec_headers  # type: ignore[attr-defined]
+    headers = record.rec_headers
     # warcio invents a random WARC-Record-ID for ARC records: not a stable id, so none is kept.
     origin = _Origin(
         url=_bare_uri(headers.get_header("WARC-Target-URI")),
         fetched=headers.get_header("WARC-Date"),
         record_id=None,
     )
-    payload = record.content_stream()  # type: ignore[attr-defined]
+    payload = record.content_stream()
     return _document(path, payload, http.get_header("Content-Type"), index, limit, origin)

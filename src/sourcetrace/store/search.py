@@ -1,8 +1,8 @@
 """Full-text search over a case's segments with SQLite FTS5.
 
-The case is opened read-only (the store is its only writer), so the index
-lives in a separate SQLite file in a private temporary folder, built once
-when the app starts and attached read-only by every request's connection.
+The case is opened read-only (the store's writer is its only writer), so the
+index lives in a separate SQLite file in a private temporary folder, built
+once when the app starts and attached read-only by every reader that searches.
 Proposed later: a migration that keeps an FTS5 table inside the case, written
 by the store, so a large case is indexed once rather than at each start.
 """
@@ -15,24 +15,14 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from sourcetrace.web.data import (
-    _SEGMENT_COLUMNS,
-    _SEGMENT_JOINS,
-    MARK_END,
-    MARK_START,
-    PER_PAGE,
-    Page,
-    SearchHit,
-    SegmentFilters,
-    _segment,
-    filter_clause,
-)
+from sourcetrace.store.read_copies import SEGMENT_COLUMNS, SEGMENT_JOINS, filter_clause, segment_view
+from sourcetrace.views import MARK_END, MARK_START, Page, SearchHit, SegmentFilters
 
 _TERMS = re.compile(r'"([^"]*)"|(\S+)')
 
 
 class SearchIndex:
-    """An FTS5 index of segment texts, keyed by segment id."""
+    """An FTS5 index of kept segments' texts, keyed by segment id, in its own temporary file."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -69,21 +59,21 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted) or None
 
 
-def search_segments(db: sqlite3.Connection, query: str, filters: SegmentFilters, page: int = 1,
-                    per_page: int = PER_PAGE) -> Page[SearchHit]:
+def search_segments(db: sqlite3.Connection, query: str, filters: SegmentFilters, page: int,
+                    per_page: int) -> Page[SearchHit]:
     """Segments whose text matches ``query`` (best match first) and the filters.
 
     ``db`` must have the index attached as ``fts`` (SearchIndex.attach).
     """
     match = fts_query(query)
     if match is None:
-        return Page([], page, per_page, 0)
+        return Page((), page, per_page, 0)
     where, params = filter_clause(filters)
-    source = f"fts.segment_text JOIN segments s ON s.id = segment_text.rowid {_SEGMENT_JOINS}"
+    source = f"fts.segment_text JOIN segments s ON s.id = segment_text.rowid {SEGMENT_JOINS}"
     condition = f"segment_text MATCH ? AND {where}"
     total = int(db.execute(f"SELECT count(*) FROM {source} WHERE {condition}", [match, *params]).fetchone()[0])
     rows = db.execute(
-        f"SELECT {_SEGMENT_COLUMNS}, snippet(segment_text, 0, ?, ?, '…', 24) FROM {source} WHERE {condition} "
+        f"SELECT {SEGMENT_COLUMNS}, snippet(segment_text, 0, ?, ?, '…', 24) FROM {source} WHERE {condition} "
         "ORDER BY segment_text.rank LIMIT ? OFFSET ?",
         [MARK_START, MARK_END, match, *params, per_page, (page - 1) * per_page]).fetchall()
-    return Page([SearchHit(_segment(row[:-1]), row[-1]) for row in rows], page, per_page, total)
+    return Page(tuple(SearchHit(segment_view(row[:-1]), row[-1]) for row in rows), page, per_page, total)

@@ -1,0 +1,102 @@
+"""The engine contract: what every step of the pipeline may ask of an engine.
+
+A pipeline step never loops over records itself and never builds an engine:
+it describes its work with the four operations below, named after Spark's
+(``mapPartitions``, ``groupByKey``, ``join``, and a step on the driver), and
+the engine it is given runs them: :class:`~sourcetrace.engines.local.LocalEngine`
+on all local cores, a Spark engine on a cluster. Modelled on datatrove, whose
+executors own the loop while steps only say what to do with a batch.
+
+Per-record work is a :class:`MapStep`: a small class holding only picklable
+configuration, so that it can be shipped once to each worker. The engine
+collects each step's counters from its workers and reports them, with time
+and CPU, as one :class:`StepReport` per pipeline step.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+W = TypeVar("W")
+R = TypeVar("R")
+
+
+class MapStep(ABC, Generic[In, Out]):
+    """Per-record work: one record in, one result out.
+
+    ``process`` must not raise for bad data: bad data becomes a problem inside
+    the result. ``stats`` counts what happened; the engine sums every worker's
+    counts into the step's report.
+    """
+
+    name: str = "step"
+
+    def __init__(self) -> None:
+        self.stats: Counter[str] = Counter()
+
+    @abstractmethod
+    def process(self, record: In) -> Out:
+        """Turn one record into its result."""
+
+    def run(self, records: Iterable[In]) -> Iterator[Out]:
+        """One partition of records (Spark's ``mapPartitions``)."""
+        for record in records:
+            yield self.process(record)
+
+
+@dataclass(slots=True)
+class StepReport:
+    """What one pipeline step did in one run: stored in the case's ``run_steps``."""
+
+    step: str
+    started_at: str = ""  # ISO 8601 UTC, milliseconds
+    seconds: float = 0.0  # wall time
+    cpu_seconds: float = 0.0  # the main process and every worker
+    records: int = 0  # records the step's map operations processed
+    counters: Counter[str] = field(default_factory=Counter)
+
+
+class Engine(Protocol):
+    """Runs the operations of pipeline steps. Results keep input order, so a
+    case built twice from the same inputs gets the same ids."""
+
+    @property
+    def workers(self) -> int:
+        """How many records the engine works on at once."""
+
+    def map(self, step: MapStep[In, Out], records: Iterable[In], *, chunksize: int = 8) -> Iterator[Out]:
+        """``step.process`` over every record, in input order (``mapPartitions``).
+        ``chunksize`` records travel together to a worker."""
+
+    def group_by_key(self, pairs: Iterable[tuple[K, V]]) -> Iterator[tuple[K, list[V]]]:
+        """Values grouped by key (``groupByKey``): each key once, values in
+        input order, keys in order of first appearance."""
+
+    def join(self, left: Iterable[tuple[K, V]], right: Iterable[tuple[K, W]]) -> Iterator[tuple[K, V, W]]:
+        """Inner join on key (``join``): one row per matching pair, in the
+        order of ``left``."""
+
+    def on_driver(self, name: str, work: Callable[[], R]) -> R:
+        """A whole-case step that needs a global view (furniture learning,
+        families): run once, where the results are gathered, and counted
+        under ``name``."""
+
+    def begin_step(self, name: str) -> None:
+        """A pipeline step starts: time, CPU and counters go to its report."""
+
+    def end_step(self) -> StepReport:
+        """The current pipeline step is over: its report."""
+
+    def count(self, name: str, value: int = 1) -> None:
+        """Add to a counter of the current step (work done on the driver)."""
+
+    def close(self) -> None:
+        """Release the workers."""

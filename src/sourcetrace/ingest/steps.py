@@ -1,0 +1,157 @@
+"""The ingest steps of ``sourcetrace run``: read inputs, learn furniture, segment.
+
+Inputs already in the case (same path, size and modification time) are
+skipped unhashed. Furniture is learned over the whole case; when new pages
+change what is learned, only the documents holding a line whose verdict
+changed are segmented again (:class:`LearnFurniture`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+
+from sourcetrace.ingest.discover import iter_input_files
+from sourcetrace.ingest.furniture import FurnitureModel, line_fingerprint, parse_fingerprint
+from sourcetrace.ingest.read import ReadOptions
+from sourcetrace.ingest.segment import DocumentText, SegmentDocuments
+from sourcetrace.ingest.spans import split_lines
+from sourcetrace.ingest.stage import ReadInputs
+from sourcetrace.pipeline import PipelineStep, RunContext
+from sourcetrace.records import Problem, ProblemReason, SegmentedDocument
+from sourcetrace.store import StoredDocumentText
+
+WRITE_BATCH = 200  # segmented documents per transaction
+
+
+class IngestInputs(PipelineStep):
+    """Discover the inputs and read each new one: hash, decode, extract."""
+
+    name = "ingest"
+
+    def run(self, context: RunContext) -> None:
+        store, engine, summary = context.store, context.engine, context.summary
+        context.progress.phase("discovering inputs", None)
+        pending = self._pending(context)
+        context.progress.phase("ingesting", len(pending))
+        options = context.options
+        step = ReadInputs(ReadOptions(extractor=options.extractor, max_document_bytes=options.max_document_bytes))
+        results = engine.map(step, (path for path, _ in pending), chunksize=4)
+        for (_, mtime_ns), result in zip(pending, results):
+            if store.add_ingested(result, mtime_ns, context.run_id):
+                summary.inputs += 1
+                summary.input_bytes += result.input.size
+                summary.documents += len(result.documents)
+            context.progress.advance()
+        engine.count("skipped_inputs", summary.skipped_inputs)
+
+    def _pending(self, context: RunContext) -> list[tuple[str, int]]:
+        """(path, mtime_ns) of every input not yet in the case."""
+        pending: list[tuple[str, int]] = []
+        for found in iter_input_files(context.inputs):
+            if isinstance(found, Problem):
+                context.store.add_problem(found, "discover", context.run_id)
+                continue
+            stat = _stat(found, context)
+            if stat is None:
+                continue
+            if context.store.is_known_input(found, stat.st_size, stat.st_mtime_ns):
+                context.summary.skipped_inputs += 1
+            else:
+                pending.append((found, stat.st_mtime_ns))
+        return pending
+
+
+def _stat(path: str, context: RunContext) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError as error:
+        problem = Problem(path, ProblemReason.UNREADABLE, f"cannot stat: {error.strerror or error}")
+        context.store.add_problem(problem, "discover", context.run_id)
+        return None
+
+
+class LearnFurniture(PipelineStep):
+    """Learn the lines that recur across unrelated documents (a whole-case
+    step). When the verdicts change, the documents holding a changed line are
+    marked for segmenting again: a document's segments depend only on its own
+    text and the verdicts on its lines."""
+
+    name = "furniture"
+
+    def run(self, context: RunContext) -> None:
+        store, engine = context.store, context.engine
+        if store.counts().unsegmented_documents == 0:
+            return  # no new document: the corpus, and so what is learned, is unchanged
+        context.progress.phase("learning page furniture", None)
+        texts = ((doc.id, doc.text) for doc in store.iter_document_texts())
+        minimum = context.options.min_furniture_documents
+        model = engine.on_driver(self.name, lambda: FurnitureModel.learn(texts, min_documents=minimum))
+        old = {fingerprint for fingerprint, _, _ in store.learned_furniture_rows()}
+        rows = model.to_rows()
+        new = {fingerprint for fingerprint, _, _ in rows}
+        changed = {parse_fingerprint(fingerprint) for fingerprint in old ^ new}
+        store.replace_learned_furniture(rows)
+        engine.count("learned_lines", len(rows))
+        if changed:  # on a first run no document is segmented yet: nothing to redo
+            affected = [doc.id for doc in store.iter_document_texts(segmented_only=True) if _holds(doc.text, changed)]
+            store.mark_unsegmented(affected)
+            context.summary.resegmented_documents += len(affected)
+            engine.count("resegmented_documents", len(affected))
+
+
+def _holds(text: str, fingerprints: set[int]) -> bool:
+    return any(line_fingerprint(line.text) in fingerprints for line in split_lines(text))
+
+
+class SegmentPages(PipelineStep):
+    """Cut furniture out of each document not yet segmented and split
+    composite pages into their articles."""
+
+    name = "segment"
+
+    def run(self, context: RunContext) -> None:
+        store = context.store
+        pending = store.counts().unsegmented_documents
+        if pending == 0:
+            return
+        model = FurnitureModel.from_rows(store.learned_furniture_rows())
+        context.progress.phase("segmenting", pending)
+        metadata: dict[int, StoredDocumentText] = {}
+
+        def documents() -> Iterator[DocumentText]:
+            for doc in store.iter_document_texts(unsegmented_only=True):
+                metadata[doc.id] = doc
+                yield DocumentText(document_id=doc.id, text=doc.text, published=doc.published)
+
+        batch: list[SegmentedDocument] = []
+        for result in context.engine.map(SegmentDocuments(model), documents(), chunksize=32):
+            batch.append(_with_document_metadata(result, metadata.pop(result.document_id)))
+            if len(batch) >= WRITE_BATCH:
+                self._write(context, batch)
+        self._write(context, batch)
+
+    def _write(self, context: RunContext, batch: list[SegmentedDocument]) -> None:
+        if not batch:
+            return
+        context.summary.segments += context.store.add_segmented(batch, context.run_id)
+        context.summary.duplicate_segments += sum(s.duplicate_of is not None for d in batch for s in d.segments)
+        context.progress.advance(len(batch))
+        batch.clear()
+
+
+def _with_document_metadata(result: SegmentedDocument, doc: StoredDocumentText) -> SegmentedDocument:
+    """A segment without its own title, date or credit inherits the page's."""
+    kept = [s for s in result.segments if s.duplicate_of is None]
+    segments = [
+        replace(
+            s,
+            # A lone article's title is the page's: page metadata beats a guessed headline.
+            title=(doc.title or s.title) if len(kept) == 1 else s.title,
+            published=s.published or doc.published,
+            credit=s.credit or doc.source,
+        )
+        for s in result.segments
+    ]
+    return replace(result, segments=segments)

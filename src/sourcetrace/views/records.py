@@ -1,0 +1,289 @@
+"""The view records: what every reader of a case shows, defined once.
+
+The terminal commands, the JSON payloads of the web app, the HTML report and
+the public API all use these records, read by sourcetrace.store.read.CaseReader.
+The report and the app serialise them with ``dataclasses.asdict`` for one
+viewer script (views/assets/app.js), so a field renamed here is renamed in
+their JSON: the script reads these names. Tuples (and NamedTuples) become
+JSON arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, NamedTuple, TypeVar
+
+from sourcetrace.records import DiffOp
+
+T = TypeVar("T")
+
+KINDS = ("origin", "exact", "near_exact", "excerpt", "rewrite")
+"""A family member's kind: the origin, or how it was derived from its parent."""
+
+# Around the matched words of a search snippet: control characters, which no
+# extracted text holds, so the viewer can split on them and insert the rest as text.
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+class PassageView(NamedTuple):
+    """Text shared by a parent and a copy: offsets in the parent's text, then in the copy's.
+
+    A NamedTuple so that JSON shows it as ``[parent_start, parent_end, start, end]``.
+    """
+
+    parent_start: int
+    parent_end: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentView:
+    """A segment's metadata: enough to list it, and to cite it."""
+
+    id: int
+    document: int
+    ordinal: int
+    title: str | None
+    byline: str | None
+    credit: str | None
+    published: str | None
+    url: str | None
+    site: str | None
+    path: str  # the input file
+    sha256: str  # of the input file
+    start: int  # the segment's span in its document's extracted text
+    end: int
+    removed: tuple[tuple[int, int], ...]  # furniture cut out of that span
+    duplicate_of: int | None  # a repeat of this segment earlier in the same page
+    family: int | None
+    kind: str | None  # its kind in its family
+
+    def where(self) -> str:
+        """Where it was published, as briefly as the metadata allows."""
+        return self.site or self.url or self.path
+
+
+@dataclass(frozen=True, slots=True)
+class InputView:
+    id: int
+    path: str
+    sha256: str
+    kind: str
+    size: int
+    documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What a case holds, in the figures its overview page shows."""
+
+    case: str
+    inputs: int
+    input_bytes: int
+    documents: int
+    segments: int
+    repeats: int  # repeated within their own page
+    kept: int
+    copies: int  # kept segments derived from another
+    families_with_copies: int
+    singletons: int
+    problems: int
+    problem_reasons: dict[str, int]
+    kind_counts: dict[str, int]
+    first_inputs: tuple[InputView, ...]
+    statements_available: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemView:
+    """Something a run could not take, with its reason (docs/case-schema.md lists them)."""
+
+    path: str
+    ordinal: int | None  # the document inside the input; None: the input itself
+    stage: str
+    reason: str
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FamilySummary:
+    """A family as a listing shows it, without its members."""
+
+    id: int
+    size: int
+    origin: int | None
+    origin_evidence: str
+    title: str | None
+    first_date: str | None
+    last_date: str | None
+    kind_counts: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    segment: SegmentView
+    kind: str
+    parent: int | None
+    score: float
+    passages: tuple[PassageView, ...]
+    compare_with: int | None  # the parent, or for an undetermined one the segment it was related to
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyView:
+    """A family of copies: its origin (None: undetermined) and every member, origin first."""
+
+    id: int
+    origin: int | None
+    origin_evidence: str
+    members: tuple[MemberView, ...]
+
+    def kind_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for member in self.members:
+            counts[member.kind] = counts.get(member.kind, 0) + 1
+        return counts
+
+
+@dataclass(frozen=True, slots=True)
+class PairView:
+    """A copy beside the segment it derives from."""
+
+    copy: SegmentView
+    parent: SegmentView
+    kind: str
+    score: float
+    copy_text: str
+    parent_text: str
+    passages: tuple[PassageView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SharedSpan:
+    segment: int  # a segment of this document
+    other: int  # the segment it shares the span with
+    start: int  # in the segment's text
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    id: int
+    title: str | None
+    url: str | None
+    site: str | None
+    published: str | None
+    path: str
+    sha256: str
+    text: str
+    segments: tuple[SegmentView, ...]
+    shared: tuple[SharedSpan, ...]
+    furniture: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    segment: SegmentView
+    snippet: str  # with MARK_START/MARK_END around matches
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentFilters:
+    kind: str | None = None
+    family: int | None = None
+    outlet: str | None = None  # matches site, credit, URL or path, case-insensitively
+    date_from: str | None = None
+    date_to: str | None = None  # inclusive of its whole day
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: tuple[T, ...]
+    page: int
+    per_page: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerView:
+    speaker: str
+    roles: tuple[str, ...]
+    statements: int
+    occurrences: int
+    altered: int  # occurrences whose words differ from their statement's reference form
+
+
+@dataclass(frozen=True, slots=True)
+class StatementSummary:
+    """A statement as a listing shows it: its reference form and its counts."""
+
+    id: int
+    speaker: str
+    speaker_role: str | None
+    kind: str  # direct, reported
+    cue: str
+    text: str  # the reference form: earliest, else most common
+    occurrences: int
+    altered: int  # occurrences whose words differ from the reference form
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceView:
+    segment: SegmentView
+    start: int  # in the segment's text
+    end: int
+    text: str
+    speaker_as_written: str
+    cue: str
+    altered: bool
+    diff: tuple[DiffOp, ...]  # word-level against the reference form; empty when not altered
+    garbled_speaker: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StatementView:
+    """A statement with every occurrence, in date order."""
+
+    statement: StatementSummary
+    occurrences: tuple[OccurrenceView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TraceMatch:
+    """A segment that reuses a traced text; passages' ``parent_*`` offsets are in the traced text."""
+
+    segment: SegmentView
+    kind: str
+    score: float
+    passages: tuple[PassageView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    """What one step of a run did."""
+
+    step: str
+    started_at: str
+    seconds: float  # wall time
+    cpu_seconds: float  # of the main process and its workers
+    records: int
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def cpu_percent(self) -> float:
+        """CPU use as a share of one core: 200 means two cores busy all along."""
+        return self.cpu_seconds / self.seconds * 100 if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunView:
+    """One `sourcetrace run` over the case, with its steps (none for cases written before schema 5)."""
+
+    id: int
+    status: str  # running, finished, interrupted, failed
+    started_at: str
+    finished_at: str | None
+    seconds: float | None  # as the run measured it; None until it finishes
+    steps: tuple[StepView, ...]

@@ -1,0 +1,83 @@
+"""The statement steps of ``sourcetrace run``.
+
+``statements`` extracts the statements of each segment that has none stored
+yet (spaCy on the engine's workers) and stores them per segment. ``merge``
+groups them across the case: the candidate pairs are recomputed over all
+stored statements (cheap, and resting on case-wide word rarity), while the
+expensive question, whether two occurrences are one statement, is answered
+on the engine and stored per pair, so a later run asks only new questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sourcetrace.engines.contract import MapStep
+from sourcetrace.pipeline import PipelineStep, RunContext
+from sourcetrace.voices.merge import PairQuestion, merge_statements, same_statement
+from sourcetrace.voices.stage import VoicesStage, batches
+from sourcetrace.voices.statements import Attribution
+
+SEGMENTS_PER_BATCH = 32  # one record of the voices stage: spaCy parses a batch with nlp.pipe
+
+
+class ExtractStatements(PipelineStep):
+    name = "statements"
+
+    def run(self, context: RunContext) -> None:
+        store = context.store
+        pending = list(store.iter_segments_without_statements())
+        if not pending:
+            return
+        context.progress.phase("finding statements", len(pending))
+        for batch in context.engine.map(VoicesStage(), batches(pending, SEGMENTS_PER_BATCH), chunksize=1):
+            store.add_segment_statements(((r.segment, list(r.attributions), r.error) for r in batch), context.run_id)
+            context.progress.advance(len(batch))
+
+
+class SameStatementStep(MapStep[PairQuestion, bool]):
+    """Answers :class:`PairQuestion` s on the workers."""
+
+    name = "same-statement"
+
+    def process(self, record: PairQuestion) -> bool:
+        same = same_statement(record)
+        self.stats["same" if same else "different"] += 1
+        return same
+
+
+def _key(attribution: Attribution, ordinal: int) -> str:
+    return f"{attribution.occurrence.segment}:{ordinal}"
+
+
+def _pair_key(first: str, second: str, same_family: bool) -> tuple[str, str, bool]:
+    return (first, second, same_family) if first < second else (second, first, same_family)
+
+
+class MergeStatements(PipelineStep):
+    name = "merge"
+
+    def run(self, context: RunContext) -> None:
+        store, engine = context.store, context.engine
+        if not store.statements_are_current():
+            found = store.segment_statements()
+            context.progress.phase("merging statements", None)
+            keys = {id(a): _key(a, n) for attributions in found.values() for n, a in enumerate(attributions)}
+            known = store.stored_statement_pairs()
+
+            def decide(questions: Sequence[PairQuestion]) -> list[bool]:
+                asked = [_pair_key(keys[id(q.first)], keys[id(q.second)], q.same_family) for q in questions]
+                new = [(q, key) for q, key in zip(questions, asked) if key not in known]
+                engine.count("questions", len(questions))
+                engine.count("questions_answered_before", len(questions) - len(new))
+                answers = engine.map(SameStatementStep(), (q for q, _ in new), chunksize=256)
+                decided = [(key, same) for (_, key), same in zip(new, answers)]
+                store.add_statement_pairs((a, b, f, same) for (a, b, f), same in decided)
+                known.update(decided)
+                return [known[key] for key in asked]
+
+            dates = store.segment_dates()
+            statements = merge_statements(found, dates, store.family_of_segments(), decide)
+            store.replace_statements(statements)
+            engine.count("statements", len(statements))
+        context.summary.statements, context.summary.altered_occurrences = store.statement_counts()

@@ -1,0 +1,120 @@
+"""Incremental runs: a case extended by a later run equals the case built at once.
+
+Every comparison is the whole JSON export, with only run metadata (when it
+was generated, when each input was ingested) left out: ids are derived from
+the order of the inputs and from (document, ordinal), never from the order in
+which runs happened to write them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from sourcetrace.cli import cli
+from sourcetrace.runner import RunOptions, run_case
+
+DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
+RUN_METADATA = {"generated_at", "generator", "ingested_at", "run_id", "started_at", "finished_at", "runs"}
+ONE_WORKER = RunOptions(workers=1)
+
+
+def exported(case: Path) -> dict[str, Any]:
+    result = CliRunner().invoke(cli, ["export", str(case), "--json", "-"])
+    assert result.exit_code == 0, result.output
+    return _without_run_metadata(json.loads(result.stdout))
+
+
+def _without_run_metadata(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_run_metadata(v) for k, v in value.items() if k not in RUN_METADATA}
+    if isinstance(value, list):
+        return [_without_run_metadata(v) for v in value]
+    return value
+
+
+def split_demo(root: Path) -> tuple[Path, Path]:
+    """The demo corpus in two piles: web pages and texts first, archives and feeds later."""
+    first, second = root / "first", root / "second"
+    for name in ("web", "text"):
+        shutil.copytree(DEMO / name, first / name)
+    for name in ("archive", "feeds"):
+        shutil.copytree(DEMO / name, second / name)
+    return first, second
+
+
+def step_counters(case: Path, run_id: int) -> dict[str, dict[str, int]]:
+    with sqlite3.connect(case) as db:
+        rows = db.execute("SELECT step, counters FROM run_steps WHERE run_id = ?", (run_id,)).fetchall()
+    return {step: json.loads(counters) for step, counters in rows}
+
+
+def test_a_case_extended_by_a_second_run_equals_the_case_built_at_once(tmp_path: Path) -> None:
+    first, second = split_demo(tmp_path)
+    run_case([first, second], tmp_path / "at-once.case", ONE_WORKER)
+    run_case([first], tmp_path / "extended.case", ONE_WORKER)
+    added = run_case([first, second], tmp_path / "extended.case", ONE_WORKER)
+    assert added.inputs > 0 and added.skipped_inputs > 0
+    at_once, extended = exported(tmp_path / "at-once.case"), exported(tmp_path / "extended.case")
+    assert extended["families"] and extended["statements"]  # the comparison is about something
+    assert extended == at_once
+
+
+def test_an_extending_run_verifies_only_pairs_and_answers_only_questions_it_has_not_seen(tmp_path: Path) -> None:
+    first, second = split_demo(tmp_path)
+    case = tmp_path / "c.case"
+    run_case([first], case, ONE_WORKER)
+    run_case([first, second], case, ONE_WORKER)
+    run_case([first, second], tmp_path / "at-once.case", ONE_WORKER)
+    extending, at_once = step_counters(case, 2), step_counters(tmp_path / "at-once.case", 1)
+    assert extending["verify"]["pairs_known"] > 0
+    assert extending["merge"]["questions_answered_before"] > 0
+    verified_again = sum(extending["verify"].get(k, 0) for k in ("exact", "near_exact", "excerpt", "rewrite", "not_derived"))
+    verified_at_once = sum(at_once["verify"].get(k, 0) for k in ("exact", "near_exact", "excerpt", "rewrite", "not_derived"))
+    assert verified_again < verified_at_once
+    assert extending["statements"]["segments"] < at_once["statements"]["segments"]  # only the new segments
+
+
+NAV_LINE = "Home | Subscribe | Contact the Gazette"
+
+
+STORIES = {
+    "bridge": "The new bridge over the Lune opened on Tuesday after three years of work. Engineer Ada Brun "
+              "said the span would carry four thousand cars a day. Cyclists get a lane of their own.",
+    "school": "Rain came through the roof of the north school again overnight. The head teacher, Karl Voss, "
+              "said lessons moved to the gym. Repairs are promised before the winter term.",
+    "harbour": "Storm waves broke a section of the harbour wall on Sunday. Fishermen moved their boats to the "
+               "inner basin, and the port authority closed the pier until divers inspect it.",
+    "buses": "From March the number 4 bus will run every ten minutes at rush hour. The transport office "
+             "said night services on weekends return as well, after a two-year pause.",
+    "library": "The central library will open on Sundays from next month. Librarian Mina Holt said volunteers "
+               "made it possible, and a reading club for teenagers starts in April.",
+}
+
+
+def gazette_page(folder: Path, story: str, *, nav: bool = True) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    footer = f"\n\n{NAV_LINE}\n" if nav else "\n"
+    (folder / f"{story}.txt").write_text(f"News: {story}\n\n{STORIES[story]}{footer}", encoding="utf-8")
+
+
+def test_pages_that_make_a_line_furniture_resegment_only_the_older_pages_holding_it(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    gazette_page(first, "bridge")
+    gazette_page(first, "school")
+    gazette_page(first, "harbour", nav=False)
+    gazette_page(second, "buses")
+    gazette_page(second, "library")
+    case = tmp_path / "c.case"
+    run_case([first], case, ONE_WORKER)
+    added = run_case([first, second], case, ONE_WORKER)
+    assert added.resegmented_documents == 2  # bridge and school hold the line; harbour does not
+    run_case([first, second], tmp_path / "at-once.case", ONE_WORKER)
+    extended = exported(case)
+    assert all(NAV_LINE not in segment["text"] for segment in extended["segments"])
+    assert extended == exported(tmp_path / "at-once.case")

@@ -1,0 +1,1 @@
+# warcio ships no types: only what sourcetrace calls (see typings/README.md).

@@ -1,0 +1,3 @@
+class ArchiveLoadFailed(Exception):
+    msg: str
+    def __init__(self, reason: object) -> None: ...
