@@ -92,8 +92,7 @@ class LocalEngine:
                 yield key, left_value, other
 
     def on_driver(self, name: str, work: Callable[[], R]) -> R:
-        self.count(f"{name}.calls")
-        return work()
+        return work()  # locally the driver is this process; its CPU counts in end_step
 
     # -- step reports ----------------------------------------------------------
 

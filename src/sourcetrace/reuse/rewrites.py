@@ -299,8 +299,12 @@ class AnchorIndex:
         for first in range(0, self.matrix.shape[0], chunk):
             shared = (self.matrix[first : first + chunk] @ transposed).tocsr()
             counts = (binary[first : first + chunk] @ binary_t).tocsr()
-            shared.sort_indices()
-            counts.sort_indices()
+            # Same sparsity pattern in, same entry order out: the two products
+            # line up without sorting (a third of this method's time), unless
+            # scipy ever orders them differently.
+            if not (np.array_equal(shared.indptr, counts.indptr) and np.array_equal(shared.indices, counts.indices)):
+                shared.sort_indices()
+                counts.sort_indices()
             rows = first + np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
             columns = shared.indices.astype(np.int64)
             overlap = shared.data / np.maximum(np.minimum(self.weights[rows], self.weights[columns]), 1e-9)

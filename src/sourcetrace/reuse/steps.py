@@ -53,7 +53,7 @@ class FindCandidates(PipelineStep):
         context.progress.phase("finding copy candidates", None)
         segments = list(context.store.iter_segments_for_reuse())
         candidates = context.engine.on_driver(self.name, lambda: find_candidates(segments, context.engine))
-        context.engine.count("segments", len(segments))
+        context.engine.count("kept_segments", len(segments))
         context.engine.count("pairs", len(candidates.pairs))
         context.scratch[CopyWork] = CopyWork(segments, candidates)
 

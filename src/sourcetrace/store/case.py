@@ -106,14 +106,16 @@ class CaseStore:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._db:  # commits, or rolls back on an exception
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One unit of work: committed whole, or rolled back on an exception.
+        For the writer modules of this package only."""
+        with self._db:
             yield self._db
 
     # -- runs --------------------------------------------------------------
 
     def begin_run(self, arguments: dict[str, object]) -> int:
-        with self._transaction() as db:
+        with self.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO runs (started_at, status, arguments) VALUES (?, 'running', ?)",
                 (utc_now(), json.dumps(arguments)),
@@ -121,14 +123,14 @@ class CaseStore:
         return int(cursor.lastrowid or 0)
 
     def finish_run(self, run_id: int, status: str, summary: dict[str, object]) -> None:
-        with self._transaction() as db:
+        with self.transaction() as db:
             db.execute(
                 "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
                 (utc_now(), status, json.dumps(summary), run_id),
             )
 
     def add_run_step(self, run_id: int, ordinal: int, report: StepReport) -> None:
-        with self._transaction() as db:
+        with self.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO run_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, ordinal, report.step, report.started_at, report.seconds, report.cpu_seconds,
@@ -149,7 +151,7 @@ class CaseStore:
         """Write one input with its documents and problems. Returns False when
         the same bytes at the same path were already in the case."""
         record = result.input
-        with self._transaction() as db:
+        with self.transaction() as db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO inputs (path, sha256, size, mtime_ns, kind, ingested_at, run_id)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -168,7 +170,7 @@ class CaseStore:
         return True
 
     def add_problem(self, problem: Problem, stage: str, run_id: int | None) -> None:
-        with self._transaction() as db:
+        with self.transaction() as db:
             _insert_problem(db, problem, stage, run_id, None)
 
     def iter_document_texts(
@@ -196,11 +198,11 @@ class CaseStore:
     def mark_unsegmented(self, document_ids: Iterable[int]) -> None:
         """Documents to segment again (their learned furniture changed); their
         segments stay until the new ones replace them."""
-        with self._transaction() as db:
+        with self.transaction() as db:
             db.executemany("UPDATE documents SET segmented = 0 WHERE id = ?", [(i,) for i in document_ids])
 
     def replace_learned_furniture(self, rows: Iterable[tuple[str, str, int]]) -> None:
-        with self._transaction() as db:
+        with self.transaction() as db:
             db.execute("DELETE FROM learned_furniture")
             db.executemany("INSERT INTO learned_furniture VALUES (?, ?, ?)", rows)
 
@@ -208,7 +210,7 @@ class CaseStore:
         """Write segments and furniture for a batch of documents, marking them
         segmented. Returns the number of segments written."""
         written = 0
-        with self._transaction() as db:
+        with self.transaction() as db:
             for doc in batch:
                 written += _write_segmented_document(db, doc, run_id)
         return written
@@ -228,7 +230,7 @@ class CaseStore:
 
     def replace_copy_map(self, relations: Iterable[Relation], families: Iterable[Family]) -> None:
         """The copy map is computed over the whole case, so it replaces the last one."""
-        with self._transaction() as db:
+        with self.transaction() as db:
             for table in ("family_members", "families", "relations"):
                 db.execute(f"DELETE FROM {table}")
             db.executemany(
@@ -250,7 +252,7 @@ class CaseStore:
                 for a, b, text in self._db.execute("SELECT a, b, verdict FROM pair_verdicts")}
 
     def add_verdicts(self, verdicts: Iterable[tuple[int, int, PairVerdict | None]]) -> None:
-        with self._transaction() as db:
+        with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO pair_verdicts VALUES (?, ?, ?)",
                            [(a, b, verdict_json(v)) for a, b, v in verdicts])
 
@@ -261,7 +263,7 @@ class CaseStore:
     def add_segment_statements(self, found: Iterable[tuple[int, list[Attribution], str | None]],
                                run_id: int | None = None) -> None:
         """Each segment's statements (or why they could not be read), in one transaction."""
-        with self._transaction() as db:
+        with self.transaction() as db:
             for segment, attributions, error in found:
                 db.execute("INSERT OR REPLACE INTO segment_statements VALUES (?, ?, ?)",
                            (segment, attributions_json(attributions), error))
@@ -284,12 +286,12 @@ class CaseStore:
         return {(a, b, bool(f)): bool(same) for a, b, f, same in rows}
 
     def add_statement_pairs(self, decisions: Iterable[tuple[str, str, bool, bool]]) -> None:
-        with self._transaction() as db:
+        with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO statement_pairs VALUES (?, ?, ?, ?)",
                            [(a, b, int(f), int(same)) for a, b, f, same in decisions])
 
     def save_trace_index(self, data: bytes) -> None:
-        with self._transaction() as db:
+        with self.transaction() as db:
             version = int(self._meta("segments_version", "0") or 0)
             db.execute("INSERT OR REPLACE INTO trace_index VALUES (1, ?, ?)", (version, data))
 
@@ -305,7 +307,7 @@ class CaseStore:
 
     def replace_statements(self, statements: Iterable[Statement]) -> None:
         """Statements are merged over the whole case, so they replace the last set."""
-        with self._transaction() as db:
+        with self.transaction() as db:
             db.execute("DELETE FROM statement_occurrences")
             db.execute("DELETE FROM statements")
             for statement in statements:

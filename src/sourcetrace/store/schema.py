@@ -194,6 +194,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (first, second, same_family)
     );
     """,
+    # 6: stories, the sources registry and the timeline.
+    """
+    -- sources registry: tables here
+    -- timeline: tables here
+    -- stories: tables here
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
