@@ -16,6 +16,7 @@ from sourcetrace.reuse.copymap import (
     build_copy_map,
     candidate_pairs,
     exact_groups,
+    find_candidates,
     find_reuse,
     near_duplicate_pairs,
     text_groups,
@@ -145,3 +146,23 @@ def test_the_reuse_index_is_saved_and_loaded_unchanged(index: ReuseIndex, tmp_pa
     loaded = ReuseIndex.load(path)
     assert loaded.texts == index.texts
     assert loaded.find_reuse(REWRITE) == index.find_reuse(REWRITE)
+
+
+def test_the_trace_index_made_from_the_candidate_search_equals_one_built_afresh() -> None:
+    segments = case_segments()
+    candidates = find_candidates(segments)
+    afresh = ReuseIndex.build(segments, candidates.text_groups).anchors
+    reused = ReuseIndex.from_candidates(segments, candidates).anchors
+    assert EXACT_ID in reused.ids.tolist()  # an exact copy has a row of its own, its representative's words
+    assert reused.ids.tolist() == afresh.ids.tolist()
+    assert reused.vocabulary.tolist() == afresh.vocabulary.tolist()
+    assert (reused.matrix != afresh.matrix).nnz == 0
+
+
+def test_the_candidate_pairs_include_every_exact_copy_with_its_representative() -> None:
+    segments = case_segments()
+    candidates = find_candidates(segments)
+    for segment, representative in candidates.representative_of.items():
+        if segment != representative:
+            assert (min(segment, representative), max(segment, representative)) in candidates.pairs
+    assert list(candidates.pairs) == sorted(set(candidates.pairs))

@@ -102,3 +102,12 @@ def test_hashing_in_chunks_gives_the_hashes_of_one_pass(monkeypatch: pytest.Monk
     chunked = word_hashes(texts)
     assert chunked.counts.tolist() == whole.counts.tolist()
     assert np.array_equal(chunked.hashes, whole.hashes)
+
+
+def test_selecting_texts_keeps_their_words_in_order() -> None:
+    texts = ["one two three", "", "four five", "six"]
+    everything = shingles.word_hashes(texts)
+    picked = everything.select([3, 0, 1])
+    alone = [shingles.word_hashes([texts[i]]) for i in (3, 0, 1)]
+    assert picked.counts.tolist() == [a.counts[0] for a in alone]
+    assert picked.hashes.tolist() == [h for a in alone for h in a.hashes.tolist()]

@@ -36,8 +36,8 @@ from sourcetrace.records import Family, Passage, Relation, RelationKind, Segment
 from sourcetrace.reuse.candidates import CandidatePair, LSHIndex
 from sourcetrace.reuse.families import build_families
 from sourcetrace.reuse.relations import PairVerdict, PreparedSegment, classify_pair
-from sourcetrace.reuse.rewrites import AnchorIndex, default_embedder
-from sourcetrace.reuse.shingles import word_hashes
+from sourcetrace.reuse.rewrites import AnchorIndex, WordTable, default_embedder
+from sourcetrace.reuse.shingles import WordHashes, word_hashes
 
 MINHASH_THRESHOLD = 0.8
 
@@ -103,25 +103,30 @@ class CopyCandidates:
 
     representative_of: Mapping[int, int]  # segment -> lowest id with the same words
     text_groups: Mapping[int, int]  # segment -> its text group (see :func:`text_groups`)
+    representatives: tuple[int, ...]  # sorted: the rows of ``words``
+    words: WordTable  # the representatives' words, for the trace index too
     anchors: AnchorIndex
     pairs: tuple[tuple[int, int], ...]  # sorted, a < b: candidates and exact copies
 
 
 def find_candidates(segments: Sequence[SegmentForReuse], engine: Engine | None = None) -> CopyCandidates:
     """Exact copies, MinHash LSH near-duplicates and rare-word pairs."""
-    representative_of = exact_groups(segments)
+    all_words = word_hashes([s.text for s in segments])  # hashed once for exact copies and rare words
+    representative_of = exact_groups(segments, all_words)
     representatives = sorted(set(representative_of.values()))
     by_id = {s.id: s.text for s in segments}
     texts = {i: by_id[i] for i in representatives}
     near_duplicates = near_duplicate_pairs(representatives, texts, engine=engine)
     group_of = text_groups(representative_of, near_duplicates)
-    anchors = AnchorIndex.build(
-        representatives, [texts[i] for i in representatives], groups=[group_of[i] for i in representatives]
+    position = {s.id: k for k, s in enumerate(segments)}
+    words = WordTable.of_words(
+        all_words.select([position[i] for i in representatives]), [group_of[i] for i in representatives]
     )
+    anchors = AnchorIndex.from_table(representatives, words)
     # Exact copies are classified too, for their passages (cheap: same words).
     exact_pairs = [(min(r, s), max(r, s)) for s, r in representative_of.items() if s != r]
     pairs = tuple(sorted(set(candidate_pairs(near_duplicates, anchors)) | set(exact_pairs)))
-    return CopyCandidates(representative_of, group_of, anchors, pairs)
+    return CopyCandidates(representative_of, group_of, tuple(representatives), words, anchors, pairs)
 
 
 def pair_tasks(pairs: Iterable[tuple[int, int]], texts: Mapping[int, str]) -> Iterator[PairTask]:
@@ -170,9 +175,10 @@ def topically_related(rare_word_cosine: float, first_text: str, second_text: str
     return float(vectors[0] @ vectors[1]) >= MEANING_RELATED
 
 
-def exact_groups(segments: Sequence[SegmentForReuse]) -> dict[int, int]:
-    """Segment id -> the lowest id with the same normalised words."""
-    words = word_hashes([s.text for s in segments])
+def exact_groups(segments: Sequence[SegmentForReuse], words: WordHashes | None = None) -> dict[int, int]:
+    """Segment id -> the lowest id with the same normalised words
+    (``words``: the segments' word hashes, when already made)."""
+    words = words if words is not None else word_hashes([s.text for s in segments])
     ends = np.cumsum(words.counts)
     first_of: dict[bytes, int] = {}
     representative: dict[int, int] = {}
@@ -235,6 +241,13 @@ class Reuse:
     passages: tuple[Passage, ...]
 
 
+def trace_cap(segments: int) -> int:
+    """A query costs one sparse product, so trace can afford the mid-frequency
+    words that finding all pairs cannot (1% of the case, as rare as words of
+    a story reported in many pages still are)."""
+    return max(100, segments // 100)
+
+
 class ReuseIndex:
     """Segments indexed by rare words, to find every segment that reuses a new
     text. Saved beside the case as one ``.npz`` (texts included, so a query
@@ -253,11 +266,19 @@ class ReuseIndex:
         if group_of is None:
             group_of = exact_groups(segments)
         groups = [group_of.get(i, i) for i in ids]
-        # A query costs one sparse product, so trace can afford the mid-frequency
-        # words that finding all pairs cannot (1% of the case, as rare as words
-        # of a story reported in many pages still are).
-        cap = max(100, len(ids) // 100)
-        return cls(AnchorIndex.build(ids, [texts[i] for i in ids], groups=groups, max_groups=cap), texts)
+        return cls(AnchorIndex.build(ids, [texts[i] for i in ids], groups=groups, max_groups=trace_cap(len(ids))), texts)
+
+    @classmethod
+    def from_candidates(cls, segments: Sequence[SegmentForReuse], candidates: CopyCandidates) -> ReuseIndex:
+        """The same index as :meth:`build` with the candidates' text groups,
+        from the words the candidate search already tabled: an exact copy has
+        its representative's words, so it gets its representative's row."""
+        texts = {s.id: s.text for s in segments}
+        ids = sorted(texts)
+        row_of = {segment: row for row, segment in enumerate(candidates.representatives)}
+        rows = [row_of[candidates.representative_of[i]] for i in ids]
+        anchors = AnchorIndex.from_table(ids, candidates.words, max_groups=trace_cap(len(ids)), rows=rows)
+        return cls(anchors, texts)
 
     def find_reuse(self, text: str, *, max_candidates: int = 1000) -> list[Reuse]:
         """Every indexed segment that copies, excerpts or rewrites ``text``,

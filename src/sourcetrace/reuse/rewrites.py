@@ -36,7 +36,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from sourcetrace.reuse.align import PreparedText, SentenceAlignment, align_sentences
-from sourcetrace.reuse.shingles import word_hashes
+from sourcetrace.reuse.shingles import WordHashes, word_hashes
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -223,6 +223,39 @@ class AnchorArrays(TypedDict):
     shape: npt.NDArray[Any]
 
 
+@dataclass(frozen=True, slots=True)
+class WordTable:
+    """The distinct (text, word) pairs of a set of texts with each word's
+    frequency in text groups: the costly part of an :class:`AnchorIndex`,
+    computed once for every index over the same texts (the copy map's and
+    the trace index differ only in which words they keep)."""
+
+    texts: int
+    owners: I64  # text of each distinct pair
+    columns: I64  # word of each pair, as an index into ``vocabulary``
+    vocabulary: U64  # sorted word hashes
+    df: I64  # text groups per word
+    idf: F64
+    ranks: I64  # each pair's rank by frequency within its text (0: the rarest)
+
+    @classmethod
+    def of(cls, texts: Sequence[str], groups: Sequence[int] | None = None) -> WordTable:
+        return cls.of_words(word_hashes(texts), groups)
+
+    @classmethod
+    def of_words(cls, words: WordHashes, groups: Sequence[int] | None = None) -> WordTable:
+        """The table of texts whose words were hashed already."""
+        texts = len(words.counts)
+        owners = np.repeat(np.arange(texts, dtype=np.int64), words.counts)
+        owners, hashes = _distinct_pairs(owners, words.hashes)
+        vocabulary, columns = np.unique(hashes, return_inverse=True)
+        group_of = np.arange(texts, dtype=np.int64) if groups is None else np.asarray(groups, np.int64)
+        df = _groups_per_column(group_of[owners], columns, len(vocabulary))
+        idf = np.log((len(np.unique(group_of)) + 1) / np.maximum(df, 1))
+        ranks = _rank_in_row(owners, df[columns])
+        return cls(texts, owners, columns.astype(np.int64), vocabulary, df, idf, ranks)
+
+
 class AnchorIndex:
     """Segments as sets of rare words weighted by IDF, for candidate pairs that
     survive rewriting and for queries with a new text.
@@ -266,19 +299,30 @@ class AnchorIndex:
         keeps its ``rarest_kept`` rarest words whatever their frequency, as
         Lucene's MoreLikeThis keeps a document's most telling terms: a story
         told only in words common in the case still has anchors."""
-        words = word_hashes(texts)
-        owners = np.repeat(np.arange(len(texts), dtype=np.int64), words.counts)
-        owners, hashes = _distinct_pairs(owners, words.hashes)
-        vocabulary, columns = np.unique(hashes, return_inverse=True)
-        group_of = np.arange(len(texts), dtype=np.int64) if groups is None else np.asarray(groups, np.int64)
-        df = _groups_per_column(group_of[owners], columns, len(vocabulary))
-        group_count = len(np.unique(group_of))
-        idf = np.log((group_count + 1) / np.maximum(df, 1))
-        keep = (df <= max_groups)[columns] | (_rank_in_row(owners, df[columns]) < rarest_kept)
-        values = np.sqrt(idf[columns]) * keep
-        matrix = sp.csr_matrix((values, (owners, columns)), shape=(len(texts), len(vocabulary)))
+        table = WordTable.of(texts, groups)
+        return cls.from_table(ids, table, max_groups=max_groups, rarest_kept=rarest_kept)
+
+    @classmethod
+    def from_table(
+        cls,
+        ids: Sequence[int],
+        table: WordTable,
+        *,
+        max_groups: int = 100,
+        rarest_kept: int = 20,
+        rows: Sequence[int] | None = None,
+    ) -> AnchorIndex:
+        """An index over the texts of ``table`` (see :meth:`build`); with
+        ``rows``, segment ``ids[i]`` has the words of the table's text
+        ``rows[i]`` (an exact copy has its representative's words)."""
+        keep = (table.df <= max_groups)[table.columns] | (table.ranks < rarest_kept)
+        values = np.sqrt(table.idf[table.columns]) * keep
+        shape = (table.texts, len(table.vocabulary))
+        matrix = sp.csr_matrix((values, (table.owners, table.columns)), shape=shape)
         matrix.eliminate_zeros()
-        return cls(np.asarray(ids, dtype=np.int64), vocabulary, idf, matrix)
+        if rows is not None:
+            matrix = matrix[np.asarray(rows, dtype=np.int64)]
+        return cls(np.asarray(ids, dtype=np.int64), table.vocabulary, table.idf, matrix)
 
     def pairs(
         self,

@@ -149,6 +149,17 @@ class WordHashes:
     counts: I64  # words per text
 
 
+    def select(self, rows: Sequence[int]) -> WordHashes:
+        """The words of texts ``rows`` (positions in this batch), in that order."""
+        ends = np.cumsum(self.counts)
+        picked = np.asarray(rows, dtype=np.int64)
+        counts = self.counts[picked]
+        starts = (ends - self.counts)[picked]
+        # Position of every selected word: its text's start plus its rank in the text.
+        within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        return WordHashes(hashes=self.hashes[np.repeat(starts, counts) + within], counts=counts)
+
+
 WORD_HASH_CHUNK_BYTES = 8 << 20  # hashing needs ~25 bytes of scratch per text byte
 
 

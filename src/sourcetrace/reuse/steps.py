@@ -108,6 +108,6 @@ class SaveTraceIndex(PipelineStep):
             return
         context.progress.phase("indexing for trace", None)
         index = context.engine.on_driver(
-            self.name, lambda: ReuseIndex.build(work.segments, work.candidates.text_groups)
+            self.name, lambda: ReuseIndex.from_candidates(work.segments, work.candidates)
         )
         context.store.save_trace_index(index.anchors_to_bytes())
