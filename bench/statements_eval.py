@@ -19,6 +19,24 @@ test part and both:
 
     python bench/statements_eval.py [--gold FILE] [--json bench/out/statements.json]
     python bench/statements_eval.py --speed [N]   # also time the stage on Reuters-21578 (2 workers)
+
+The pre-filter (``voices/statements.py``: spaCy parses only the sentences that
+can hold a statement) is measured on and off in the same run:
+
+    python bench/statements_eval.py --prefilter both \
+        --polnear ../shared/corpora/polnear/dev [--polnear ../shared/corpora/polnear/train] \
+        --statements-speed 3000 --repeats 2
+
+* ``--polnear SPLIT_DIR``: extract the statements of every ``text/*.txt`` of
+  a PolNeAR split (one segment per file, as ``sourcetrace run`` makes them),
+  write them as an export (``bench/out/polnear-<split>-<on|off>.json``: one
+  statement per occurrence, no merging) and score it with
+  ``../shared/tools/score_polnear.py`` (speech recall, precision, F1 and
+  named-speaker accuracy); with ``both``, also how many occurrences (span,
+  kind, cue and speaker) are the same with and without the pre-filter;
+* ``--statements-speed N``: segments per second of the statements step alone
+  (``extract_from_texts``, one process) on the first N Reuters-21578 stories,
+  pre-filter on and off alternately, best of ``--repeats``.
 """
 
 from __future__ import annotations
@@ -26,6 +44,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -35,8 +54,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from sourcetrace.voices import Attribution, extract_from_texts, merge_statements
-from sourcetrace.voices.merge import normalised_words
+from sourcetrace.voices import Attribution, extract_from_texts, merge_statements  # noqa: E402
+from sourcetrace.voices.merge import normalised_words  # noqa: E402
+from sourcetrace.voices.statements import parse_spans  # noqa: E402
 
 OVERLAP = 0.3
 
@@ -228,15 +248,15 @@ class Tally:
 
 
 def evaluate_copy(tally: Tally, source: GoldText, copy: GoldText,
-                  found: dict[str, list[Attribution]]) -> None:
+                  found: dict[str, list[Attribution]], prefilter: bool | None = None) -> None:
     text, statements, altered = make_copy(source, copy.edits)
-    copy_found = dict(extract_from_texts([(2, text)]))[2]
+    copy_found = dict(extract_from_texts([(2, text)], prefilter=prefilter))[2]
     source_found = [a for a in found[source.id]]
     relabelled = [Attribution(_with_segment(a.occurrence, 1), a.speaker, a.speaker_role, a.speaker_kind) for a in source_found]
     # The copy map would put a copy in its source's family: say so, as the pipeline will.
     merged = merge_statements({1: relabelled, 2: copy_found}, {1: "2024-01-01", 2: "2024-01-02"}, {1: 1, 2: 1})
     pairs = dict(match(statements, copy_found))
-    for g, gold in enumerate(statements):
+    for g in range(len(statements)):
         tally.copies_total += 1
         if g not in pairs:
             continue
@@ -260,19 +280,20 @@ def _with_segment(occurrence, segment: int):  # type: ignore[no-untyped-def]
     return replace(occurrence, segment=segment)
 
 
-def run(gold_path: Path) -> dict[str, Tally]:
+def run(gold_path: Path, prefilter: bool | None = None) -> dict[str, Tally]:
     texts = read_gold(gold_path)
     originals = [t for t in texts if t.source is None]
     by_id = {t.id: t for t in originals}
     ids = {i: t.id for i, t in enumerate(originals)}
-    found = {ids[i]: a for i, a in extract_from_texts((i, t.text) for i, t in enumerate(originals))}
-    tallies = {split: Tally() for split in sorted({t.split for t in texts}) + ["all"]}
+    pairs = ((i, t.text) for i, t in enumerate(originals))
+    found = {ids[i]: a for i, a in extract_from_texts(pairs, prefilter=prefilter)}
+    tallies = {split: Tally() for split in [*sorted({t.split for t in texts}), "all"]}
     for text in originals:
         for split in (text.split, "all"):
             tallies[split].add(text, found[text.id])
     for copy in (t for t in texts if t.source is not None):
         for split in (copy.split, "all"):
-            evaluate_copy(tallies[split], by_id[copy.source], copy, found)
+            evaluate_copy(tallies[split], by_id[copy.source], copy, found, prefilter)
     return tallies
 
 
@@ -320,6 +341,108 @@ def speed(limit: int | None, workers: int = 2) -> dict[str, object]:
             "statements": statements, "failed": sum(1 for r in results if r.error)}
 
 
+# --- PolNeAR and the pre-filter ---------------------------------------------
+
+SCORER = ROOT.parent / "shared" / "tools" / "score_polnear.py"
+_SCORE_LINE = re.compile(r"polnear speech: recall ([\d.]+), precision ([\d.]+), F1 ([\d.]+), speaker ([\d.]+)")
+_NAMED_LINE = re.compile(r"^speech: .*\(n=(\d+)\)", re.MULTILINE)
+
+
+def polnear_texts(split_dir: Path) -> list[tuple[Path, str]]:
+    """Every text of a PolNeAR split, as ``sourcetrace run`` keeps it (one
+    segment per file, the final line break dropped)."""
+    return [(path, path.read_text(encoding="utf-8").rstrip("\n")) for path in sorted((split_dir / "text").glob("*.txt"))]
+
+
+def polnear_export(texts: list[tuple[Path, str]], found: dict[int, list[Attribution]]) -> dict[str, object]:
+    """The parts of a sourcetrace JSON export that score_polnear.py reads."""
+    statements = [
+        {"speaker": a.speaker, "occurrences": [{"segment": i, "text": a.occurrence.text,
+                                                "speaker_as_written": a.occurrence.speaker_as_written}]}
+        for i in sorted(found) for a in found[i]
+    ]
+    return {"documents": [{"id": i, "path": str(path)} for i, (path, _) in enumerate(texts)],
+            "segments": [{"id": i, "document": i} for i in range(len(texts))],
+            "statements": statements}
+
+
+def score_polnear(split_dir: Path, prefilter: bool, out_dir: Path) -> tuple[dict[str, object], set[tuple[object, ...]]]:
+    """Extract, export and score one PolNeAR split with the pre-filter on or
+    off; also the found occurrences, keyed for :func:`identical`."""
+    texts = polnear_texts(split_dir)
+    started = time.perf_counter()
+    found = dict(extract_from_texts(((i, text) for i, (_, text) in enumerate(texts)), prefilter=prefilter))
+    seconds = time.perf_counter() - started
+    export = out_dir / f"polnear-{split_dir.name}-{'on' if prefilter else 'off'}.json"
+    export.parent.mkdir(parents=True, exist_ok=True)
+    export.write_text(json.dumps(polnear_export(texts, found)), encoding="utf-8")
+    scored = subprocess.run([sys.executable, str(SCORER), str(export), str(split_dir)],
+                            capture_output=True, text=True, check=False)
+    line = _SCORE_LINE.search(scored.stdout)
+    named = _NAMED_LINE.search(scored.stdout)
+    if line is None or named is None:
+        raise RuntimeError(f"unexpected output of {SCORER}:\n{scored.stdout}{scored.stderr}")
+    recall, precision, f1, speaker = (float(x) for x in line.groups())
+    row = {"split": split_dir.name, "prefilter": prefilter, "texts": len(texts),
+           "occurrences": sum(len(v) for v in found.values()), "speech_recall": recall,
+           "precision": precision, "speech_f1": f1, "named_speaker_accuracy": speaker,
+           "named_speakers": int(named.group(1)), "seconds": round(seconds, 1), "export": str(export)}
+    keys = {(i, a.occurrence.start, a.occurrence.end, a.occurrence.kind, a.occurrence.cue, a.speaker)
+            for i, attributions in found.items() for a in attributions}
+    return row, keys
+
+
+def identical(on: set[tuple[object, ...]], off: set[tuple[object, ...]]) -> dict[str, int]:
+    """How many statements the pre-filter changes: occurrences (segment,
+    span, kind, cue, speaker) found with it and without it."""
+    return {"with_filter": len(on), "without_filter": len(off), "identical": len(on & off),
+            "only_with_filter": len(on - off), "only_without_filter": len(off - on)}
+
+
+def reuters_texts(limit: int | None) -> list[str]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from reuters_corpus import body_paragraphs, parse_reuters
+
+    stories = list(parse_reuters(ROOT.parent / "shared" / "corpora" / "reuters21578"))[:limit]
+    # One paragraph a line, as main-text extraction gives them (the wire's 80-column wrap undone).
+    return ["\n".join(body_paragraphs(s.body)) for s in stories]
+
+
+def statements_speed(texts: list[str], repeats: int = 2) -> dict[str, object]:
+    """Segments per second of ``extract_from_texts`` alone (one process), with
+    the pre-filter on and off, alternately; the best of ``repeats`` runs each
+    (wall time depends on what else the machine runs)."""
+    pairs = list(enumerate(texts))
+    list(extract_from_texts(pairs[:20]))  # load the model first
+    best: dict[bool, float] = {}
+    statements: dict[bool, int] = {}
+    for _ in range(repeats):
+        for prefilter in (False, True):
+            started = time.process_time()
+            found = list(extract_from_texts(pairs, prefilter=prefilter))
+            elapsed = time.process_time() - started
+            best[prefilter] = min(best.get(prefilter, elapsed), elapsed)
+            statements[prefilter] = sum(len(f) for _, f in found)
+    chars = sum(len(t) for t in texts)
+    parsed = sum(end - start for t in texts for start, end in parse_spans(t))
+    return {"segments": len(texts), "chars": chars, "share_of_chars_parsed_with_filter": round(parsed / chars, 3),
+            "segments_without_parsing": sum(1 for t in texts if not parse_spans(t)),
+            "cpu_seconds_off": round(best[False], 1), "cpu_seconds_on": round(best[True], 1),
+            "segments_per_second_off": round(len(texts) / best[False], 1),
+            "segments_per_second_on": round(len(texts) / best[True], 1),
+            "statements_off": statements[False], "statements_on": statements[True]}
+
+
+def prefilter_markdown(rows: list[dict[str, object]]) -> str:
+    lines = ["| data | pre-filter | speech recall | precision | speech F1 | named-speaker acc. (n) | occurrences |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| PolNeAR {r['split']} | {'on' if r['prefilter'] else 'off'} | {r['speech_recall']:.3f} | "
+                     f"{r['precision']:.3f} | {r['speech_f1']:.3f} | {r['named_speaker_accuracy']:.3f} "
+                     f"({r['named_speakers']}) | {r['occurrences']} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gold", type=Path, default=ROOT / "bench" / "data" / "statements_gold.txt")
@@ -327,14 +450,46 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list every miss, extra and wrong speaker")
     parser.add_argument("--speed", nargs="?", const=-1, type=int, metavar="N",
                         help="also time the stage on the first N Reuters stories (all if no N)")
+    parser.add_argument("--prefilter", choices=("default", "on", "off", "both"), default="default",
+                        help="score with the statements pre-filter on, off or both ways (default: as configured)")
+    parser.add_argument("--polnear", type=Path, action="append", default=[], metavar="SPLIT_DIR",
+                        help="also score a PolNeAR split (e.g. ../shared/corpora/polnear/dev); repeatable")
+    parser.add_argument("--statements-speed", type=int, metavar="N",
+                        help="segments/s of the statements step alone on N Reuters stories, pre-filter on and off")
+    parser.add_argument("--repeats", type=int, default=2, help="runs of each --statements-speed setting")
     args = parser.parse_args()
-    tallies = run(args.gold)
-    print(markdown(tallies))
-    report: dict[str, object] = {split: tally.summary() for split, tally in tallies.items()}
+    settings: list[bool | None] = {"default": [None], "on": [True], "off": [False], "both": [False, True]}[args.prefilter]
+    report: dict[str, object] = {}
+    for prefilter in settings:
+        tallies = run(args.gold, prefilter)
+        name = {None: "", True: "pre-filter on", False: "pre-filter off"}[prefilter]
+        print(f"\n## gold set{', ' + name if name else ''}\n" + markdown(tallies))
+        summary = {split: tally.summary() for split, tally in tallies.items()}
+        if prefilter is None:
+            report.update(summary)
+        else:
+            report[f"gold_prefilter_{'on' if prefilter else 'off'}"] = summary
     if args.errors:
         for split in (s for s in tallies if s != "all"):
             print(f"\n## {split} errors")
             print("\n".join(tallies[split].errors))
+    if args.polnear:
+        rows, same = [], {}
+        for split in args.polnear:
+            keys = {}
+            for prefilter in [s is not False for s in settings]:
+                row, keys[prefilter] = score_polnear(split, prefilter, args.json.parent)
+                rows.append(row)
+            if len(keys) == 2:
+                same[split.name] = identical(keys[True], keys[False])
+        report["polnear"] = rows
+        print("\n" + prefilter_markdown(rows))
+        if same:
+            report["polnear_identical"] = same
+            print("occurrences with and without the pre-filter: " + json.dumps(same))
+    if args.statements_speed:
+        report["statements_speed"] = statements_speed(reuters_texts(args.statements_speed), args.repeats)
+        print("\n" + json.dumps(report["statements_speed"]))
     if args.speed is not None:
         report["speed"] = speed(None if args.speed < 0 else args.speed)
         print("\n" + json.dumps(report["speed"]))

@@ -21,7 +21,18 @@ from typing import IO, TYPE_CHECKING
 
 from sourcetrace.progress import Progress
 from sourcetrace.store import CaseCounts, CaseReader, CaseStore
-from sourcetrace.views import FamilyView, ProblemView, RunView, SpeakerView, StatementView, TraceMatch
+from sourcetrace.views import (
+    EventView,
+    FamilyView,
+    ProblemView,
+    RunView,
+    SourceView,
+    SpeakerView,
+    StatementView,
+    StorySummary,
+    StoryView,
+    TraceMatch,
+)
 
 if TYPE_CHECKING:  # the runner imports spaCy: reading a case must not pay for it
     from sourcetrace.report.html import ReportBudget
@@ -125,6 +136,54 @@ class Case:
     def speakers(self) -> list[SpeakerView]:
         """Speakers by number of statements, with their roles and altered copies."""
         return self._reader.speakers()
+
+    # -- stories -------------------------------------------------------------------------
+
+    def stories(self, limit: int | None = None) -> list[StorySummary]:
+        """Stories (one event as the corpus covers it), those with the most independent sources first."""
+        return self._reader.stories(limit)
+
+    def story(self, story_id: int) -> StoryView | None:
+        """One story with its families, segments and statements; None for an unknown id."""
+        return self._reader.story(story_id)
+
+    # -- sources -------------------------------------------------------------------------
+
+    def sources(self) -> list[SourceView]:
+        """The outlets of the case with their types, most segments first (docs/sources.md)."""
+        return self._reader.sources()
+
+    def set_source_type(self, name: str, source_type: str) -> SourceView:
+        """Set the type of the source called ``name`` (or with that key or host).
+
+        It is stored apart from what runs compute, so it survives re-runs and
+        wins over the shipped lists and any suggestion. Raises ValueError for
+        a type that is not one of SOURCE_TYPES, and SourceNameError (a
+        ValueError) naming close matches for a name the case does not have.
+        """
+        from sourcetrace.store.write_sources import set_source_type
+        from sourcetrace.stories.source_types import check_source_type
+        from sourcetrace.stories.sources import pick_source  # the registry's lists load only to set a type
+
+        check_source_type(source_type)
+        source = pick_source(name, self._reader.sources())
+        with CaseStore(self.path, create=False) as store:
+            set_source_type(store, source.key, source.name, source_type)
+        return next(s for s in self._reader.sources() if s.key == source.key)
+
+    # -- timeline ------------------------------------------------------------------------
+
+    def events(self, story: int | None = None) -> list[EventView]:
+        """The dated events of the case in date order: each segment's publication and
+        every date its text mentions (docs/timeline.md); ``story`` keeps one story's.
+
+        Raises ValueError when ``story`` is given and the case has no such
+        story (or no stories yet).
+        """
+        if story is not None and self._reader.story(story) is None:
+            raise ValueError(f"no story {story} in this case" if self._reader.has_stories()
+                             else "this case has no stories yet: a run builds them once two segments report one event")
+        return self._reader.events(story)
 
     # -- writing views -------------------------------------------------------------------
 

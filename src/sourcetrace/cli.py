@@ -25,7 +25,8 @@ from sourcetrace.api import Case, open_case
 from sourcetrace.ingest.extract import EXTRACTORS
 from sourcetrace.report.terminal import family_tree, reuse_label, run_line, statement_block, steps_table
 from sourcetrace.store import CaseError
-from sourcetrace.views import ProblemView
+from sourcetrace.stories.source_types import SOURCE_TYPES
+from sourcetrace.views import EventView, ProblemView, StoryView
 
 if TYPE_CHECKING:
     from sourcetrace.runner import RunOptions, RunSummary
@@ -281,6 +282,106 @@ def quotes(case: Case, speaker: str | None, altered: bool, limit: int) -> None:
 
 @cli.command()
 @case_argument
+@click.argument("story", required=False, type=int)
+@click.option("--limit", type=click.IntRange(min=0), default=30, show_default=True, help="0: all.")
+def stories(case: Case, story: int | None, limit: int) -> None:
+    """List the stories in CASE (one event each), most independent sources first, or STORY in full."""
+    if story is not None:
+        found = case.story(story)
+        if found is None:
+            raise click.ClickException(f"CASE has no story {story} (sourcetrace stories CASE lists them)")
+        _print_story(found)
+        return
+    listed = case.stories(limit or None)
+    if not listed:
+        out.print("No stories: no two segments of the case report one event.")
+        return
+    table = Table(title=f"Stories in {case.path}", title_justify="left")
+    for column in ("id", "title", "sources", "segments", "outlets", "published"):
+        table.add_column(column, justify="right" if column in ("id", "sources", "segments") else "left",
+                         ratio=1 if column in ("title", "outlets") else None)
+    for s in listed:
+        table.add_row(str(s.id), s.title, f"{s.independent_sources:,}", f"{s.segments:,}", ", ".join(s.outlets),
+                      _date_range(s.first_published, s.last_published))
+    out.print(table)
+
+
+def _date_range(first: str | None, last: str | None) -> str:
+    first, last = (first or "")[:10], (last or "")[:10]
+    return first if first == last else f"{first} – {last}"
+
+
+def _print_story(found: StoryView) -> None:
+    """One story: its figures, then its segments in date order, each under its family."""
+    s = found.story
+    lines = [f"Story {s.id}: {s.title}",
+             f"{s.independent_sources} independent source(s); {s.families} families, {s.segments} segments",
+             f"published {_date_range(s.first_published, s.last_published)}",
+             f"outlets: {', '.join(s.outlets) or '(unknown)'}"]
+    if s.agencies:
+        lines.append(f"credited: {', '.join(s.agencies)}")
+    lines.append("")
+    for segment in found.segments:
+        details = " · ".join(d for d in (segment.where(), segment.credit and f"credit: {segment.credit}",
+                                         segment.published) if d)
+        lines.append(f"  family {segment.family}  #{segment.id} {segment.title or '(untitled)'}  {details}")
+    if found.statements:
+        lines.append(f"\n{len(found.statements)} statement(s) (sourcetrace quotes CASE shows them in full):")
+        lines.extend(f"  {st.speaker}: {st.text[:100]}" for st in found.statements[:10])
+    mentioned = [e for e in found.events if e.kind == "mentioned" and e.date]
+    if mentioned:
+        lines.append(f"\n{len(mentioned)} date(s) mentioned (sourcetrace timeline CASE --story {s.id} lists them):")
+        lines.extend(f"  {e.date}  {e.text}  (#{e.segment})" for e in mentioned[:10])
+    out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+
+
+@cli.command()
+@case_argument
+@click.option("--set", "settings", multiple=True, metavar="NAME=TYPE",
+              help=f"Set a source's type (repeatable); TYPE is one of: {', '.join(SOURCE_TYPES)}.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="0: all.")
+def sources(case: Case, settings: tuple[str, ...], limit: int) -> None:
+    """List the outlets in CASE with their types, most segments first, or set types with --set.
+
+    A type comes from the lists sourcetrace ships, or from --set, which
+    survives re-runs; a suggested type (aggregator, content farm) is read
+    off an outlet's behaviour and shown with its evidence, never applied.
+    """
+    for setting in settings:
+        name, equals, source_type = setting.rpartition("=")
+        if not equals or not name.strip():
+            raise click.BadParameter(f"{setting!r} is not NAME=TYPE", param_hint="--set")
+        try:
+            changed = case.set_source_type(name, source_type.strip())
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        out.print(f"{changed.name}: {changed.type} (set by you; kept by later runs)", markup=False, highlight=False)
+    if not settings:
+        _print_sources(case, limit)
+
+
+def _print_sources(case: Case, limit: int) -> None:
+    """One line per source (never wrapped, so names stay greppable), its suggestion under it."""
+    listed = case.sources()
+    if not listed:
+        out.print("No sources: no segment of the case has a URL, a site name or a credit line.")
+        return
+    for s in listed[: limit or None]:
+        kind = f"{s.type} (set by you)" if s.set_by_user else s.type
+        kind += f", typology {s.typology}" if s.typology else ""
+        counted = f"{s.segments:,} segment(s)" + (f", {s.credited:,} crediting it" if s.credited else "")
+        hosts = ", ".join(s.hosts[:3]) + (f" and {len(s.hosts) - 3} more" if len(s.hosts) > 3 else "")
+        line = "  ".join(part for part in (f"#{s.id}", s.name, f"[{kind}]", counted, hosts) if part)
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+        if s.suggested_type:
+            out.print(f"    suggested: {s.suggested_type}: {s.evidence}", markup=False, highlight=False,
+                      soft_wrap=True)
+    if limit and len(listed) > limit:
+        out.print(f"… {len(listed) - limit:,} more; use --limit 0 to list all.")
+
+
+@cli.command()
+@case_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The HTML file to write (default: CASE with .html).")
 def report(case: Case, output: Path | None) -> None:
@@ -296,6 +397,38 @@ def report(case: Case, output: Path | None) -> None:
 def serve(case: Case, host: str, port: int) -> None:
     """Browse CASE in a local, read-only web app: families, side by side, search, citations."""
     case.serve(host, port, announce=out.print)
+
+
+@cli.command()
+@case_argument
+@click.option("--story", type=int, default=None, help="Only the events of this story (sourcetrace stories CASE).")
+@click.option("--limit", type=click.IntRange(min=0), default=200, show_default=True, help="0: all.")
+def timeline(case: Case, story: int | None, limit: int) -> None:
+    """List the dated events of CASE in date order: publications and the dates their texts mention.
+
+    Each line gives the date at its precision, the kind, the segment and its
+    title, and the expression as written; relative dates ("last month", "on
+    Wednesday") are resolved against their segment's publication date.
+    """
+    try:
+        found = case.events(story)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    if not found:
+        out.print("No dated events.")
+        return
+    for event in found[: limit or None]:
+        out.print(_event_line(event), markup=False, highlight=False, soft_wrap=True)
+    if limit and len(found) > limit:
+        out.print(f"… {len(found) - limit:,} more; use --limit 0 to list all.")
+
+
+def _event_line(event: EventView) -> str:
+    """date (precision)  kind  #segment title: "expression" [span]; one line, never wrapped."""
+    written = "" if event.text is None else f' "{event.text}" [{event.start}:{event.end}]'
+    story = "" if event.story is None else f"  story {event.story}"
+    return (f"{event.date or '(unresolved)':<25} {event.precision:<8} {event.kind:<9}"
+            f" #{event.segment} {event.title or '(untitled)'}:{written}{story}")
 
 
 def main() -> None:

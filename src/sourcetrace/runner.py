@@ -22,6 +22,9 @@ from sourcetrace.pipeline import PipelineStep, RunContext, RunOptions, RunSummar
 from sourcetrace.progress import NullProgress, Progress
 from sourcetrace.reuse.steps import BuildFamilies, FindCandidates, SaveTraceIndex, VerifyPairs
 from sourcetrace.store import CaseStore
+from sourcetrace.stories.steps_sources import BuildSources
+from sourcetrace.stories.steps_stories import BuildStories
+from sourcetrace.stories.steps_timeline import FindEvents
 from sourcetrace.voices.steps import ExtractStatements, MergeStatements
 
 __all__ = ["RUN_STEPS", "RunOptions", "RunSummary", "demo_corpus_path", "run_case"]
@@ -36,6 +39,9 @@ RUN_STEPS: tuple[PipelineStep, ...] = (
     SaveTraceIndex(),
     ExtractStatements(),
     MergeStatements(),
+    BuildSources(),
+    FindEvents(),
+    BuildStories(),
 )
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from sourcetrace.report.export import EXPORT_VERSION
+
 API_DOC = Path(__file__).parents[2] / "docs" / "api.md"
 
 STORY = ("The harbour authority of the fictional port of Lindqvist said on Monday that cargo volumes fell by a "
@@ -54,5 +56,5 @@ def test_every_example_in_the_api_doc_runs(folder: Path) -> None:
     assert re.search(r"family \d+: 3 segments", output)  # the story and its two copies
     assert "Ilse Dahl" in output
     assert "shares: The harbour authority" in output  # the traced release is found in the pages
-    assert "sourcetrace-export 1" in output
+    assert f"sourcetrace-export {EXPORT_VERSION}" in output
     assert (folder / "my.json").stat().st_size > 0 and (folder / "my.html").read_text().startswith("<!doctype html>")

@@ -285,7 +285,7 @@ def test_metadata_from_meta_tags_and_json_ld(extractor: Extractor) -> None:
     assert result.author == "Tomas Reinholt"
     assert result.site == "The Valley Courier"
     assert result.url == "https://courier.example.org/2021/05/14/oster-dam-cracks"
-    assert result.published == "2021-05-14"
+    assert result.published == "2021-05-14T08:30:00+02:00"  # the time of day the page gives is kept
 
 
 def test_url_given_is_kept_when_the_page_names_none() -> None:
@@ -294,8 +294,8 @@ def test_url_given_is_kept_when_the_page_names_none() -> None:
 
 
 def test_publication_date_cannot_be_after_the_fetch_date() -> None:
-    assert extract_html(ARTICLE, fetched="2021-06-01T10:00:00Z").published == "2021-05-14"
-    assert extract_html(ARTICLE, fetched="2021-05-01T10:00:00Z").published != "2021-05-14"
+    assert extract_html(ARTICLE, fetched="2021-06-01T10:00:00Z").published == "2021-05-14T08:30:00+02:00"
+    assert not (extract_html(ARTICLE, fetched="2021-05-01T10:00:00Z").published or "").startswith("2021-05-14")
 
 
 # --- robustness ------------------------------------------------------------------------
@@ -350,7 +350,7 @@ def test_page_too_large_for_trafilatura_goes_whole_to_resiliparse(monkeypatch: p
     result = extract_html(ARTICLE)
     assert result.extractor == "resiliparse"
     assert blocks(result.text) == ARTICLE_BLOCKS
-    assert (result.title, result.author, result.published) == (ARTICLE_BLOCKS[0], "Tomas Reinholt", "2021-05-14")
+    assert (result.title, result.author, result.published) == (ARTICLE_BLOCKS[0], "Tomas Reinholt", "2021-05-14T08:30:00+02:00")
 
 
 def test_trafilatura_failure_falls_back_to_resiliparse(monkeypatch: pytest.MonkeyPatch) -> None:

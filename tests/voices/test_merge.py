@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sourcetrace.records import StatementOccurrence
-from sourcetrace.voices.merge import merge_statements, normalised_words, word_diff
+from sourcetrace.voices.merge import ITEM_BASE, merge_statements, normalised_words, word_diff
 from sourcetrace.voices.statements import Attribution
 from tests.voices.conftest import Extract
 
@@ -85,11 +85,12 @@ def test_a_garbled_copy_in_the_same_family_joins_the_statement_and_stays_flagged
     assert ("-", "ever") in copy.diff and ("+", "increasingly") in copy.diff
 
 
-def test_statement_keys_rank_statements_by_first_occurrence() -> None:
-    found = {2: [_occurrence(2, "The second statement comes from a later segment.")],
+def test_a_statement_key_names_its_first_occurrence_and_orders_statements() -> None:
+    found = {2: [_occurrence(2, "The second statement comes from a later segment."),
+                 _occurrence(2, "Another statement of that later segment, quite unlike the first one.", start=60)],
              1: [_occurrence(1, "The first statement comes from the earliest segment.")]}
     statements = merge_statements(found, {1: None, 2: None})
-    assert [s.key for s in statements] == [1, 2]
+    assert [s.key for s in statements] == [1 * ITEM_BASE, 2 * ITEM_BASE, 2 * ITEM_BASE + 1]
     assert statements[0].occurrences[0].segment == 1
 
 
@@ -100,3 +101,10 @@ def test_normalised_words_ignore_quote_style_case_and_punctuation() -> None:
 def test_word_diff_reports_words_as_written() -> None:
     diff = word_diff(["rings", "ever-more", "hollow"], ["rings", "increasingly", "hollow"])
     assert diff == (("=", "rings"), ("-", "ever-more"), ("+", "increasingly"), ("=", "hollow"))
+
+
+def test_two_statements_of_one_segment_by_one_speaker_stay_two() -> None:
+    first = _occurrence(7, "Machine tool orders fell 1.1 pct in February to 145.1 mln dlrs from a revised 146.7 mln.")
+    second = _occurrence(7, "Metal-forming tool orders fell 13.3 pct last month to 41.4 mln dlrs.", start=120)
+    statements = merge_statements({7: [first, second]}, {7: "2024-02-01"}, families={7: 3})
+    assert len(statements) == 2

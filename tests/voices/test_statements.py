@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterable, Iterator
+from typing import cast
 
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from sourcetrace.voices import statements
+from sourcetrace.voices.statements import Attribution, extract_from_texts, parse_spans, sentence_spans
 from tests.voices.conftest import Extract
 from tests.voices.helpers import only
 
@@ -106,3 +113,142 @@ def test_offsets_point_into_the_segment_text(extract: Extract) -> None:
         occurrence = attribution.occurrence
         assert occurrence.segment == 7
         assert text[occurrence.start : occurrence.end] == occurrence.text
+
+
+# --- the pre-filter: spaCy parses only what can hold a statement --------------
+
+FILLER = "The river rose two metres overnight. Schools in the valley stayed closed. Buses ran on time."
+
+
+class RecordingNlp:
+    """The real pipeline, remembering every text it was asked to parse."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.parsed: list[str] = []
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+        for text in texts:
+            self.parsed.append(text)
+            yield from self.nlp.pipe([text], batch_size=batch_size)
+
+
+def _kept(text: str) -> list[str]:
+    return [text[start:end] for start, end in parse_spans(text)]
+
+
+def test_the_prefilter_keeps_cue_and_quote_sentences_with_the_sentence_before() -> None:
+    text = (f"{FILLER} Dams held upstream. Anika Rowe said the bridge would close. {FILLER}\n\n"
+            f'{FILLER}\n\nMarkets opened late. "We are ready," she told reporters. Trains were full.')
+    kept = _kept(text)
+    # The paragraph with a quotation mark is kept whole (quotes pair within
+    # paragraphs), with the sentence before it.
+    assert kept == ["Dams held upstream. Anika Rowe said the bridge would close.",
+                    'Buses ran on time.\n\nMarkets opened late. "We are ready," she told reporters. Trains were full.']
+
+
+def test_the_prefilter_keeps_according_to_and_the_other_cues_of_the_extractor() -> None:
+    for sentence in ("According to the ministry, the dam is safe.", "The panel urged residents to leave.",
+                     "The mayor called on residents to leave.", "Officials denied the dam had cracked."):
+        assert _kept(f"{FILLER}\n\n{sentence}\n\n{FILLER}") == [f"Buses ran on time.\n\n{sentence}"]
+
+
+def test_the_prefilter_keeps_a_multi_paragraph_quote_opened_by_a_colon() -> None:
+    text = (f"{FILLER}\n\nAnika Rowe said:\n\n\"The bridge will close in May. It is not safe. Nobody can cross it.\n\n"
+            "\"We have no choice. The engineers agree.\"\n\n" + FILLER)
+    kept = _kept(text)
+    assert len(kept) == 1
+    assert kept[0].startswith("Buses ran on time.\n\nAnika Rowe said:")
+    assert kept[0].endswith('The engineers agree."')
+
+
+def test_the_prefilter_skips_headlines_and_keeps_the_full_name_of_a_speaker() -> None:
+    text = (f"Rowe says bridge to close\n\nMarta Lindqvist, 58, has farmed by the river since 1990. {FILLER}\n\n"
+            f"{FILLER} Ms. Lindqvist said the water had never been this high.")
+    kept = _kept(text)
+    assert not any("Rowe says" in piece for piece in kept)  # no full stop: no statement there
+    assert any(piece.startswith("Marta Lindqvist, 58") for piece in kept)
+    assert any(piece.endswith("Ms. Lindqvist said the water had never been this high.") for piece in kept)
+
+
+def test_the_sentence_split_does_not_break_after_titles_initials_or_abbreviations() -> None:
+    text = "Mr. Barta met Charles E. Grassley in the U.S. Senate. He left. Prices rose 5 pct. Demand fell!"
+    spans = [text[start:end] for start, end in sentence_spans(text)]
+    assert spans == ["Mr. Barta met Charles E. Grassley in the U.S. Senate.", "He left.", "Prices rose 5 pct.", "Demand fell!"]
+
+
+PREFILTER_TEXTS = [
+    # a speaker named a sentence before, then pronouns and a role noun further on
+    (f"Governor Pieter Sand toured the flooded valley on Monday. {FILLER}\n\n{FILLER} The governor told reporters "
+     f'that the dams were safe.\n\n{FILLER}\n\n"We will rebuild every house," he said. {FILLER}'),
+    # a multi-paragraph quote opened by a colon, and its continuation
+    (f'{FILLER}\n\nAnika Rowe, the city engineer, said: "The bridge will close in May. It is not safe.\n\n'
+     f'"Nobody can cross it until the piers are repaired," she added.\n\n{FILLER}'),
+    # "according to", reported speech, a quote split by its attribution
+    (f"{FILLER} According to the Serin Institute report, 40 bridges need urgent repairs.\n\n{FILLER}\n\n"
+     '"We found the cracks in March," said Anika Rowe. "Nobody listened until the bridge moved."\n\n'
+     f"Ilka Varga, a political scientist at Serin University, said turnout had fallen. {FILLER}"),
+    # a full name far from the speaker's surname, and a headline with a cue
+    (f"Rowe says bridge to close\n\nMarta Lindqvist, 58, has farmed by the river since 1990. {FILLER}\n\n"
+     f"{FILLER} Ms. Lindqvist said the water had never been this high. {FILLER}\n\n"
+     f'{FILLER} "I have lost everything," Lindqvist said.'),
+    # pronouns whose antecedent is named in the sentence before, or two before
+    (f"{FILLER} Anton Reyes said the road was closed.\n\n{FILLER} Camille Okafor drove the first truck.\n\n"
+     '"We will go back when it is safe," she said.\n\n'
+     f"{FILLER} Lena Hartwig drove the second truck. The road was wet and the river was rising.\n\n"
+     '"We turned back at the bridge," she said.'),
+    # a quote of several sentences, attributed after its last one
+    (f'{FILLER}\n\n"The bridge will close. It is not safe. Nobody can cross it. The piers are cracked," '
+     f"said Anika Rowe.\n\n{FILLER}"),
+    # no statement at all
+    FILLER,
+    f"{FILLER}\n\n{FILLER}",
+]
+
+
+def _statements(found: list[Attribution]) -> list[tuple[object, ...]]:
+    return [(a.occurrence.start, a.occurrence.end, a.occurrence.text, a.occurrence.kind, a.occurrence.cue,
+             a.occurrence.speaker_as_written, a.speaker, a.speaker_role, a.speaker_kind) for a in found]
+
+
+def test_statements_are_identical_with_and_without_the_prefilter(nlp: Language) -> None:
+    pairs = list(enumerate(PREFILTER_TEXTS))
+    with_filter = dict(extract_from_texts(pairs, nlp=nlp, prefilter=True))
+    without = dict(extract_from_texts(pairs, nlp=nlp, prefilter=False))
+    for index, text in pairs:
+        assert _statements(with_filter[index]) == _statements(without[index]), text
+        for attribution in with_filter[index]:
+            occurrence = attribution.occurrence
+            assert text[occurrence.start : occurrence.end] == occurrence.text
+    assert sum(len(found) for found in with_filter.values()) >= 10
+    assert {a.speaker for a in with_filter[0]} == {"Pieter Sand"}
+    assert {a.speaker for a in with_filter[3]} == {"Marta Lindqvist"}
+    assert only(with_filter[4], "We will go back").speaker == "Camille Okafor"
+    assert only(with_filter[4], "We turned back").speaker == "Lena Hartwig"
+    assert only(with_filter[5], "The piers are cracked").occurrence.text.startswith("The bridge will close.")
+    assert with_filter[6] == with_filter[7] == []
+
+
+def test_the_prefilter_parses_less_and_skips_texts_without_a_cue(nlp: Language) -> None:
+    recording = RecordingNlp(nlp)
+    texts = [(1, FILLER), (2, f"{FILLER}\n\n{FILLER} Anika Rowe said the bridge would close. {FILLER}"), (3, FILLER)]
+    found = dict(extract_from_texts(texts, nlp=cast(Language, recording)))
+    assert found[1] == found[3] == []
+    assert recording.parsed == ["Buses ran on time. Anika Rowe said the bridge would close."]
+    assert only(found[2], "the bridge would close").occurrence.start == texts[1][1].index("the bridge would close")
+    recording.parsed.clear()
+    list(extract_from_texts(texts, nlp=cast(Language, recording), prefilter=False))
+    assert recording.parsed == [text for _, text in texts]
+
+
+def test_texts_without_a_cue_are_not_parsed_at_all() -> None:
+    class NoParser:
+        def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+            raise AssertionError("parsed a text that cannot hold a statement")
+
+    texts = [(1, FILLER), (2, ""), (3, "Rowe says bridge to close\n\n" + FILLER)]
+    assert dict(extract_from_texts(texts, nlp=cast(Language, NoParser()))) == {1: [], 2: [], 3: []}
+
+
+def test_the_prefilter_is_on_by_default() -> None:
+    assert statements.PREFILTER is True

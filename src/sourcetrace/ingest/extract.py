@@ -25,10 +25,11 @@ htmldate for the publication date) for both extractors. Nothing is fetched.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from lxml import html as lxml_html
@@ -47,6 +48,8 @@ MIN_STORY_PROSE = 200
 # Share of trafilatura's text that the joined stories must contain.
 MIN_COMPOSITE_COVERAGE = 0.9
 
+# The earliest publication date htmldate may return (its default, 1995, fits the web but not archives).
+EARLIEST_PUBLICATION = "1900-01-01"
 # C0 controls other than tab and line breaks: lxml refuses text containing them.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # A cheap pre-selection in XPath (no regular expressions, which run per element);
@@ -79,7 +82,7 @@ class ExtractedPage:
     title: str | None = None
     author: str | None = None
     site: str | None = None
-    published: str | None = None  # ISO 8601 date (YYYY-MM-DD)
+    published: str | None = None  # ISO 8601 date (YYYY-MM-DD), or date-time (with its offset) when the page gives one
     url: str | None = None  # canonical / og:url, else the URL given
     error: str | None = None  # why extraction failed, when it did (text is then "")
 
@@ -305,15 +308,68 @@ def _metadata(tree: lxml_html.HtmlElement | None, url: str | None, fetched: str 
         title=found.title or None,
         author=found.author or None,
         site=found.sitename or None,
-        published=found.date or None,
+        published=_with_time_of_day(tree, found.date or None),
         url=found.url or url,
     )
 
 
+# Where pages state their publication as a date-time; htmldate gives only the day.
+_PUBLISHED_TIME_XPATH = XPath(
+    "//meta[@property='article:published_time' or @name='article:published_time'"
+    " or @property='og:published_time' or @itemprop='datePublished' or @name='pubdate']/@content"
+    " | //time[@itemprop='datePublished' or @pubdate]/@datetime"
+)
+_JSON_LD_XPATH = XPath("//script[@type='application/ld+json']/text()")
+
+
+def _with_time_of_day(tree: lxml_html.HtmlElement, day: str | None) -> str | None:
+    """htmldate's publication day, with the time of day the page's metadata
+    gives for that same day (ISO 8601, with its offset when stated)."""
+    if day is None:
+        return None
+    for stated in [*_PUBLISHED_TIME_XPATH(tree), *_json_ld_published(tree)]:
+        moment = _iso_moment(str(stated))
+        if moment is not None and moment.date().isoformat() == day:
+            return moment.isoformat(timespec="seconds")
+    return day
+
+
+def _json_ld_published(tree: lxml_html.HtmlElement) -> list[str]:
+    found: list[str] = []
+    for script in _JSON_LD_XPATH(tree):
+        try:
+            data = json.loads(str(script))
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:  # datePublished may sit in an @graph or a nested object
+            item = stack.pop()
+            if isinstance(item, dict):
+                if isinstance(item.get("datePublished"), str):
+                    found.append(item["datePublished"])
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+    return found
+
+
+def _iso_moment(value: str) -> datetime | None:
+    """A stated date-time that carries a time of day; None for a bare date or garbage."""
+    text = value.strip()
+    if len(text) <= 10 or "T" not in text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 def _date_params(fetched: str | None) -> dict[str, Any]:
-    """htmldate settings: a page cannot be published after it was fetched."""
+    """htmldate settings: a page cannot be published after it was fetched.
+    htmldate's own floor (1995) would drop the dates of archived older pages."""
     latest = fetched[:10] if fetched and _is_iso_date(fetched[:10]) else date.today().isoformat()
-    return {"original_date": True, "extensive_search": True, "max_date": latest, "outputformat": "%Y-%m-%d"}
+    return {"original_date": True, "extensive_search": True, "min_date": EARLIEST_PUBLICATION, "max_date": latest,
+            "outputformat": "%Y-%m-%d"}
 
 
 def _is_iso_date(value: str) -> bool:

@@ -37,6 +37,7 @@ class CopyWork:
 
     segments: list[SegmentForReuse]
     candidates: CopyCandidates
+    verdicts: dict[tuple[int, int], PairVerdict | None] | None = None  # stored and new, once verified
 
 
 def _work(context: RunContext) -> CopyWork | None:
@@ -65,7 +66,7 @@ class VerifyPairs(PipelineStep):
         work = _work(context)
         if work is None:
             return
-        known = context.store.stored_verdicts()
+        known = work.verdicts = context.store.stored_verdicts()
         new = [pair for pair in work.candidates.pairs if pair not in known]
         context.engine.count("pairs_known", len(work.candidates.pairs) - len(new))
         context.progress.phase("verifying copies", len(new))
@@ -73,6 +74,7 @@ class VerifyPairs(PipelineStep):
         found = context.engine.map(PairClassificationStage(), pair_tasks(new, texts), chunksize=64)
         batch: list[tuple[int, int, PairVerdict | None]] = []
         for (a, b), verdict in zip(new, found):
+            known[a, b] = verdict
             batch.append((a, b, verdict))
             if len(batch) >= VERDICT_BATCH:
                 self._write(context, batch)
@@ -91,7 +93,7 @@ class BuildFamilies(PipelineStep):
         work = _work(context)
         if work is not None:
             context.progress.phase("building families", None)
-            known = context.store.stored_verdicts()
+            known = work.verdicts if work.verdicts is not None else context.store.stored_verdicts()
             verdicts = [v for pair in work.candidates.pairs if (v := known.get(pair)) is not None]
             copy_map = context.engine.on_driver(self.name, lambda: copy_families(work.segments, verdicts, work.candidates))
             context.store.replace_copy_map(copy_map.relations, copy_map.families)

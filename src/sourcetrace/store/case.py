@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -305,6 +305,31 @@ class CaseStore:
         """True when no segment was added or changed since the copy map was computed."""
         return self._meta("copy_map_version") == self._meta("segments_version", "0")
 
+    def statement_index(self) -> dict[tuple[int, int], int]:
+        """(segment, start) of every stored occurrence -> its statement."""
+        rows = self._db.execute("SELECT segment_id, start, statement_id FROM statement_occurrences")
+        return {(segment, start): statement for segment, start, statement in rows}
+
+    def merged_families(self) -> dict[int, int | None]:
+        """Segment -> its family when its statements were last merged."""
+        return dict(self._db.execute("SELECT segment_id, family_id FROM merged_segments"))
+
+    def apply_statement_changes(self, replaced: Iterable[int], statements: Iterable[Statement],
+                                families: Mapping[int, int | None]) -> None:
+        """Replace some statements by others, in one transaction, and record
+        each merged segment's family (``families``: every segment with statements)."""
+        with self.transaction() as db:
+            gone = [(key,) for key in replaced]
+            db.executemany("DELETE FROM statement_occurrences WHERE statement_id = ?", gone)
+            db.executemany("DELETE FROM statements WHERE id = ?", gone)
+            for statement in statements:
+                _write_statement(db, statement)
+            db.execute("DELETE FROM merged_segments")
+            db.executemany("INSERT INTO merged_segments VALUES (?, ?)", sorted(families.items()))
+            db.execute(
+                "INSERT OR REPLACE INTO meta SELECT 'statements_version', value FROM meta WHERE key = 'copy_map_version'"
+            )
+
     def replace_statements(self, statements: Iterable[Statement]) -> None:
         """Statements are merged over the whole case, so they replace the last set."""
         with self.transaction() as db:
@@ -439,8 +464,14 @@ def _forget_segments(db: sqlite3.Connection, changed: list[int], removed: list[i
     for segment in changed:
         db.execute("DELETE FROM pair_verdicts WHERE a = ? OR b = ?", (segment, segment))
         db.execute("DELETE FROM segment_statements WHERE segment_id = ?", (segment,))
+        db.execute("DELETE FROM segment_events WHERE segment_id = ?", (segment,))  # and its events (cascade)
+        db.execute("DELETE FROM merged_segments WHERE segment_id = ?", (segment,))
+        # Whole statements go: their other occurrences are regrouped by the next merge.
+        statements = db.execute(
+            "SELECT DISTINCT statement_id FROM statement_occurrences WHERE segment_id = ?", (segment,)).fetchall()
+        db.executemany("DELETE FROM statement_occurrences WHERE statement_id = ?", statements)
+        db.executemany("DELETE FROM statements WHERE id = ?", statements)
     for segment in removed:
-        db.execute("DELETE FROM statement_occurrences WHERE segment_id = ?", (segment,))
         db.execute("DELETE FROM relations WHERE segment_id = ? OR parent_id = ?", (segment, segment))
         db.execute("DELETE FROM family_members WHERE segment_id = ? OR parent_id = ?", (segment, segment))
         db.execute("UPDATE families SET origin_id = NULL WHERE origin_id = ?", (segment,))

@@ -17,7 +17,10 @@ from pathlib import Path
 
 from sourcetrace.records import SegmentForReuse
 from sourcetrace.store import read_copies as copies
+from sourcetrace.store import read_events as dated
+from sourcetrace.store import read_sources as outlets
 from sourcetrace.store import read_statements as said
+from sourcetrace.store import read_stories as told
 from sourcetrace.store.case import CaseCounts, CaseError, CaseStore, _check_is_case, _schema_version
 from sourcetrace.store.read_export import Row, export_sections
 from sourcetrace.store.schema import SCHEMA_VERSION
@@ -25,6 +28,7 @@ from sourcetrace.store.search import SearchIndex, search_segments
 from sourcetrace.views import (
     KINDS,
     DocumentView,
+    EventView,
     FamilySummary,
     FamilyView,
     InputView,
@@ -36,10 +40,13 @@ from sourcetrace.views import (
     SearchHit,
     SegmentFilters,
     SegmentView,
+    SourceView,
     SpeakerView,
     StatementSummary,
     StatementView,
     StepView,
+    StorySummary,
+    StoryView,
 )
 
 PER_PAGE = 50
@@ -244,6 +251,35 @@ class CaseReader:
 
     def with_occurrences(self, listed: Sequence[StatementSummary]) -> list[StatementView]:
         return said.with_occurrences(self._db, listed)
+
+    # -- stories ---------------------------------------------------------------------------
+
+    def stories(self, limit: int | None = None) -> list[StorySummary]:
+        """Stories, those with the most independent sources first."""
+        return told.story_summaries(self._db, limit)
+
+    def story(self, story_id: int) -> StoryView | None:
+        return told.story(self._db, story_id)
+
+    def story_of(self, segment_id: int) -> int | None:
+        """The id of the story a segment is in; None when it is in none."""
+        return told.story_of_segment(self._db, segment_id)
+
+    # -- sources ---------------------------------------------------------------------------
+
+    def sources(self) -> list[SourceView]:
+        """The case's outlets with their types, most segments first (docs/sources.md)."""
+        return outlets.sources(self._db)
+
+    # -- timeline --------------------------------------------------------------------------
+
+    def events(self, story: int | None = None) -> list[EventView]:
+        """Dated events (publications and mentioned dates) in date order; ``story`` keeps one story's."""
+        return dated.events(self._db, story)
+
+    def has_stories(self) -> bool:
+        """True once stories have been built."""
+        return dated.has_stories(self._db)
 
     # -- export ----------------------------------------------------------------------------
 

@@ -12,6 +12,10 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from sourcetrace.store.read_events import export_events
+from sourcetrace.store.read_sources import source_rows
+from sourcetrace.store.read_stories import export_stories
+
 Row = dict[str, Any]
 
 _TABLE_SECTIONS: tuple[tuple[str, str], ...] = (
@@ -46,6 +50,9 @@ def export_sections(db: sqlite3.Connection) -> Iterator[tuple[str, Iterator[Row]
         yield name, _rows(db, sql)
     yield "families", _families(db)
     yield "statements", _statements(db)
+    yield "sources", source_rows(db)
+    yield "stories", export_stories(db)
+    yield "events", export_events(db)
 
 
 def _rows(db: sqlite3.Connection, sql: str) -> Iterator[Row]:

@@ -193,12 +193,88 @@ MIGRATIONS: tuple[str, ...] = (
         same INTEGER NOT NULL,           -- one statement, or two
         PRIMARY KEY (first, second, same_family)
     );
+    CREATE TABLE merged_segments (
+        segment_id INTEGER PRIMARY KEY REFERENCES segments(id),
+        family_id INTEGER                -- the segment's family when its statements were last merged
+    );
     """,
     # 6: stories, the sources registry and the timeline.
     """
     -- sources registry: tables here
+    -- sources and source_segments are rebuilt whole by the sources step (segment_id has no
+    -- REFERENCES: segments are rewritten under these rows, and the step then redoes them);
+    -- source_types_set holds what the user set, which no step touches.
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,          -- rank by smallest segment id, then key
+        key TEXT NOT NULL UNIQUE,        -- list:reuters, host:example-news.com, name:dailyplanet
+        name TEXT NOT NULL,
+        names TEXT NOT NULL,             -- JSON [name, ...]: every site name and credit it was seen under
+        hosts TEXT NOT NULL,             -- JSON [host, ...]: where its pages were found, without "www."
+        known_type TEXT NOT NULL,        -- from the shipped lists, else unknown
+        typology TEXT,                   -- State Media Monitor code(s): SC, CaPu, CaPr, ISFM, ISF, ISM, IP
+        listed_in TEXT,                  -- curated, state-media or NULL
+        suggested_type TEXT,             -- aggregator or content_farm, from behaviour; never applied
+        evidence TEXT                    -- the counts behind the suggestion
+    );
+    CREATE TABLE source_segments (
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        segment_id INTEGER NOT NULL,
+        role TEXT NOT NULL,              -- published (its host or site), credited (its credit line)
+        PRIMARY KEY (source_id, segment_id)
+    );
+    CREATE INDEX source_segments_segment ON source_segments (segment_id);
+    CREATE TABLE source_types_set (
+        key TEXT PRIMARY KEY,            -- sources.key: ids change between runs, keys do not
+        name TEXT NOT NULL,              -- the source's name when it was set
+        type TEXT NOT NULL,
+        set_at TEXT NOT NULL             -- ISO 8601 UTC
+    );
     -- timeline: tables here
+    -- segment_events marks a segment's events as found (also when it has none), with the
+    -- publication its relative dates rest on; deleting the mark deletes the segment's events.
+    CREATE TABLE segment_events (
+        segment_id INTEGER PRIMARY KEY,  -- a kept segment
+        published TEXT                   -- segments.published when its events were found
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,          -- segment id * 1000 + ordinal: 0 the publication, then mentions in text order
+        segment_id INTEGER NOT NULL REFERENCES segment_events(segment_id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,              -- published, mentioned
+        date TEXT,                       -- ISO 8601 at its precision; NULL: relative, with no publication to resolve it
+        precision TEXT NOT NULL,         -- time, day, week, month, quarter, year, decade
+        first_day TEXT,                  -- ISO date the period starts on: orders the timeline
+        start INTEGER,                   -- span in segments.text; NULL for the publication
+        "end" INTEGER,
+        text TEXT,                       -- the expression as written; NULL for the publication
+        relative INTEGER NOT NULL        -- resolved against the publication or the date mentioned before
+    );
+    CREATE INDEX events_segment ON events (segment_id);
+    CREATE INDEX events_first_day ON events (first_day);
     -- stories: tables here
+    -- (No REFERENCES: the copy map and segments are replaced under these rows, which the stories step then redoes.)
+    CREATE TABLE story_features (
+        segment_id INTEGER PRIMARY KEY,  -- a kept segment
+        digest TEXT NOT NULL,            -- of the title and text they were computed from
+        names TEXT NOT NULL,             -- JSON [word, ...]: words of capitalised name sequences
+        numbers TEXT NOT NULL,           -- JSON [number, ...]
+        words TEXT NOT NULL              -- JSON [word, ...]: other content words
+    );
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,          -- its smallest family id
+        title TEXT NOT NULL,             -- a representative headline
+        families INTEGER NOT NULL,
+        segments INTEGER NOT NULL,
+        independent_sources INTEGER NOT NULL,
+        outlets TEXT NOT NULL,           -- JSON [name, ...]
+        agencies TEXT NOT NULL,          -- JSON [name, ...]: the wires and agencies credited
+        first_published TEXT,
+        last_published TEXT
+    );
+    CREATE TABLE story_families (
+        family_id INTEGER PRIMARY KEY,   -- a family is in at most one story, and so is each segment
+        story_id INTEGER NOT NULL
+    );
+    CREATE INDEX story_families_story ON story_families (story_id);
     """,
 )
 

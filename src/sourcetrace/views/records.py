@@ -287,3 +287,72 @@ class RunView:
     finished_at: str | None
     seconds: float | None  # as the run measured it; None until it finishes
     steps: tuple[StepView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """An outlet of the case with its type (docs/sources.md): what the user set,
+    else what the shipped lists say, else unknown; a suggestion never sets it."""
+
+    id: int
+    name: str
+    key: str  # list:reuters, host:example-news.com, name:dailyplanet
+    type: str
+    set_by_user: bool
+    suggested_type: str | None  # aggregator or content_farm, read off its behaviour
+    evidence: str | None  # the counts behind the suggestion
+    typology: str | None  # State Media Monitor code(s), when on the state-media list
+    listed_in: str | None  # curated, state-media, or None
+    names: tuple[str, ...]  # every site name and credit it was seen under ("CP", "Continental Press")
+    hosts: tuple[str, ...]
+    published: int  # kept segments on its host or site
+    credited: int  # kept segments of other outlets whose credit line names it
+
+    @property
+    def segments(self) -> int:
+        return self.published + self.credited
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """A story (one event as the corpus covers it) as a listing shows it."""
+
+    id: int  # its smallest family id
+    title: str
+    families: int
+    segments: int
+    independent_sources: int  # families, a wire's own copy and the families credited to it counted once
+    outlets: tuple[str, ...]
+    agencies: tuple[str, ...]  # the wires and agencies its segments credit
+    first_published: str | None
+    last_published: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    """A story with its families, its segments in date order, and the statements and events in them."""
+
+    story: StorySummary
+    families: tuple[int, ...]
+    segments: tuple[SegmentView, ...]
+    statements: tuple[StatementSummary, ...]
+    events: tuple[EventView, ...] = ()  # its segments' publications and the dates they mention, in date order
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """A dated event of the timeline (docs/timeline.md): a segment's publication,
+    or a date its text mentions, with its span for citing."""
+
+    id: int  # segment id * 1000 + ordinal (0: the publication)
+    kind: str  # published, mentioned
+    date: str | None  # ISO 8601 at its precision; None: relative, with no publication date to resolve it
+    precision: str  # time, day, week, month, quarter, year, decade
+    segment: int
+    start: int | None  # span in the segment's text; None for the publication
+    end: int | None
+    text: str | None  # the expression as written; None for the publication
+    relative: bool  # resolved against the publication or the date mentioned before it
+    title: str | None  # the segment's title
+    published: str | None  # the segment's publication
+    story: int | None  # the segment's story; None when it is in none, or stories were not built

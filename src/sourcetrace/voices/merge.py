@@ -15,13 +15,16 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from rapidfuzz import fuzz
 
 from sourcetrace.records import DiffOp, Statement
+from sourcetrace.reuse.origins import PublicationTime, parse_published
+from sourcetrace.voices.grouping import Item, KeyIndex, anchors, blocks, components, touched_members
 from sourcetrace.voices.statements import Attribution
 
 # Word similarity (0..100, rapidfuzz ratio on normalised words) to merge two
@@ -33,7 +36,6 @@ SAME_STATEMENT_IN_FAMILY = 60.0
 SPEAKER_MISMATCH_IN_FAMILY = 85.0
 # A shorter form (a trimmed quote) contained in a longer one.
 CONTAINED = 95.0
-_ANCHORS = 6  # rarest words per occurrence used as index keys
 _WORD = re.compile(r"[\w]+(?:['’][\w]+)*")
 _QUOTE_CHARS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 
@@ -61,6 +63,17 @@ def decide_here(questions: Sequence[PairQuestion]) -> list[bool]:
     return [same_statement(q) for q in questions]
 
 
+ITEM_BASE = 10_000  # a statement's id: its first occurrence's segment id * 10,000 + its rank there
+
+
+@dataclass(frozen=True, slots=True)
+class MergeChanges:
+    """What a merge changes: ``replaced`` statement keys go, ``statements`` come."""
+
+    statements: list[Statement]
+    replaced: set[int]
+
+
 def merge_statements(
     attributions_by_segment: Mapping[int, Sequence[Attribution]],
     segment_dates: Mapping[int, str | None],
@@ -68,56 +81,71 @@ def merge_statements(
     decide: PairDecider = decide_here,
 ) -> list[Statement]:
     """Merge every segment's statements into case-wide ones, sorted by their
-    first (segment, start); ``Statement.key`` is that rank, from 1.
-    ``families`` maps a segment id to its copy-family key, when known;
-    ``decide`` answers the pair questions the merge needs (in batches)."""
-    items = [a for segment in sorted(attributions_by_segment) for a in attributions_by_segment[segment]]
-    words = [normalised_words(a.occurrence.text) for a in items]
-    groups = _group(items, words, families or {}, decide)
-    statements = [_statement(items, words, members, segment_dates) for members in groups]
-    statements.sort(key=lambda s: min((o.segment, o.start) for o in s.occurrences))
-    return [replace(statement, key=rank) for rank, statement in enumerate(statements, start=1)]
+    first occurrence. ``families`` maps a segment id to its copy-family key,
+    when known; ``decide`` answers the pair questions the merge needs (in
+    batches). ``Statement.key`` is the first occurrence's segment id times
+    :data:`ITEM_BASE` plus its rank among that segment's statements."""
+    changes = merge_changes(attributions_by_segment, segment_dates, families or {}, {}, set(), decide)
+    return changes.statements
 
 
-def _group(items: list[Attribution], words: list[list[str]], families: Mapping[int, int],
-           decide: PairDecider) -> list[list[int]]:
-    """Connected components of the candidate pairs that are one statement.
-    Cheap certainties join first; then only pairs not already joined are
-    asked, in one batch. Components do not depend on which joined pairs were
-    skipped, so any order of asking gives the same groups."""
-    parent = list(range(len(items)))
+def merge_changes(
+    attributions_by_segment: Mapping[int, Sequence[Attribution]],
+    segment_dates: Mapping[int, str | None],
+    families: Mapping[int, int],
+    previous: Mapping[tuple[int, int], int],
+    moved: set[int],
+    decide: PairDecider = decide_here,
+) -> MergeChanges:
+    """The statements to replace after segments were added or moved between
+    families. ``previous`` maps each occurrence merged before, by (segment,
+    start), to its statement; ``moved`` are the segments whose family changed
+    since. The result equals a merge of everything (see voices/grouping.py)."""
+    codes, items = _items(attributions_by_segment, families)
+    index = KeyIndex(items)
+    changed = {i for i, item in enumerate(items) if item.at not in previous or item.at[0] in moved}
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    def same(pairs: list[tuple[int, int]]) -> Sequence[bool]:
+        certain = [_certainly_same(items[i], items[j]) for i, j in pairs]
+        answers = iter(ask([pair for pair, sure in zip(pairs, certain) if not sure]))
+        return [True if sure else next(answers) for sure in certain]
 
-    undecided: list[tuple[int, int]] = []
-    for i, j in _candidate_pairs(words, [_blocks(a, families) for a in items]):
-        if find(i) == find(j):
-            continue
-        if _certainly_same(items[i], items[j], words[i], words[j]):
-            parent[find(i)] = find(j)
-        else:
-            undecided.append((i, j))
-    asked = [(i, j) for i, j in undecided if find(i) != find(j)]
-    questions = [PairQuestion(items[i], items[j], _same_family(items[i], items[j], families)) for i, j in asked]
-    for (i, j), same in zip(asked, decide(questions)):
-        if same:
-            parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for index in range(len(items)):
-        groups[find(index)].append(index)
-    return list(groups.values())
+    def ask(pairs: list[tuple[int, int]]) -> Sequence[bool]:
+        questions = [PairQuestion(items[i].attribution, items[j].attribution,
+                                  _same_family(items[i].attribution, items[j].attribution, families))
+                     for i, j in pairs]
+        # Different speakers outside one family are never one statement: no need to ask.
+        open_questions = [q for q in questions if q.same_family or speakers_compatible(q.first, q.second)]
+        answers = iter(decide(open_questions))
+        return [next(answers) if q.same_family or speakers_compatible(q.first, q.second) else False
+                for q in questions]
+
+    members, replaced = touched_members(items, index, changed, previous, same)
+    groups = components(items, index.pairs(members), _certainly_same, ask, members)
+    statements = [_statement(items, codes, group, segment_dates) for group in groups]
+    statements.sort(key=lambda s: s.key)
+    return MergeChanges(statements, replaced)
 
 
-def _certainly_same(a: Attribution, b: Attribution, words_a: list[str], words_b: list[str]) -> bool:
+def _items(by_segment: Mapping[int, Sequence[Attribution]], families: Mapping[int, int]) -> tuple[list[int], list[Item]]:
+    codes, items = [], []
+    for segment in sorted(by_segment):
+        for rank, attribution in enumerate(by_segment[segment]):
+            words = tuple(normalised_words(attribution.occurrence.text))
+            speaker = normalised_words(attribution.speaker)
+            keys = frozenset((block, anchor) for block in blocks(speaker, families.get(segment))
+                             for anchor in anchors(words))
+            codes.append(segment * ITEM_BASE + rank)
+            items.append(Item(attribution, words, keys))
+    return codes, items
+
+
+def _certainly_same(a: Item, b: Item) -> bool:
     """The same span, or the same words from compatible speakers: what
     :func:`same_statement` would say, without its fuzzy matching."""
-    if a.occurrence.segment == b.occurrence.segment and a.occurrence.start == b.occurrence.start:
+    if a.at == b.at:
         return True
-    return words_a == words_b and bool(words_a) and speakers_compatible(a, b)
+    return a.words == b.words and bool(a.words) and speakers_compatible(a.attribution, b.attribution)
 
 
 def _same_family(a: Attribution, b: Attribution, families: Mapping[int, int]) -> bool:
@@ -125,43 +153,14 @@ def _same_family(a: Attribution, b: Attribution, families: Mapping[int, int]) ->
     return family_a is not None and family_a == family_b
 
 
-def _blocks(attribution: Attribution, families: Mapping[int, int]) -> set[str]:
-    """Keys that two occurrences share whenever :func:`same_statement` could
-    join them: compatible speakers share their name's first or last word, and
-    a speaker mismatch is only forgiven inside one family."""
-    name = normalised_words(attribution.speaker)
-    keys = {f"speaker:{w}" for w in name[:1] + name[-1:] if w not in ("the", "its", "a")}
-    keys = keys or {"speaker:" + " ".join(name)}
-    family = families.get(attribution.occurrence.segment)
-    if family is not None:
-        keys.add(f"family:{family}")
-    return keys
-
-
-def _candidate_pairs(words: list[list[str]], blocks: list[set[str]]) -> Iterable[tuple[int, int]]:
-    """Pairs in a common block that share one of their rarest words: a word
-    no other occurrence has cannot pair, so the rarest of the rest are the
-    anchors. Blocks keep apart what could never be one statement (different
-    speakers, outside one family), which is most of the pairs words alone give."""
-    frequency = Counter(word for item in words for word in set(item))
-    index: dict[tuple[str, str], list[int]] = defaultdict(list)
-    seen: set[tuple[int, int]] = set()
-    for i, item in enumerate(words):
-        anchors = sorted((w for w in set(item) if frequency[w] > 1), key=lambda w: (frequency[w], w))[:_ANCHORS]
-        for key in ((block, word) for word in anchors for block in sorted(blocks[i])):
-            for j in index[key]:
-                if (j, i) not in seen:
-                    seen.add((j, i))
-                    yield j, i
-            index[key].append(i)
-
-
 def same_statement(question: PairQuestion) -> bool:
     """Whether two occurrences are one statement: compatible speakers and
     close words (closer between families than within one)."""
     a, b, same_family = question.first, question.second, question.same_family
-    if a.occurrence.segment == b.occurrence.segment and a.occurrence.start == b.occurrence.start:
-        return True
+    if a.occurrence.segment == b.occurrence.segment:
+        # One text does not repeat itself: two spans of it are one statement only where they overlap.
+        first, second = sorted((a.occurrence, b.occurrence), key=lambda o: o.start)
+        return second.start < first.end
     words_a, words_b = normalised_words(a.occurrence.text), normalised_words(b.occurrence.text)
     text_a, text_b = " ".join(words_a), " ".join(words_b)
     score = fuzz.ratio(text_a, text_b)
@@ -190,37 +189,47 @@ def _unresolved(attribution: Attribution) -> bool:
     return attribution.speaker == attribution.occurrence.speaker_as_written and attribution.speaker_kind != "person"
 
 
-def _statement(items: list[Attribution], words: list[list[str]], members: list[int],
+def _statement(items: list[Item], codes: list[int], members: list[int],
                dates: Mapping[int, str | None]) -> Statement:
-    reference = _reference(items, words, members, dates)
-    ref_words = words[reference]
-    ref_tokens = _display_words(items[reference].occurrence.text)
+    said = [items[i].attribution for i in members]
+    words = [list(items[i].words) for i in members]
+    local = list(range(len(members)))
+    reference = _reference(said, words, local, dates)
     occurrences = []
-    for index in sorted(members, key=lambda i: (items[i].occurrence.segment, items[i].occurrence.start)):
-        occurrence = items[index].occurrence
-        altered = words[index] != ref_words
-        diff = word_diff(ref_tokens, _display_words(occurrence.text)) if altered else ()
+    ref_tokens: list[str] | None = None
+    for index in sorted(local, key=lambda i: (said[i].occurrence.segment, said[i].occurrence.start)):
+        occurrence = said[index].occurrence
+        altered = words[index] != words[reference]
+        if altered and ref_tokens is None:  # display words only where a diff is shown
+            ref_tokens = _display_words(said[reference].occurrence.text)
+        diff = word_diff(ref_tokens or [], _display_words(occurrence.text)) if altered else ()
         occurrences.append(replace(occurrence, altered=altered, diff=diff))
-    speaker, role = _speaker(items, members, reference)
-    kinds = Counter(items[i].occurrence.kind for i in members)
+    speaker, role = _speaker(said, local, reference)
+    kinds = Counter(a.occurrence.kind for a in said)
     return Statement(
-        key=0,
+        key=min(codes[i] for i in members),
         speaker=speaker,
         speaker_role=role,
         kind=kinds.most_common(1)[0][0],
-        cue=items[reference].occurrence.cue,
-        text=items[reference].occurrence.text,
+        cue=said[reference].occurrence.cue,
+        text=said[reference].occurrence.text,
         occurrences=tuple(occurrences),
     )
 
 
 def _reference(items: list[Attribution], words: list[list[str]], members: list[int],
                dates: Mapping[int, str | None]) -> int:
-    dated = [i for i in members if dates.get(items[i].occurrence.segment)]
-    if dated:
-        return min(dated, key=lambda i: (str(dates[items[i].occurrence.segment]), items[i].occurrence.segment))
+    published = {i: parse_published(dates.get(items[i].occurrence.segment)) for i in members}
+    dated = [i for i in members if published[i] is not None]
+    if dated:  # the earliest moment (dates with and without time of day, any offset)
+        return min(dated, key=lambda i: (_moment(published[i]), items[i].occurrence.segment))
     forms = Counter(tuple(words[i]) for i in members)
     return min(members, key=lambda i: (-forms[tuple(words[i])], items[i].occurrence.segment, items[i].occurrence.start))
+
+
+def _moment(time: PublicationTime | None) -> datetime:
+    assert time is not None
+    return time.moment
 
 
 def _speaker(items: list[Attribution], members: list[int], reference: int) -> tuple[str, str | None]:

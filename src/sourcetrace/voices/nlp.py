@@ -11,6 +11,7 @@ import os
 from functools import lru_cache
 
 import spacy
+from spacy.about import __version__ as spacy_version
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -76,4 +77,4 @@ def load_nlp() -> Language:
 
 def model_description() -> str:
     meta = load_nlp().meta
-    return f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')} (spaCy {spacy.__version__})"
+    return f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')} (spaCy {spacy_version})"

@@ -45,7 +45,7 @@ _EXCLUDED_DEPS = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "pre
 
 @dataclass(frozen=True, slots=True)
 class SpeakerPhrase:
-    """A speaker as written, located in the segment text."""
+    """A speaker as written, located in the text of its doc (``head.doc``)."""
 
     start: int
     end: int
@@ -180,23 +180,35 @@ class _Mention:
 
 @dataclass
 class SegmentResolver:
-    """Resolves speakers of one segment, in text order."""
+    """Resolves speakers of one segment, in text order.
 
-    doc: Doc
+    The segment may be parsed as one doc or as several pieces of it (the
+    pre-filter parses only the text that can hold a statement): positions are
+    segment offsets, a piece's doc is added with :meth:`note_entities` and its
+    speakers are resolved with that piece's ``offset``."""
+
+    doc: Doc | None = None
+    offset: int = 0  # of ``doc`` in the segment text
     full_names: list[str] = field(default_factory=list)
     mentions: list[_Mention] = field(default_factory=list)  # entities of the text
     speakers: list[_Mention] = field(default_factory=list)  # resolved speakers so far
     genders: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for ent in self.doc.ents:
+        if self.doc is not None:
+            self.note_entities(self.doc, self.offset)
+
+    def note_entities(self, doc: Doc, offset: int = 0) -> None:
+        """Add the named people and organisations of ``doc``, a piece of the
+        segment text starting at ``offset``; call in text order."""
+        for ent in doc.ents:
             if ent.label_ == "PERSON" or (ent.label_ not in ORG_LABELS and _looks_like_name(ent)):
-                self._note_person(ent)
+                self._note_person(ent, offset)
             elif ent.label_ == "ORG":
                 name = _without_article(ent.text).removesuffix("'s").removesuffix("’s")
-                self.mentions.append(_Mention(ent.start_char, name, "organisation", _words(name), None))
+                self.mentions.append(_Mention(ent.start_char + offset, name, "organisation", _words(name), None))
 
-    def _note_person(self, ent: Span) -> None:
+    def _note_person(self, ent: Span, offset: int) -> None:
         words, gender = _name_words(list(ent))
         if not words or not words[0][:1].isupper() or ent.text.isupper():
             return  # "GENTHAL" in a dateline is no person
@@ -206,7 +218,7 @@ class SegmentResolver:
         role = _mention_role(ent)
         if gender:
             self.genders.setdefault(name, gender)
-        self.mentions.append(_Mention(ent.start_char, name, "person", _words(role or ""), role, gender))
+        self.mentions.append(_Mention(ent.start_char + offset, name, "person", _words(role or ""), role, gender))
 
     def canonical_name(self, words: list[str]) -> str:
         """The fullest name of the segment that this (partial) name refers to."""
@@ -226,21 +238,23 @@ class SegmentResolver:
         a later "she said": drop them as candidates."""
         self.mentions = [m for m in self.mentions if not any(s <= m.position < e for s, e in spans)]
 
-    def resolve(self, phrase: SpeakerPhrase) -> ResolvedSpeaker:
-        resolved = self._resolve(phrase)
+    def resolve(self, phrase: SpeakerPhrase, offset: int = 0) -> ResolvedSpeaker:
+        """The speaker of ``phrase``, read in a doc that starts at ``offset`` of the segment."""
+        position = phrase.start + offset
+        resolved = self._resolve(phrase, position)
         gender = self.genders.get(resolved.name)
         self.speakers.append(
-            _Mention(phrase.start, resolved.name, resolved.kind, _words(resolved.role or ""), resolved.role, gender)
+            _Mention(position, resolved.name, resolved.kind, _words(resolved.role or ""), resolved.role, gender)
         )
         return resolved
 
-    def _resolve(self, phrase: SpeakerPhrase) -> ResolvedSpeaker:
+    def _resolve(self, phrase: SpeakerPhrase, position: int) -> ResolvedSpeaker:
         head = phrase.head
         lowered = head.text.lower()
         if head.pos_ == "PRON" or lowered in PRONOUNS_PERSON or lowered in PRONOUNS_GROUP:
-            return self._resolve_pronoun(phrase.start, lowered) or ResolvedSpeaker(phrase.text, None, "other")
+            return self._resolve_pronoun(position, lowered) or ResolvedSpeaker(phrase.text, None, "other")
         if _is_role_noun(phrase):
-            return self._resolve_noun(phrase, lowered)
+            return self._resolve_noun(phrase, lowered, position)
         if head.pos_ == "PROPN" and self._is_person(phrase):
             entity = _entity_of(head)
             run = list(entity) if entity is not None and entity.label_ == "PERSON" else None
@@ -253,7 +267,7 @@ class SegmentResolver:
             if gender:
                 self.genders.setdefault(name, gender)
             return ResolvedSpeaker(name, phrase.role or self._known_role(name), "person")
-        return self._resolve_noun(phrase, lowered)
+        return self._resolve_noun(phrase, lowered, position)
 
     def _is_person(self, phrase: SpeakerPhrase) -> bool:
         """Evidence for a person over an organisation: a known full name, a
@@ -270,10 +284,10 @@ class SegmentResolver:
             return True
         return _ent_label(head) not in ORG_LABELS and not _org_like(phrase)
 
-    def _resolve_noun(self, phrase: SpeakerPhrase, noun: str) -> ResolvedSpeaker:
+    def _resolve_noun(self, phrase: SpeakerPhrase, noun: str, position: int) -> ResolvedSpeaker:
         text = _without_article(phrase.text)
         entity = _entity_of(phrase.head)
-        if entity is not None and entity.label_ in ORG_LABELS and len(entity) > 1 or (entity is not None and entity.label_ == "ORG"):
+        if (entity is not None and entity.label_ in ORG_LABELS and len(entity) > 1) or (entity is not None and entity.label_ == "ORG"):
             # "the opposition Green Alliance", "Ministry of Health": the name is the entity.
             name = _without_article(entity.text).removesuffix("'s").removesuffix("’s")
             return ResolvedSpeaker(name, phrase.role, "organisation")
@@ -281,10 +295,10 @@ class SegmentResolver:
         definite = phrase.text.lower().startswith(("the ", "this ", "that "))
         if noun in ORG_NOUNS and definite and not has_proper:
             bare = len(phrase.text.split()) == 2
-            found = self._nearest(phrase.start, ("organisation",), noun, any_match=bare and noun in ANY_ORG_NOUNS)
+            found = self._nearest(position, ("organisation",), noun, any_match=bare and noun in ANY_ORG_NOUNS)
             return ResolvedSpeaker(found.name if found else phrase.text.lower()[:1] + phrase.text[1:], None, "organisation")
         if (noun in PERSON_NOUNS or noun in TITLES) and definite:
-            found = self._nearest(phrase.start, ("person",), noun, any_match=False)
+            found = self._nearest(position, ("person",), noun, any_match=False)
             if found:
                 return ResolvedSpeaker(found.name, found.role, "person")
             return ResolvedSpeaker(phrase.text[:1].lower() + phrase.text[1:], None, "person")

@@ -9,6 +9,10 @@ Rules over spaCy's parse (see docs in the functions):
   before it in the same or the previous paragraph (``"…," X said. "…"``);
 * reported speech is a cue verb's clause: ``X said (that) …``, ``X denied …``,
   ``X urged … to …``, ``X called on … to …``, ``according to X, …``.
+
+spaCy parses only the sentences that can hold a statement, with the context
+their speakers need (:func:`parse_spans`, the pre-filter); speakers are then
+resolved over all the parsed pieces of a segment as in one text.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from spacy.tokens import Doc, Token
 from sourcetrace.records import StatementKind, StatementOccurrence
 from sourcetrace.voices.nlp import MAX_PIECE_CHARS, load_nlp
 from sourcetrace.voices.speakers import (
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    TITLES,
     SegmentResolver,
     SpeakerKind,
     SpeakerPhrase,
@@ -107,18 +114,21 @@ def _quote(text: str, open_at: int, close_at: int | None, paragraph_end: int = 0
 def extract_attributions(doc: Doc, segment: int, offset: int = 0) -> list[Attribution]:
     """Every attributed statement of a parsed segment text, in text order.
     ``offset`` is added to spans when ``doc`` holds a piece of the segment."""
-    quotes = find_quotes(_text(doc))
-    found = _direct_quotes(doc, quotes)
-    used_cues = {f.cue_index for f in found}
-    quoted = [(f.start, f.end) for f in found]
-    reported = [f for f in _reported(doc, quotes, used_cues) if not _mostly_inside(f, quoted)]
-    found += [f for f in reported if not _nested(doc, f, reported)]
-    found.sort(key=lambda f: f.start)
-    resolver = SegmentResolver(doc)
-    resolver.exclude_inside([(f.start, f.end) for f in found])
+    return _attribute(segment, [(doc, offset)])
+
+
+def _attribute(segment: int, parts: list[tuple[Doc, int]]) -> list[Attribution]:
+    """The statements of one segment parsed as ``parts`` (docs of pieces of
+    its text, in text order, with their offsets): found in each piece, then
+    speakers resolved over all of them, as in one text."""
+    found = [(doc, offset, item) for doc, offset in parts for item in _find(doc)]
+    resolver = SegmentResolver()
+    for doc, offset in parts:
+        resolver.note_entities(doc, offset)
+    resolver.exclude_inside([(item.start + offset, item.end + offset) for _, offset, item in found])
     results = []
-    for item in found:
-        resolved = resolver.resolve(item.speaker)
+    for doc, offset, item in found:
+        resolved = resolver.resolve(item.speaker, offset)
         garbled = _garbled(doc, item)
         name = resolver.canonical_name(garbled.split()) if garbled else resolved.name
         occurrence = StatementOccurrence(
@@ -136,34 +146,260 @@ def extract_attributions(doc: Doc, segment: int, offset: int = 0) -> list[Attrib
     return results
 
 
+def _find(doc: Doc) -> list[_Found]:
+    """The statements of one doc with their speaker phrases, in text order."""
+    quotes = find_quotes(_text(doc))
+    found = _direct_quotes(doc, quotes)
+    used_cues = {f.cue_index for f in found}
+    quoted = [(f.start, f.end) for f in found]
+    reported = [f for f in _reported(doc, quotes, used_cues) if not _mostly_inside(f, quoted)]
+    found += [f for f in reported if not _nested(doc, f, reported)]
+    found.sort(key=lambda f: f.start)
+    return found
+
+
 def extract_from_texts(
-    texts: Iterable[tuple[int, str]], nlp: Language | None = None, batch_size: int = 64
+    texts: Iterable[tuple[int, str]],
+    nlp: Language | None = None,
+    batch_size: int = 64,
+    *,
+    prefilter: bool | None = None,
 ) -> Iterator[tuple[int, list[Attribution]]]:
-    """Parse (segment id, text) pairs in batches and yield each one's statements."""
-    nlp = nlp or load_nlp()
+    """Parse (segment id, text) pairs in batches and yield each one's statements.
+
+    With the pre-filter (``prefilter``, default :data:`PREFILTER`) only the
+    sentences that can hold a statement, and their context, are parsed
+    (:func:`parse_spans`); a text with none is not parsed at all."""
+    use_filter = PREFILTER if prefilter is None else prefilter
     items = list(texts)
-    pieces = [(segment, start, text[start:end]) for segment, text in items for start, end in _pieces(text)]
-    by_segment: dict[int, list[Attribution]] = {segment: [] for segment, _ in items}
-    docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=batch_size)
-    for (segment, start, _), doc in zip(pieces, docs, strict=True):
-        by_segment[segment].extend(extract_attributions(doc, segment, start))
-    for segment, _ in items:
-        yield segment, by_segment[segment]
+    pieces = [
+        (index, start, end)
+        for index, (_, text) in enumerate(items)
+        for start, end in (parse_spans(text) if use_filter else _pieces(text, 0, len(text)))
+    ]
+    parsed: Iterator[tuple[tuple[int, int, int], Doc]] = iter(())
+    if pieces:
+        nlp = nlp or load_nlp()
+        docs = nlp.pipe((items[index][1][start:end] for index, start, end in pieces), batch_size=batch_size)
+        parsed = zip(pieces, docs, strict=True)
+    pending = next(parsed, None)
+    for index, (segment, text) in enumerate(items):
+        parts = []
+        while pending is not None and pending[0][0] == index:
+            (_, start, _), doc = pending
+            doc.user_data[_SEGMENT_KEY] = (text, start)
+            parts.append((doc, start))
+            pending = next(parsed, None)
+        yield segment, _attribute(segment, parts) if parts else []
 
 
-def _pieces(text: str) -> list[tuple[int, int]]:
-    """Paragraph-aligned pieces short enough for the parser."""
-    if len(text) <= MAX_PIECE_CHARS:
-        return [(0, len(text))]
-    pieces, start = [], 0
-    while start < len(text):
-        end = min(len(text), start + MAX_PIECE_CHARS)
-        if end < len(text):
+def _pieces(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """``text[start:stop]`` in paragraph-aligned pieces short enough for the parser."""
+    if stop - start <= MAX_PIECE_CHARS:
+        return [(start, stop)] if stop > start else []
+    pieces = []
+    while start < stop:
+        end = min(stop, start + MAX_PIECE_CHARS)
+        if end < stop:
             cut = text.rfind("\n", start + MAX_PIECE_CHARS // 2, end)
             end = cut + 1 if cut > 0 else end
         pieces.append((start, end))
         start = end
     return pieces
+
+
+# --- the pre-filter: parse only what can hold a statement ---------------------
+
+# Parse only the sentences that can hold a statement (and their context);
+# ``extract_from_texts(..., prefilter=False)`` parses whole texts.
+PREFILTER = True
+# Sentences of context kept before and after each one that can hold a statement.
+CONTEXT_BEFORE = 1
+CONTEXT_AFTER = 0
+_QUOTE_MARK = re.compile(r"[\"“”„«»]")
+_CUE_WORD = re.compile(r"\b(?:according|" + "|".join(sorted(_ALL_CUES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# A sentence ends at ".", "!" or "?" (and closing quotes or brackets) before
+# white space and a capital, a digit or an opening mark...
+_SENTENCE_BREAK = re.compile(r"[.!?]+[\"”’')]*\s+(?=[\"“‘'(]?[A-Z0-9])")
+# ... but not after a title, an initial or an abbreviation ("Mr.", "J.", "U.S.", "Corp.").
+_NO_BREAK_AFTER = frozenset(title.rstrip(".") for title in TITLES if title.endswith(".")) | frozenset(
+    ["st", "jr", "sr", "inc", "corp", "co", "ltd", "no", "nos", "vs", "mt", "ft", "lt", "sgt", "capt", "cmdr",
+     "adm", "maj", "gen", "sen", "rep", "gov", "atty", "supt", "det", "insp", "messrs", "mme", "jan", "feb",
+     "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ave", "blvd", "dept", "est", "fig",
+     "approx", "etc", "al"]
+)
+# Also keep, for the speakers of kept sentences, a sentence naming in full a
+# person they name by surname only, and one holding the role word of "the governor".
+NAME_CONTEXT = True
+_WORD = re.compile(r"[^\s\"“”‘(),;:]+")
+_POSSESSIVE = re.compile(r"['’]s$")
+_NOT_NAMES = frozenset(title.rstrip(".") for title in TITLES) | frozenset(
+    ["the", "a", "an", "in", "on", "at", "but", "and", "or", "if", "when", "as", "for", "with", "by", "to", "of",
+     "from", "after", "before", "while", "this", "that", "it", "he", "she", "they", "we", "i", "his", "her",
+     "their", "our", "its", "former", "then", "new", "vice", "deputy", "acting", "chief"]
+)
+_ROLE_NOUN = re.compile(
+    r"\bthe\s+(?:[\w-]+\s+){0,2}?(" + "|".join(sorted(w for w in PERSON_NOUNS | TITLES | ORG_NOUNS if "." not in w)) + r")\b",
+    re.IGNORECASE,
+)
+PRONOUN_CONTEXT = True
+_PRONOUN = re.compile(r"\b(?:he|she|it|they|we)\b", re.IGNORECASE)
+_SEGMENT_KEY = "sourcetrace_segment"  # doc.user_data: (segment text, offset of the doc in it)
+
+
+def parse_spans(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` worth parsing, as (start, end) offsets, in order.
+
+    A statement needs a quotation mark or a speech cue (a word form of the
+    extractor's cue lexicon, or "according"): sentences are split cheaply
+    (:func:`sentence_spans`), and kept when they hold a cue and their line
+    ends like a sentence (the extractor reads no statement in headlines and
+    bylines), or when their paragraph holds a quotation mark (quotes are
+    paired, attributed and continued within and across whole paragraphs).
+    :data:`CONTEXT_BEFORE` sentences before each kept one are kept too (the
+    person a pronoun refers to, a title cut off by a wrong split), and
+    :data:`CONTEXT_AFTER` after; with :data:`NAME_CONTEXT`, so are the
+    sentences that give the full names and roles of the speakers named
+    (:func:`_keep_full_names`, :func:`_keep_role_holders`), and with
+    :data:`PRONOUN_CONTEXT` the antecedents of pronouns
+    (:func:`_keep_antecedents`). Kept sentences
+    next to each other are one stretch, so text between two stretches is
+    never joined: each is parsed as a doc of its own."""
+    units: list[tuple[int, int]] = []
+    hits: list[bool] = []
+    for line in re.finditer(r"[^\n]+", text):
+        sentences = [(start, end) for start, end in sentence_spans(text, line.start(), line.end()) if not text[start:end].isspace()]
+        if _QUOTE_MARK.search(line.group()):
+            line_hits = [True] * len(sentences)
+        elif _complete_line(text, line.start()):
+            line_hits = [bool(_CUE_WORD.search(text, start, end)) for start, end in sentences]
+        else:
+            line_hits = [False] * len(sentences)
+        units += sentences
+        hits += line_hits
+    keep = [any(hits[max(0, i - CONTEXT_AFTER) : i + CONTEXT_BEFORE + 1]) for i in range(len(units))]
+    if NAME_CONTEXT:
+        _keep_full_names(text, units, keep)
+        _keep_role_holders(text, units, keep)
+        if PRONOUN_CONTEXT:
+            _keep_antecedents(text, units, keep)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(units):
+        if not keep[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(units) and keep[j + 1]:
+            j += 1
+        spans += _pieces(text, units[i][0], units[j][1])
+        i = j + 1
+    return spans
+
+
+def _keep_full_names(text: str, units: list[tuple[int, int]], keep: list[bool]) -> None:
+    """For each name that kept sentences give alone ("Mr. McKinley said"),
+    keep the first sentence of the text that gives it after a first name
+    ("Kevin McKinley, 58, ..."): a one-word speaker takes the first full name
+    of the segment that ends with it, as when the whole text is parsed."""
+    wanted: set[str] = set()
+    for (start, end), kept in zip(units, keep, strict=True):
+        if kept:
+            wanted |= _names(text, start, end)[0]
+    for i, (start, end) in enumerate(units):
+        if not wanted:
+            return
+        found = _names(text, start, end)[1] & wanted
+        if found:
+            keep[i] = True
+            wanted -= found
+
+
+def _keep_role_holders(text: str, units: list[tuple[int, int]], keep: list[bool]) -> None:
+    """"The governor told reporters …", "the court said …": keep the nearest
+    earlier sentence that holds the role word ("Governor Pieter Sand toured
+    …", "the Supreme Court"), where the person or body it stands for is named."""
+    wanted: dict[str, int] = {}  # role word -> index of the first kept unit using it
+    for i, (start, end) in enumerate(units):
+        if keep[i]:
+            for match in _ROLE_NOUN.finditer(text, start, end):
+                wanted.setdefault(match.group(1).lower(), i)
+    for noun, first in wanted.items():
+        word = re.compile(rf"\b{re.escape(noun)}\b", re.IGNORECASE)
+        for i in range(first - 1, -1, -1):
+            if word.search(text, *units[i]):
+                keep[i] = True
+                break
+
+
+def _keep_antecedents(text: str, units: list[tuple[int, int]], keep: list[bool]) -> None:
+    """"He said …": keep the nearest earlier sentence naming someone, unless a
+    kept sentence between names someone (a pronoun takes the nearest person)."""
+    for i in range(len(units) - 1, -1, -1):
+        if not keep[i] or not _PRONOUN.search(text, *units[i]):
+            continue
+        for j in range(i - 1, -1, -1):
+            alone, named = _names(text, *units[j], first_alone=False)
+            if alone or named:
+                keep[j] = True
+                break
+
+
+def _names(text: str, start: int, end: int, first_alone: bool = True) -> tuple[set[str], set[str]]:
+    """Capitalised words of ``text[start:end]`` that may be names: those
+    standing alone (or after a title: "Mr. McKinley"), and those of a run of
+    two or more ("Kevin McKinley", "Charles E. Grassley", "Ban Ki-moon").
+    Without ``first_alone``, a lone first word (capitalised anyway) is none."""
+    alone: set[str] = set()
+    named: set[str] = set()
+    run: list[str] = []
+    run_first = False  # the run started with the first word
+    joins = False  # the next word continues the run
+    position = start
+    for index, match in enumerate(_WORD.finditer(text, start, end)):
+        raw = match.group()
+        word = _POSSESSIVE.sub("", raw.rstrip(".,;:!?"))
+        initial = len(word) == 1 and word.isupper() and raw.endswith(".")
+        name_word = initial or (word[:1].isupper() and not word.isupper() and word.lower() not in _NOT_NAMES)
+        if not (name_word and joins and text[position : match.start()].isspace()):
+            _end_run(run, alone if first_alone or not run_first else set(), named)
+            run_first = index == 0
+        if name_word:
+            run.append(word)
+        joins = name_word and (initial or raw[-1] not in ".,;:!?")
+        position = match.end()
+    _end_run(run, alone if first_alone or not run_first else set(), named)
+    return alone, named
+
+
+def _end_run(run: list[str], alone: set[str], named: set[str]) -> None:
+    words = [word for word in run if len(word) > 1]
+    if len(run) > 1:
+        named.update(words)
+    else:
+        alone.update(words)
+    run.clear()
+
+
+def sentence_spans(text: str, start: int = 0, stop: int | None = None) -> list[tuple[int, int]]:
+    """Cheap sentence spans of ``text[start:stop]`` (one line): split at
+    sentence ends, never after a title, an initial or an abbreviation. A
+    sentence missed only makes a longer one; each span ends at its final
+    mark (the white space after it belongs to no span)."""
+    stop = len(text) if stop is None else stop
+    spans = []
+    for mark in _SENTENCE_BREAK.finditer(text, start, stop):
+        if mark.group()[0] == ".":
+            word = text[start : mark.start()].rsplit(None, 1)[-1:]
+            word_text = word[0].lstrip("\"“‘'(").lower() if word else ""
+            if len(word_text) <= 1 or "." in word_text or word_text in _NO_BREAK_AFTER:
+                continue
+        end = mark.start() + len(mark.group().rstrip())
+        spans.append((start, end))
+        start = mark.end()
+    if start < stop:
+        spans.append((start, stop))
+    return spans
 
 
 # --- direct quotes -----------------------------------------------------------
@@ -334,11 +570,12 @@ def _is_cue_verb(token: Token) -> bool:
 
 def _reported(doc: Doc, quotes: list[_Quote], used_cues: set[int | None]) -> list[_Found]:
     found = []
-    text = _text(doc)
+    # The line is read in the segment text: a piece may end before its line does.
+    text, offset = doc.user_data.get(_SEGMENT_KEY) or (_text(doc), 0)
     for token in doc:
         if token.i in used_cues or (token.lower_ not in _ALL_CUES and token.lower_ != "according"):
             continue
-        if not _complete_line(text, token.idx):
+        if not _complete_line(text, token.idx + offset):
             continue
         if token.lower_ == "according":
             item = _according_to(doc, token)

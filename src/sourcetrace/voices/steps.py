@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from sourcetrace.engines.contract import MapStep
 from sourcetrace.pipeline import PipelineStep, RunContext
-from sourcetrace.voices.merge import PairQuestion, merge_statements, same_statement
+from sourcetrace.voices.merge import PairQuestion, merge_changes, same_statement
 from sourcetrace.voices.stage import VoicesStage, batches
 from sourcetrace.voices.statements import Attribution
 
@@ -55,29 +55,44 @@ def _pair_key(first: str, second: str, same_family: bool) -> tuple[str, str, boo
 
 
 class MergeStatements(PipelineStep):
+    """Regroup the statements that new segments, or segments that moved
+    between families, touch; every other statement stays as stored."""
+
     name = "merge"
 
     def run(self, context: RunContext) -> None:
         store, engine = context.store, context.engine
         if not store.statements_are_current():
-            found = store.segment_statements()
             context.progress.phase("merging statements", None)
-            keys = {id(a): _key(a, n) for attributions in found.values() for n, a in enumerate(attributions)}
-            known = store.stored_statement_pairs()
-
-            def decide(questions: Sequence[PairQuestion]) -> list[bool]:
-                asked = [_pair_key(keys[id(q.first)], keys[id(q.second)], q.same_family) for q in questions]
-                new = [(q, key) for q, key in zip(questions, asked) if key not in known]
-                engine.count("questions", len(questions))
-                engine.count("questions_answered_before", len(questions) - len(new))
-                answers = engine.map(SameStatementStep(), (q for q, _ in new), chunksize=256)
-                decided = [(key, same) for (_, key), same in zip(new, answers)]
-                store.add_statement_pairs((a, b, f, same) for (a, b, f), same in decided)
-                known.update(decided)
-                return [known[key] for key in asked]
-
-            dates = store.segment_dates()
-            statements = merge_statements(found, dates, store.family_of_segments(), decide)
-            store.replace_statements(statements)
-            engine.count("statements", len(statements))
+            found = store.segment_statements()
+            families = store.family_of_segments()
+            merged = store.merged_families()
+            moved = {s for s in found if s in merged and merged[s] != families.get(s)}
+            changes = merge_changes(found, store.segment_dates(), families, store.statement_index(), moved,
+                                    _Decider(context, found).decide)
+            store.apply_statement_changes(changes.replaced, changes.statements, {s: families.get(s) for s in found})
+            engine.count("statements_replaced", len(changes.replaced))
+            engine.count("statements_written", len(changes.statements))
         context.summary.statements, context.summary.altered_occurrences = store.statement_counts()
+
+
+class _Decider:
+    """Answers merge questions from the stored answers, asking the engine's
+    workers only the new ones, and storing their answers."""
+
+    def __init__(self, context: RunContext, found: dict[int, list[Attribution]]) -> None:
+        self.context = context
+        self.keys = {id(a): _key(a, n) for attributions in found.values() for n, a in enumerate(attributions)}
+        self.known = context.store.stored_statement_pairs()
+
+    def decide(self, questions: Sequence[PairQuestion]) -> list[bool]:
+        engine, keys, known = self.context.engine, self.keys, self.known
+        asked = [_pair_key(keys[id(q.first)], keys[id(q.second)], q.same_family) for q in questions]
+        new = [(q, key) for q, key in zip(questions, asked) if key not in known]
+        engine.count("questions", len(questions))
+        engine.count("questions_answered_before", len(questions) - len(new))
+        answers = engine.map(SameStatementStep(), (q for q, _ in new), chunksize=256)
+        decided = [(key, same) for (_, key), same in zip(new, answers)]
+        self.context.store.add_statement_pairs((a, b, f, same) for (a, b, f), same in decided)
+        known.update(decided)
+        return [known[key] for key in asked]

@@ -1,0 +1,49 @@
+"""Queries that read the timeline: dated events, in date order or for the export.
+
+Called through CaseReader (store/read.py), like read_copies. An event's story
+is read at query time: its segment's family's story (story_families), so the
+timeline follows the stories step's latest clustering without storing it twice.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from sourcetrace.views import EventView
+
+_STORY = """LEFT JOIN family_members m ON m.segment_id = e.segment_id
+            LEFT JOIN story_families f ON f.family_id = m.family_id"""
+_KEPT_EVENTS = f"""FROM events e JOIN segments s ON s.id = e.segment_id {_STORY}
+                   WHERE s.duplicate_of IS NULL"""
+
+
+def has_stories(db: sqlite3.Connection) -> bool:
+    """True once the stories step has built stories (their table holds rows)."""
+    table = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stories'").fetchone()
+    return table is not None and db.execute("SELECT 1 FROM stories LIMIT 1").fetchone() is not None
+
+
+def events(db: sqlite3.Connection, story: int | None = None) -> list[EventView]:
+    """Dated events in date order (a period by its first day; unresolved last),
+    then by segment and position; ``story`` keeps one story's."""
+    where, params = ("AND f.story_id = ?", [story]) if story is not None else ("", [])
+    rows = db.execute(
+        f"""SELECT e.id, e.kind, e.date, e.precision, e.segment_id, e.start, e."end", e.text, e.relative,
+                   s.title, s.published, f.story_id
+            {_KEPT_EVENTS} {where}
+            ORDER BY e.first_day IS NULL, e.first_day, e.date, e.segment_id, e.id""", params)
+    return [EventView(i, kind, date, precision, segment, start, end, text, bool(relative), title, published, sid)
+            for i, kind, date, precision, segment, start, end, text, relative, title, published, sid in rows]
+
+
+def export_events(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    """The export's ``events`` section (docs/json-export.md), by id."""
+    cursor = db.execute(
+        f"""SELECT e.id, e.date, e.kind, e.precision, e.segment_id AS segment, e.start, e."end", e.text,
+                   f.story_id AS story
+            {_KEPT_EVENTS} ORDER BY e.id""")
+    names = [column[0] for column in cursor.description]
+    for values in cursor:
+        yield dict(zip(names, values))
