@@ -120,7 +120,10 @@ def merge_changes(
         return [next(answers) if q.same_family or speakers_compatible(q.first, q.second) else False
                 for q in questions]
 
-    members, replaced = touched_members(items, index, changed, previous, same)
+    if previous:
+        members, replaced = touched_members(items, index, changed, previous, same)
+    else:  # nothing merged before: everything is regrouped, with no need to ask who joins what first
+        members, replaced = set(range(len(items))), set()
     groups = components(items, index.pairs(members), _certainly_same, ask, members)
     statements = [_statement(items, codes, group, segment_dates) for group in groups]
     statements.sort(key=lambda s: s.key)
