@@ -7,7 +7,7 @@ from pathlib import Path
 from sourcetrace.report.trace import load_index, trace_text
 from sourcetrace.reuse.copymap import ReuseIndex
 from sourcetrace.runner import RunOptions, run_case
-from sourcetrace.store import CaseReader, CaseStore
+from sourcetrace.store import CaseReader
 
 RELEASE = (
     "The fisheries office of the fictional island of Sorrel closed the northern cod grounds on Thursday for "
@@ -28,8 +28,6 @@ def make_case(tmp_path: Path, copies: int) -> Path:
 
 def test_the_run_saves_the_index_that_trace_uses(tmp_path: Path) -> None:
     case = make_case(tmp_path, copies=3)
-    with CaseStore(case) as store:
-        assert store.load_trace_index() is not None
     with CaseReader(case) as reader:
         assert reader.trace_index() is not None
         saved = load_index(reader)

@@ -258,7 +258,7 @@ class CaseStore:
 
     def iter_segments_without_statements(self) -> Iterator[SegmentForReuse]:
         """Kept segments whose statements have not been extracted yet."""
-        return (s for s in self.iter_segments_for_reuse(without_statements=True))
+        return self.iter_segments_for_reuse(without_statements=True)
 
     def add_segment_statements(self, found: Iterable[tuple[int, list[Attribution], str | None]],
                                run_id: int | None = None) -> None:
@@ -295,12 +295,6 @@ class CaseStore:
             version = int(self._meta("segments_version", "0") or 0)
             db.execute("INSERT OR REPLACE INTO trace_index VALUES (1, ?, ?)", (version, data))
 
-    def load_trace_index(self) -> bytes | None:
-        """The saved trace index, or None when missing or older than the segments."""
-        row = self._db.execute("SELECT segments, data FROM trace_index WHERE id = 1").fetchone()
-        version = int(self._meta("segments_version", "0") or 0)
-        return bytes(row[1]) if row and row[0] == version else None
-
     def copy_map_is_current(self) -> bool:
         """True when no segment was added or changed since the copy map was computed."""
         return self._meta("copy_map_version") == self._meta("segments_version", "0")
@@ -331,15 +325,9 @@ class CaseStore:
             )
 
     def replace_statements(self, statements: Iterable[Statement]) -> None:
-        """Statements are merged over the whole case, so they replace the last set."""
-        with self.transaction() as db:
-            db.execute("DELETE FROM statement_occurrences")
-            db.execute("DELETE FROM statements")
-            for statement in statements:
-                _write_statement(db, statement)
-            db.execute(
-                "INSERT OR REPLACE INTO meta SELECT 'statements_version', value FROM meta WHERE key = 'copy_map_version'"
-            )
+        """Every statement replaced by ``statements`` (no segment recorded as merged)."""
+        everything = [key for (key,) in self._db.execute("SELECT id FROM statements")]
+        self.apply_statement_changes(everything, statements, {})
 
     def segment_dates(self) -> dict[int, str | None]:
         """Kept segment id -> its publication date, when known."""

@@ -81,11 +81,9 @@ def segments_for_reuse(db: sqlite3.Connection) -> Iterator[SegmentForReuse]:
 
 
 def trace_index(db: sqlite3.Connection) -> bytes | None:
-    """The rare-word index saved by the last run, or None when missing or older than the segments.
-
-    The same test as CaseStore.load_trace_index: the index records the
-    segments' version (meta ``segments_version``) it was built from.
-    """
+    """The rare-word index saved by the last run, or None when missing or
+    older than the segments: it records the segments' version (meta
+    ``segments_version``) it was built from."""
     row = db.execute("SELECT segments, data FROM trace_index WHERE id = 1").fetchone()
     version = db.execute("SELECT value FROM meta WHERE key = 'segments_version'").fetchone()
     return bytes(row[1]) if row and row[0] == int(version[0] if version else 0) else None

@@ -115,10 +115,9 @@ def merge_changes(
                                   _same_family(items[i].attribution, items[j].attribution, families))
                      for i, j in pairs]
         # Different speakers outside one family are never one statement: no need to ask.
-        open_questions = [q for q in questions if q.same_family or speakers_compatible(q.first, q.second)]
-        answers = iter(decide(open_questions))
-        return [next(answers) if q.same_family or speakers_compatible(q.first, q.second) else False
-                for q in questions]
+        plausible = [q.same_family or speakers_compatible(q.first, q.second) for q in questions]
+        answers = iter(decide([q for q, worth in zip(questions, plausible) if worth]))
+        return [next(answers) if worth else False for worth in plausible]
 
     if previous:
         members, replaced = touched_members(items, index, changed, previous, same)
