@@ -74,6 +74,25 @@ def test_a_surname_and_a_full_name_across_segments_are_one_speaker() -> None:
     assert statement.speaker == "Lidia Sorel"
 
 
+def test_an_unresolved_body_joins_the_named_one_whichever_segment_comes_first() -> None:
+    words = "The inquiry will hear the first witnesses from the valley in March."
+    for first, second in (("the panel", "Rivers Panel"), ("Rivers Panel", "the panel")):
+        found = {1: [_organisation(1, words, first)], 2: [_organisation(2, words, second)]}
+        (statement,) = merge_statements(found, {1: None, 2: None})
+        assert statement.speaker == "Rivers Panel"
+
+
+def test_two_bodies_sharing_only_a_last_word_stay_apart() -> None:
+    words = "The inquiry will hear the first witnesses from the valley in March."
+    found = {1: [_organisation(1, words, "Rivers Panel")], 2: [_organisation(2, words, "Harbour Panel")]}
+    assert len(merge_statements(found, {1: None, 2: None})) == 2
+
+
+def _organisation(segment: int, text: str, speaker: str) -> Attribution:
+    occurrence = StatementOccurrence(segment, 0, len(text), text, speaker, "said", "direct")
+    return Attribution(occurrence, speaker, None, "organisation")
+
+
 def test_a_garbled_copy_in_the_same_family_joins_the_statement_and_stays_flagged() -> None:
     words = "Beijing's denial rings ever more hollow with this new evidence."
     garbled = _occurrence(2, words.replace("ever more", "increasingly"), "Nadia", garbled_speaker=True)

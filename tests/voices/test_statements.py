@@ -137,20 +137,20 @@ def _kept(text: str) -> list[str]:
     return [text[start:end] for start, end in parse_spans(text)]
 
 
-def test_the_prefilter_keeps_cue_and_quote_sentences_with_the_sentence_before() -> None:
+def test_the_prefilter_keeps_cue_sentences_and_quote_paragraphs_with_the_sentence_before_them() -> None:
     text = (f"{FILLER} Dams held upstream. Anika Rowe said the bridge would close. {FILLER}\n\n"
             f'{FILLER}\n\nMarkets opened late. "We are ready," she told reporters. Trains were full.')
     kept = _kept(text)
-    # The paragraph with a quotation mark is kept whole (quotes pair within
-    # paragraphs), with the sentence before it.
-    assert kept == ["Dams held upstream. Anika Rowe said the bridge would close.",
+    # A cue sentence alone; a paragraph with a quotation mark whole (quotes
+    # pair within paragraphs), with the sentence before it, which may name who speaks.
+    assert kept == ["Anika Rowe said the bridge would close.",
                     'Buses ran on time.\n\nMarkets opened late. "We are ready," she told reporters. Trains were full.']
 
 
 def test_the_prefilter_keeps_according_to_and_the_other_cues_of_the_extractor() -> None:
     for sentence in ("According to the ministry, the dam is safe.", "The panel urged residents to leave.",
                      "The mayor called on residents to leave.", "Officials denied the dam had cracked."):
-        assert _kept(f"{FILLER}\n\n{sentence}\n\n{FILLER}") == [f"Buses ran on time.\n\n{sentence}"]
+        assert _kept(f"{FILLER}\n\n{sentence}\n\n{FILLER}") == [sentence]
 
 
 def test_the_prefilter_keeps_a_multi_paragraph_quote_opened_by_a_colon() -> None:
@@ -158,8 +158,13 @@ def test_the_prefilter_keeps_a_multi_paragraph_quote_opened_by_a_colon() -> None
             "\"We have no choice. The engineers agree.\"\n\n" + FILLER)
     kept = _kept(text)
     assert len(kept) == 1
-    assert kept[0].startswith("Buses ran on time.\n\nAnika Rowe said:")
+    assert kept[0].startswith("Anika Rowe said:")
     assert kept[0].endswith('The engineers agree."')
+
+
+def test_the_prefilter_keeps_the_line_that_opens_a_quote_without_a_cue_word() -> None:
+    text = f"{FILLER}\n\nThe engineer put it this way:\n\n\"Nobody can cross it.\"\n\n{FILLER}"
+    assert _kept(text) == ["The engineer put it this way:\n\n\"Nobody can cross it.\""]
 
 
 def test_the_prefilter_skips_headlines_and_keeps_the_full_name_of_a_speaker() -> None:
@@ -234,7 +239,7 @@ def test_the_prefilter_parses_less_and_skips_texts_without_a_cue(nlp: Language) 
     texts = [(1, FILLER), (2, f"{FILLER}\n\n{FILLER} Anika Rowe said the bridge would close. {FILLER}"), (3, FILLER)]
     found = dict(extract_from_texts(texts, nlp=cast(Language, recording)))
     assert found[1] == found[3] == []
-    assert recording.parsed == ["Buses ran on time. Anika Rowe said the bridge would close."]
+    assert recording.parsed == ["Anika Rowe said the bridge would close."]
     assert only(found[2], "the bridge would close").occurrence.start == texts[1][1].index("the bridge would close")
     recording.parsed.clear()
     list(extract_from_texts(texts, nlp=cast(Language, recording), prefilter=False))

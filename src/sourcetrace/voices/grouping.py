@@ -1,13 +1,17 @@
 """Which occurrences are one statement: candidate pairs and their components.
 
-Two occurrences are a candidate pair when they share a *key*: a block (a
-word of the speaker's name, or the copy family) together with an anchor (one
-of the few content words of the quote whose stable hash is lowest, a
-bottom-k sketch). Both halves depend only on the occurrence itself and its
-family, never on the rest of the case, so whether two occurrences are a
-candidate pair is a property of the pair. That is what lets a run that adds
-segments regroup only the statements its new occurrences touch and still
-get exactly the groups a run over everything would.
+Two occurrences are a candidate pair when they meet on a *key*: a block
+(their speaker's name, a name they may stand for, or their copy family)
+together with an anchor (one of the few content words of the quote whose
+stable hash is lowest, a bottom-k sketch). Some blocks are shared (any two
+holders meet: one name, one family); others are directed, because the
+speakers they join are compatible one way only: "the panel" seeks every
+name ending in "panel", but "Acme Panel" and "Beta Panel" do not meet each
+other through it. Keys depend only on the occurrence itself and its family,
+never on the rest of the case, so whether two occurrences are a candidate
+pair is a property of the pair. That is what lets a run that adds segments
+regroup only the statements its new occurrences touch and still get exactly
+the groups a run over everything would.
 """
 
 from __future__ import annotations
@@ -25,24 +29,39 @@ STOPWORDS = frozenset(
     "a an the and or but of to in on at for with by from as is are was were be been it its this that these those "
     "he she they we you i his her their our not no will would has have had do does did than then so if".split()
 )
-# Words that begin names without telling them apart ("the ministry"): never
-# a key. (A last word such as "Inc" must stay one: "the company" and "Acme
-# company" can be one speaker, see speakers_compatible.)
+# Words that open a name without telling it apart: "the ministry" may be any
+# name ending in "ministry" (see merge.speakers_compatible).
 NAME_FILLERS = frozenset(("the", "its", "a"))
 Key = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
+class Blocks:
+    """How an occurrence meets others: ``shared`` blocks meet every holder of
+    the same block; a ``sought`` block meets every occurrence that ``held`` it."""
+
+    shared: frozenset[str]
+    held: frozenset[str]
+    sought: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
-    """One occurrence to group: its attribution, its normalised words, its keys."""
+    """One occurrence to group: its attribution, its normalised words, its
+    blocks and anchors (its keys are every block with every anchor)."""
 
     attribution: Attribution
     words: tuple[str, ...]
-    keys: frozenset[Key]
+    blocks: Blocks
+    anchors: tuple[str, ...]
 
     @property
     def at(self) -> tuple[int, int]:
         return self.attribution.occurrence.segment, self.attribution.occurrence.start
+
+
+def item(attribution: Attribution, words: tuple[str, ...], blocks_of: Blocks) -> Item:
+    return Item(attribution, words, blocks_of, tuple(anchors(words)))
 
 
 def anchors(words: Sequence[str], k: int = ANCHORS) -> list[str]:
@@ -54,41 +73,85 @@ def anchors(words: Sequence[str], k: int = ANCHORS) -> list[str]:
     return sorted(content, key=lambda w: (-len(w), zlib.crc32(w.encode()), w))[:k]
 
 
-def blocks(speaker_words: Sequence[str], family: int | None) -> set[str]:
-    """What two occurrences share whenever they could be one statement:
-    compatible speakers share their name's first or last word, and a speaker
-    mismatch is forgiven only inside one family."""
-    ends = [*speaker_words[:1], *speaker_words[-1:]]
-    keys = {f"speaker:{w}" for w in ends if w not in NAME_FILLERS}
-    keys = keys or {"speaker:" + " ".join(speaker_words)}
+def blocks(speaker_words: Sequence[str], speaker_kind: str | None, family: int | None) -> Blocks:
+    """The blocks two occurrences meet on whenever they could be one
+    statement (merge.speakers_compatible): the same name; "the panel" and a
+    name ending in "panel"; a person's surname or first name alone and the
+    full name. A speaker mismatch is forgiven only inside one family."""
+    shared = {"name:" + " ".join(speaker_words)}
     if family is not None:
-        keys.add(f"family:{family}")
-    return keys
+        shared.add(f"family:{family}")
+    held, sought = set(), set()
+    if len(speaker_words) >= 2:
+        held.add("ends:" + speaker_words[-1])
+        if speaker_kind == "person":
+            held.update(("person:" + speaker_words[0], "person:" + speaker_words[-1]))
+        if len(speaker_words) == 2 and speaker_words[0] in NAME_FILLERS:
+            sought.add("ends:" + speaker_words[1])
+    elif len(speaker_words) == 1 and speaker_kind == "person":
+        sought.add("person:" + speaker_words[0])
+    return Blocks(frozenset(shared), frozenset(held), frozenset(sought))
 
 
 class KeyIndex:
-    """Items by key, to find each one's candidate partners."""
+    """Items by key, to find each one's candidate partners.
+
+    A key is a block and an anchor, numbered as one integer: a case has
+    millions of keys, and integers are what Python hashes fastest."""
 
     def __init__(self, items: Sequence[Item]) -> None:
-        self._by_key: dict[Key, list[int]] = defaultdict(list)
-        for index, item in enumerate(items):
-            for key in item.keys:
-                self._by_key[key].append(index)
+        self._names: dict[str, int] = {}
+        self._anchors: dict[str, int] = {}
+        self._shared: dict[int, list[int]] = defaultdict(list)
+        self._held: dict[int, list[int]] = defaultdict(list)
+        self._sought: dict[int, list[int]] = defaultdict(list)
+        self._keys: list[tuple[list[int], list[int], list[int]]] = []
+        for index, entry in enumerate(items):
+            keys = self._item_keys(entry)
+            self._keys.append(keys)
+            for table, found in zip((self._shared, self._held, self._sought), keys, strict=True):
+                for key in found:
+                    table[key].append(index)
 
-    def partners(self, indices: Iterable[int], items: Sequence[Item]) -> set[int]:
+    def _item_keys(self, entry: Item) -> tuple[list[int], list[int], list[int]]:
+        """(shared, held, sought) keys of one item."""
+        anchor_ids = [self._anchors.setdefault(a, len(self._anchors)) for a in entry.anchors]
+
+        def keys(names: frozenset[str]) -> list[int]:
+            name_ids = [self._names.setdefault(n, len(self._names)) for n in names]
+            return [(name << 32) | anchor for name in name_ids for anchor in anchor_ids]
+
+        blocks_of = entry.blocks
+        return keys(blocks_of.shared), keys(blocks_of.held), keys(blocks_of.sought)
+
+    def partners(self, indices: Iterable[int]) -> set[int]:
         found: set[int] = set()
         for index in indices:
-            for key in items[index].keys:
-                found.update(self._by_key[key])
+            shared, held, sought = self._keys[index]
+            for key in shared:
+                found.update(self._shared[key])
+            for key in sought:
+                found.update(self._held.get(key, ()))
+            for key in held:
+                found.update(self._sought.get(key, ()))
         return found
 
     def pairs(self, within: set[int] | None = None) -> list[tuple[int, int]]:
         """Candidate pairs (i < j), sorted; only among ``within`` when given."""
+        def chosen(members: list[int]) -> list[int]:
+            return members if within is None else [m for m in members if m in within]
+
         found: set[tuple[int, int]] = set()
-        for members in self._by_key.values():
-            chosen = members if within is None else [m for m in members if m in within]
-            for position, first in enumerate(chosen):
-                found.update((first, second) for second in chosen[position + 1 :])
+        for members in self._shared.values():
+            if len(members) < 2:
+                continue
+            kept = chosen(members)
+            for position, first in enumerate(kept):
+                found.update((first, second) for second in kept[position + 1 :])
+        for key, seekers in self._sought.items():
+            holders = chosen(self._held.get(key, []))
+            for seeker in chosen(seekers):
+                found.update((min(seeker, h), max(seeker, h)) for h in holders if h != seeker)
         return sorted(found)
 
 
@@ -145,7 +208,7 @@ def touched_members(
     statement with a changed one. Any other stays exactly as it is: its
     pairs with everything but the changed items were answered as before, and
     none of its pairs with a changed item is "same"."""
-    pairs = sorted({(min(t, p), max(t, p)) for t in changed for p in index.partners([t], items) if p != t})
+    pairs = sorted({(min(t, p), max(t, p)) for t in changed for p in index.partners([t]) if p != t})
     joined = {i for pair, is_same in zip(pairs, same(pairs)) if is_same for i in pair}
     reached = changed | joined
     replaced = {previous[items[i].at] for i in reached if items[i].at in previous}

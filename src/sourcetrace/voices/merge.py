@@ -19,12 +19,13 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from sourcetrace.records import DiffOp, Statement
 from sourcetrace.reuse.origins import PublicationTime, parse_published
-from sourcetrace.voices.grouping import Item, KeyIndex, anchors, blocks, components, touched_members
+from sourcetrace.voices.grouping import NAME_FILLERS, Item, KeyIndex, blocks, components, item, touched_members
 from sourcetrace.voices.statements import Attribution
 
 # Word similarity (0..100, rapidfuzz ratio on normalised words) to merge two
@@ -42,8 +43,14 @@ _QUOTE_CHARS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "�
 
 def normalised_words(text: str) -> list[str]:
     """Lower-cased words with quote style and punctuation removed."""
+    return list(_normalised(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalised(text: str) -> tuple[str, ...]:
+    # Cached: a merge compares each quote and speaker name with many others.
     folded = unicodedata.normalize("NFKC", text).translate(_QUOTE_CHARS).lower()
-    return _WORD.findall(folded)
+    return tuple(_WORD.findall(folded))
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +142,8 @@ def _items(by_segment: Mapping[int, Sequence[Attribution]], families: Mapping[in
         for rank, attribution in enumerate(by_segment[segment]):
             words = tuple(normalised_words(attribution.occurrence.text))
             speaker = normalised_words(attribution.speaker)
-            keys = frozenset((block, anchor) for block in blocks(speaker, families.get(segment))
-                             for anchor in anchors(words))
             codes.append(segment * ITEM_BASE + rank)
-            items.append(Item(attribution, words, keys))
+            items.append(item(attribution, words, blocks(speaker, attribution.speaker_kind, families.get(segment))))
     return codes, items
 
 
@@ -163,26 +168,30 @@ def same_statement(question: PairQuestion) -> bool:
         # One text does not repeat itself: two spans of it are one statement only where they overlap.
         first, second = sorted((a.occurrence, b.occurrence), key=lambda o: o.start)
         return second.start < first.end
-    words_a, words_b = normalised_words(a.occurrence.text), normalised_words(b.occurrence.text)
+    words_a, words_b = _normalised(a.occurrence.text), _normalised(b.occurrence.text)
     text_a, text_b = " ".join(words_a), " ".join(words_b)
-    score = fuzz.ratio(text_a, text_b)
-    shorter = min(len(words_a), len(words_b))
-    contained = shorter >= 5 and fuzz.partial_ratio(text_a, text_b) >= CONTAINED
     if speakers_compatible(a, b):
         threshold = SAME_STATEMENT_IN_FAMILY if same_family else SAME_STATEMENT
-        return score >= threshold or contained
-    suspect = a.occurrence.garbled_speaker or b.occurrence.garbled_speaker or _unresolved(a) or _unresolved(b)
-    return same_family and suspect and (score >= SPEAKER_MISMATCH_IN_FAMILY or contained)
+    elif same_family and (a.occurrence.garbled_speaker or b.occurrence.garbled_speaker
+                          or _unresolved(a) or _unresolved(b)):
+        threshold = SPEAKER_MISMATCH_IN_FAMILY
+    else:
+        return False
+    # score_cutoff lets rapidfuzz stop as soon as a pair cannot reach the threshold.
+    if fuzz.ratio(text_a, text_b, score_cutoff=threshold):
+        return True
+    return min(len(words_a), len(words_b)) >= 5 and bool(fuzz.partial_ratio(text_a, text_b, score_cutoff=CONTAINED))
 
 
 def speakers_compatible(a: Attribution, b: Attribution) -> bool:
     """Same canonical speaker, or one name is a part of the other ("Bachelet",
     "Michelle Bachelet"), as happens across segments resolved separately."""
-    name_a, name_b = normalised_words(a.speaker), normalised_words(b.speaker)
+    name_a, name_b = _normalised(a.speaker), _normalised(b.speaker)
     if name_a == name_b:
         return True
-    shorter, longer = sorted((name_a, name_b), key=len)
-    if shorter and shorter[0] in ("the", "its", "a"):  # "the panel" unresolved in one copy
+    # Of two names of one length, the one opening with a filler counts as the shorter, whichever comes first.
+    shorter, longer = sorted((name_a, name_b), key=lambda name: (len(name), not name or name[0] not in NAME_FILLERS))
+    if shorter and shorter[0] in NAME_FILLERS:  # "the panel" unresolved in one copy
         return len(shorter) == 2 and shorter[1] == longer[-1]
     return len(shorter) == 1 and a.speaker_kind == b.speaker_kind == "person" and shorter[0] in (longer[0], longer[-1])
 
@@ -235,14 +244,22 @@ def _moment(time: PublicationTime | None) -> datetime:
 
 
 def _speaker(items: list[Attribution], members: list[int], reference: int) -> tuple[str, str | None]:
-    """The fullest resolved name among the occurrences, the reference's first;
+    """The fullest resolved name among the occurrences (a body's own name
+    before "the panel"), the reference's first;
     the first role any occurrence gives."""
     ordered = [reference] + [i for i in members if i != reference]
     clean = [i for i in ordered if not items[i].occurrence.garbled_speaker] or ordered
     best = max(clean, key=lambda i: (items[i].speaker_kind == "person" and " " in items[i].speaker,
-                                     not _unresolved(items[i]), -ordered.index(i)))
+                                     not _unresolved(items[i]), not _opens_with_filler(items[i].speaker),
+                                     -ordered.index(i)))
     role = next((items[i].speaker_role for i in ordered if items[i].speaker_role), None)
     return items[best].speaker, role
+
+
+def _opens_with_filler(speaker: str) -> bool:
+    """ "the panel": a name that stands for a fuller one elsewhere."""
+    words = _normalised(speaker)
+    return bool(words) and words[0] in NAME_FILLERS
 
 
 def _display_words(text: str) -> list[str]:

