@@ -229,3 +229,16 @@ def test_segmentation_warnings_count_in_the_run_that_met_them(tmp_path: Path, mo
     summary = run_case([write_pile(tmp_path / "pile", pages=2)], tmp_path / "c.case", ONE_WORKER)
     assert summary.problems.get("segmentation_failed") == 2
     assert summary.segments == 2  # each page kept whole
+
+
+def test_an_old_page_keeps_its_stated_date_time_and_author_through_the_run(tmp_path: Path) -> None:
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = ('<html><head><title>Reservoir at its lowest</title>'
+            '<meta property="article:published_time" content="1987-10-19T14:05:00-04:00">'
+            '<meta name="author" content="Edda Marsk"></head>'
+            f'<body><article><h1>Reservoir at its lowest</h1>{body}</article></body></html>')
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.html").write_text(page)
+    run_case([tmp_path / "in"], tmp_path / "c.case", ONE_WORKER)
+    db = sqlite3.connect(tmp_path / "c.case")
+    assert db.execute("SELECT published, byline FROM segments").fetchall() == [("1987-10-19T14:05:00-04:00", "Edda Marsk")]

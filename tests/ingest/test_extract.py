@@ -298,6 +298,48 @@ def test_publication_date_cannot_be_after_the_fetch_date() -> None:
     assert not (extract_html(ARTICLE, fetched="2021-05-01T10:00:00Z").published or "").startswith("2021-05-14")
 
 
+ARCHIVE_BODY = "<article>{}<h1>{}</h1><p>{}</p><p>{}</p><h2>{}</h2><p>{}</p></article>"
+STATED_PUBLICATIONS = {
+    "meta article:published_time": ('<meta property="article:published_time" content="1987-10-19">', ""),
+    "meta with time and offset": ('<meta property="article:published_time" content="1987-10-19T14:05:00-04:00">', ""),
+    "itemprop datePublished": ('<meta itemprop="datePublished" content="1987-10-19T14:05:00-04:00">', ""),
+    "JSON-LD datePublished": (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "datePublished": "1987-10-19T14:05:00-04:00"}</script>', ""),
+    "time in the article header": ("", '<header><time datetime="1987-10-19T14:05:00-04:00">19 Oct</time></header>'),
+}
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+@pytest.mark.parametrize("where", STATED_PUBLICATIONS)
+def test_a_publication_the_page_states_is_kept_as_given_however_old(extractor: Extractor, where: str) -> None:
+    head, header = STATED_PUBLICATIONS[where]
+    html = page(ARCHIVE_BODY.format(header, *ARTICLE_BLOCKS), head=f"<title>Archive</title>{head}")
+    published = extract_html(html, extractor=extractor, fetched="2024-03-05T10:00:00Z").published
+    expected = "1987-10-19" if where == "meta article:published_time" else "1987-10-19T14:05:00-04:00"
+    assert published == expected
+
+
+def test_a_stated_publication_is_read_in_the_form_origins_compare() -> None:
+    head = '<meta property="article:published_time" content="1987-10-19T18:05:00Z">'
+    published = extract_html(page(ARCHIVE_BODY.format("", *ARTICLE_BLOCKS), head=head)).published
+    assert published == "1987-10-19T18:05:00+00:00"  # ISO 8601, as datetime.fromisoformat reads it
+
+
+def test_the_page_stated_publication_beats_a_date_in_its_text() -> None:
+    head = '<meta property="article:published_time" content="1987-10-19T14:05:00-04:00">'
+    blocks = [ARTICLE_BLOCKS[0], "Posted on 3 March 2011 by the desk.", *ARTICLE_BLOCKS[1:4]]
+    assert extract_html(page(ARCHIVE_BODY.format("", *blocks), head=head)).published == "1987-10-19T14:05:00-04:00"
+
+
+def test_an_unreadable_stated_date_gives_way_to_the_next_statement() -> None:
+    head = ('<meta property="article:published_time" content="last Tuesday">'
+            '<meta itemprop="datePublished" content="1987-10-19T14:05:00-04:00">')
+    published = extract_html(page(ARCHIVE_BODY.format("", *ARTICLE_BLOCKS), head=head)).published
+    assert published == "1987-10-19T14:05:00-04:00"
+
+
+
 # --- robustness ------------------------------------------------------------------------
 
 FURNITURE_ONLY = page(NAV + SIDEBAR + FOOTER)

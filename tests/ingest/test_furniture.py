@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from sourcetrace.ingest.furniture import (
     FRONT_MATTER_REASON,
+    FrontMatter,
     FurnitureModel,
     LearningSettings,
     find_front_matter,
@@ -264,6 +265,22 @@ def test_a_long_summary_line_is_not_swallowed_into_unfenced_front_matter() -> No
     assert find_front_matter(lines) == []
 
 
+def test_front_matter_pasted_on_one_line_is_one_span_and_its_values_are_read() -> None:
+    line = 'title: "Keepers Back on Skerra" date: "1998-04-02" author: "Jon Vessel"'
+    text = f"The keeper returned.\n\n{line}\n\nThe keeper returned again."
+    spans = FurnitureModel().find(text)
+    assert [(text[s.start:s.end], s.reason) for s in spans] == [(line, FRONT_MATTER_REASON)]
+    assert parse_front_matter(line) == FrontMatter("Keepers Back on Skerra", "1998-04-02", "Jon Vessel")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Note: the vote: postponed", 'title: "Keepers Back"', 'title: "A" title: "B"', "Ratio: 3:1 in favour"],
+)
+def test_a_line_with_colons_that_is_not_pairs_of_known_keys_is_not_front_matter(line: str) -> None:
+    assert find_front_matter(split_lines(line)) == []
+
+
 def test_a_fence_without_known_keys_is_not_front_matter() -> None:
     assert find_front_matter(split_lines("---\nNote: see below\n---\n")) == []
 
@@ -480,3 +497,100 @@ def test_a_model_survives_pickling() -> None:
     model = FurnitureModel.learn(documents)
     text = documents[1][1]
     assert pickle.loads(pickle.dumps(model)).find(text) == model.find(text)
+
+
+# -- formulas and order ---------------------------------------------------------------
+
+COMPANIES = ["Harlow Mills", "Brask Tin", "Velden Foods", "Ostra Shipping", "Kessel Steel", "Lirria Power",
+             "Maren Paper", "Tarnow Glass", "Esk Ferries", "Grunow Salt", "Oberfeld Wool", "Altmark Rail"]
+
+
+def dividend_page(company: str, rng: random.Random) -> str:
+    """A wire dividend notice: headline, one formula line with the company's
+    own figures, dates, and the wire's sign-off, under the wire's header."""
+    cents = rng.randint(5, 90)
+    # Some notices add a paragraph or two: the shared template is then a small part of the page.
+    extra = [make_sentence(rng) + " " + make_sentence(rng) for _ in range(rng.choice([0, 0, 2, 3]))]
+    lines = [
+        "Meridian Wire | Markets", f"{company.upper()} SETS QUARTERLY DIVIDEND",
+        f"Qtly div {cents} cts vs {cents - rng.randint(0, 4)} cts prior qtr",
+        f"Pay April {rng.randint(1, 28)}", f"Record March {rng.randint(1, 28)}", *extra, "Meridian Wire",
+    ]
+    return "\n\n".join(lines) + "\n"
+
+
+def formula_corpus(seed: int = 4) -> list[str]:
+    """Dividend notices of twelve unrelated companies, two of them with
+    equal figures, among ordinary stories under the same wire header."""
+    rng = random.Random(seed)
+    texts = [dividend_page(company, rng) for company in COMPANIES]
+    texts.append(texts[0].replace(COMPANIES[0].upper(), "PORT ALDO BANK"))  # the same figures, another company
+    wire = Site("Meridian Wire | Markets", (), ("Meridian Wire",))
+    texts += [wire.page(make_story(rng)) for _ in range(8)]
+    return texts
+
+
+def test_a_formula_line_carrying_each_storys_figures_is_never_furniture() -> None:
+    texts = formula_corpus()
+    model = FurnitureModel.learn(enumerate(texts), min_documents=3)
+    learned = {example for _, example, _ in model.to_rows()}
+    assert "Meridian Wire | Markets" in learned  # the header recurs verbatim: furniture
+    assert not any(example.startswith(("Qtly div", "Pay April", "Record March")) for example in learned)
+    for text in texts[: len(COMPANIES) + 1]:
+        kept = kept_text(text, model)
+        formula = next(line for line in text.splitlines() if line.startswith("Qtly div"))
+        assert formula in kept.split("\n")
+        assert "Meridian Wire | Markets" not in kept
+
+
+def test_a_line_recurring_verbatim_with_the_same_figures_is_still_learned() -> None:
+    documents, _, _, _ = newsroom_corpus()
+    documents = [(doc_id, f"Call 0800 555 0100 for home delivery\n\n{text}") for doc_id, text in documents]
+    learned = {example for _, example, _ in FurnitureModel.learn(documents, min_documents=3).to_rows()}
+    assert "Call 0800 555 0100 for home delivery" in learned
+
+
+def test_a_site_line_that_varies_only_by_its_date_or_time_is_still_learned() -> None:
+    documents, _, _, _ = newsroom_corpus()
+    dated = [(doc_id, f"Posted on March {3 + n}, 2024 by the Northwind desk\n\n{text}") for n, (doc_id, text) in enumerate(documents)]
+    learned = {example for _, example, _ in FurnitureModel.learn(dated, min_documents=3).to_rows()}
+    assert any(example.startswith("Posted on March") for example in learned)
+
+
+def learned_verdicts(model: FurnitureModel) -> set[tuple[str, int]]:
+    """What learning decided, without the example text (any one occurrence)."""
+    return {(fingerprint, count) for fingerprint, _, count in model.to_rows()}
+
+
+def mixed_corpus() -> list[str]:
+    """Site pages, syndicated copies and dividend notices: lines whose
+    verdict rests on which documents are sampled."""
+    documents, _, _, _ = newsroom_corpus(site_pages=9, copies=7)
+    return [text for _, text in documents] + formula_corpus()
+
+
+@pytest.mark.parametrize("seed", [1, 4, 7])
+def test_learning_does_not_depend_on_the_ids_documents_got_from_their_arrival_order(seed: int) -> None:
+    texts = mixed_corpus()
+    shuffled = texts[:]
+    random.Random(seed).shuffle(shuffled)
+    small_samples = LearningSettings(sample_size=4)  # so that which documents are sampled matters
+    in_order = FurnitureModel.learn(enumerate(texts), settings=small_samples)
+    reordered = FurnitureModel.learn(enumerate(shuffled), settings=small_samples)
+    assert learned_verdicts(in_order) == learned_verdicts(reordered)
+
+
+def test_a_case_extended_by_a_second_run_learns_what_one_run_over_all_pages_learns() -> None:
+    texts = mixed_corpus()
+    first_run, added = texts[:-6], texts[-6:]
+    # Ids follow the runs (the added pages last) or, in one run, the order of the given inputs.
+    extended = list(enumerate(first_run)) + [(len(first_run) + i, text) for i, text in enumerate(added)]
+    given_order = texts[:]
+    random.Random(4).shuffle(given_order)  # one run numbers the pages as its inputs are listed
+    one_run = list(enumerate(given_order))
+    small_samples = LearningSettings(sample_size=4)
+    model_after_two_runs = FurnitureModel.learn(extended, settings=small_samples)
+    model_of_one_run = FurnitureModel.learn(one_run, settings=small_samples)
+    assert learned_verdicts(model_after_two_runs) == learned_verdicts(model_of_one_run)
+    for text in texts:  # and so every page is cut the same way
+        assert kept_text(text, model_after_two_runs) == kept_text(text, model_of_one_run)

@@ -297,9 +297,65 @@ def test_a_list_of_identical_short_lines_is_not_taken_for_repeated_articles() ->
     assert only.text.count("Harbour Strike Ends") == 50
 
 
-def test_copies_with_a_changed_word_are_kept_as_separate_articles() -> None:
-    second = [*ARTICLE[:3], ARTICLE[3].replace("no work", "no jobs")]
-    result = segment_text("\n\n".join(ARTICLE + second))
+LONG_ARTICLE = [
+    "Lighthouse Keepers Return to Skerra Point",
+    "After eleven years of automatic operation, the lighthouse at Skerra Point will again have a keeper living "
+    "on the rock from next spring, the coastal authority of the fictional Varn archipelago announced on Monday.",
+    "The authority said storms had damaged the automatic lamp three times in two winters and that a resident "
+    "keeper could carry out repairs within hours instead of waiting days for a boat from the mainland.",
+    "“A light that fails in January is worse than no light at all,” said harbour pilot Edda Marsk, who had "
+    "campaigned for the post to be restored, adding that fishing crews would feel safer on the northern route.",
+]
+
+
+def test_copies_with_a_changed_word_are_repeats_of_the_first() -> None:
+    second = [*LONG_ARTICLE[:3], LONG_ARTICLE[3].replace("feel safer", "feel calmer")]
+    text = "\n\n".join(LONG_ARTICLE + second)
+    first, repeat = segment_text(text).segments
+    assert (first.duplicate_of, repeat.duplicate_of) == (None, 0)
+    assert (repeat.start, repeat.end) == (text.rindex(LONG_ARTICLE[0]), len(text))  # the repeat's own offsets
+    assert "feel calmer" in repeat.text and "feel calmer" not in first.text
+
+
+def test_a_copy_whose_headline_and_first_paragraph_changed_a_word_is_still_found_as_a_repeat() -> None:
+    second = [LONG_ARTICLE[0].replace("Return", "Come Back"), LONG_ARTICLE[1].replace("Monday", "Tuesday"),
+              *LONG_ARTICLE[2:]]
+    text = "\n\n".join(LONG_ARTICLE + second)
+    first, repeat = segment_text(text).segments
+    assert repeat.duplicate_of == 0
+    assert repeat.text.startswith("Lighthouse Keepers Come Back") and "Come Back" not in first.text
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        'title: "Keepers Back on Skerra" date: "1998-04-02" author: "Jon Vessel"',
+        "---\ntitle: Keepers Back on Skerra\ndate: 1998-04-02\nauthor: Jon Vessel\n---",
+    ],
+    ids=["one-line", "fenced"],
+)
+def test_repeats_separated_by_front_matter_keep_one_primary_dated_by_the_block(front_matter: str) -> None:
+    second = [*LONG_ARTICLE[:2], LONG_ARTICLE[2].replace("within hours", "in hours"), LONG_ARTICLE[3]]
+    text = "\n\n".join([*LONG_ARTICLE, front_matter, *second])
+    first, repeat = segment_text(text).segments
+    assert (first.duplicate_of, repeat.duplicate_of) == (None, 0)
+    for segment in (first, repeat):
+        assert "title:" not in segment.text and "1998" not in segment.text and "Jon Vessel" not in segment.text
+    assert (first.title, first.byline, first.published) == (LONG_ARTICLE[0], "Jon Vessel", "1998-04-02")
+    assert repeat.start > text.index("Jon Vessel")
+
+
+def test_front_matter_does_not_override_the_date_of_a_page_that_has_one() -> None:
+    text = "\n\n".join([*LONG_ARTICLE, 'title: "Keepers" date: "1998-04-02"', *LONG_ARTICLE])
+    first, repeat = segment_text(text, published="1998-04-01T09:15:00+01:00").segments
+    assert first.published == "1998-04-01T09:15:00+01:00"
+    assert repeat.duplicate_of == 0
+
+
+def test_two_different_stories_sharing_a_quote_are_not_repeats() -> None:
+    quote = LONG_ARTICLE[3]
+    other = ["Ferry Fares Frozen for Islanders", ARTICLE[1], ARTICLE[2], quote]
+    result = segment_text("\n\n".join([*LONG_ARTICLE, "Source : Varn Post", *other, "Source : Varn Post"]))
     assert [s.duplicate_of for s in result.segments] == [None, None]
 
 
@@ -556,3 +612,75 @@ def test_random_pages_account_for_every_character(text: str) -> None:
 def test_random_furniture_spans_never_break_the_invariants(text: str, bounds: list[tuple[int, int]]) -> None:
     spans = [FurnitureSpan(low, high, "learned:recurs across unrelated documents") for low, high in bounds]
     assert_accounts_for_every_character(text, segment_document(1, text, spans))
+
+
+# -- items pasted without credit lines --------------------------------------------------
+
+STATE_MEDIA_STORY = [
+    "Port Aldo Opens Grain Terminal to Foreign Ships",
+    "PORT ALDO, March 11 (Valdora News Agency) -- The fictional state of Valdora opened its new grain terminal "
+    "at Port Aldo to foreign ships on Friday, calling it a milestone for the country's farmers.",
+    "The agency said the terminal could load forty thousand tonnes of wheat a week and would employ more than "
+    "two hundred dock workers once the second berth is finished next year.",
+]
+NGO_STATEMENT = [
+    "Harbour Rights Watch said on Friday that dock workers at the new Port Aldo terminal had been denied rest "
+    "breaks during the first week of loading and called on the operator to publish its shift rotas.",
+    "The group said it had spoken to eleven workers, four of whom said they had worked sixteen hours without a "
+    "break while the terminal prepared for its opening ceremony.",
+]
+OFFICIAL_STATEMENT = [
+    "Statement by the Ministry of Ports on the Grain Terminal",
+    "March 10, 2022",
+    "The Ministry of Ports welcomes the opening of the grain terminal at Port Aldo and thanks the engineers and "
+    "dock workers who completed the first berth ahead of schedule.",
+    "Working hours at the terminal follow the national labour code, and the ministry will review any complaint "
+    "brought to it by the workers or their representatives.",
+]
+
+
+def pasted_items_page(ngo_headline: str | None = None) -> str:
+    ngo_header = ["Harbour Rights Watch", "March 11, 2022", *([ngo_headline] if ngo_headline else [])]
+    return "\n\n".join([
+        "Saturday, March 12, 2022", *STATE_MEDIA_STORY, "Read more: Valdora Signs Grain Deal With Neighbours",
+        *ngo_header, *NGO_STATEMENT, *OFFICIAL_STATEMENT,
+    ])
+
+
+def test_items_pasted_without_credit_lines_are_each_a_segment_with_headline_outlet_and_date() -> None:
+    text = pasted_items_page()
+    story, ngo, official = segment_text(text).segments
+    assert (story.title, story.credit, story.published) == (
+        STATE_MEDIA_STORY[0], "Valdora News Agency", "2022-03-12",  # the blog's date header dates the page
+    )
+    assert (ngo.title, ngo.credit, ngo.published) == (None, "Harbour Rights Watch", "2022-03-11")
+    assert (official.title, official.credit, official.published) == (OFFICIAL_STATEMENT[0], None, "2022-03-10")
+    assert story.text.endswith(STATE_MEDIA_STORY[-1])  # the "Read more:" line is nobody's text
+    assert ngo.text.startswith("Harbour Rights Watch\n\nMarch 11, 2022") and ngo.text.endswith(NGO_STATEMENT[-1])
+    assert official.text.startswith(OFFICIAL_STATEMENT[0])
+
+
+def test_an_outlet_and_date_over_a_headline_give_the_item_that_headline() -> None:
+    ngo = segment_text(pasted_items_page("Dock Workers Denied Breaks at Port Aldo")).segments[1]
+    assert (ngo.title, ngo.credit, ngo.published) == ("Dock Workers Denied Breaks at Port Aldo", "Harbour Rights Watch",
+                                                      "2022-03-11")
+
+
+def test_a_blog_date_header_dates_the_page_and_is_not_its_headline() -> None:
+    text = "\n\n".join(["Saturday, March 12, 2022", *LONG_ARTICLE])
+    (only,) = segment_text(text).segments
+    assert (only.title, only.published) == (LONG_ARTICLE[0], "2022-03-12")
+    assert segment_text(text, published="2022-03-12T07:45:00+01:00").segments[0].published == "2022-03-12T07:45:00+01:00"
+
+
+def test_a_date_line_inside_an_article_does_not_split_it() -> None:
+    text = "\n\n".join([*LONG_ARTICLE[:2], "14 March 2022", *LONG_ARTICLE[2:]])
+    (only,) = segment_text(text).segments
+    assert only.title == LONG_ARTICLE[0]
+
+
+def test_a_title_case_headline_over_a_date_line_is_the_items_headline_not_an_outlet() -> None:
+    text = "\n\n".join(["Port Aldo Opens Grain Terminal", "March 11, 2022", *STATE_MEDIA_STORY[1:]])
+    (only,) = segment_text(text).segments
+    assert (only.title, only.credit, only.published) == ("Port Aldo Opens Grain Terminal", "Valdora News Agency",
+                                                         "2022-03-11")

@@ -18,8 +18,12 @@ text misses some of them, each story is extracted on its own and the texts are
 joined in page order. Should trafilatura's text lie partly outside the declared
 stories, it is kept as it is and the stories it missed follow it.
 
-Metadata comes from trafilatura's metadata extractor (meta tags, JSON-LD,
-htmldate for the publication date) for both extractors. Nothing is fetched.
+Metadata comes from trafilatura's metadata extractor (meta tags, JSON-LD)
+for both extractors. The publication is the page's own statement of it, as
+given, time of day and offset included (meta article:published_time,
+og/itemprop datePublished, JSON-LD datePublished, a <time> marked as the
+publication or in an article's header); only a page that states none is
+dated by htmldate's search, whose day has no time. Nothing is fetched.
 """
 
 from __future__ import annotations
@@ -303,35 +307,57 @@ def _metadata(tree: lxml_html.HtmlElement | None, url: str | None, fetched: str 
     try:
         found = trafilatura.extract_metadata(tree, default_url=url, date_config=_date_params(fetched))
     except Exception:  # noqa: BLE001 -- metadata is a bonus: never lose the text over it
-        return _Metadata(url=url)
+        return _Metadata(published=_publication(tree, None, fetched), url=url)
     return _Metadata(
         title=found.title or None,
         author=found.author or None,
         site=found.sitename or None,
-        published=_with_time_of_day(tree, found.date or None),
+        published=_publication(tree, found.date or None, fetched),
         url=found.url or url,
     )
 
 
-# Where pages state their publication as a date-time; htmldate gives only the day.
-_PUBLISHED_TIME_XPATH = XPath(
+# Where pages state their publication explicitly: meta tags and microdata;
+# then JSON-LD (_json_ld_published); then a <time> marked as the publication
+# or heading an article.
+_META_PUBLISHED_XPATH = XPath(
     "//meta[@property='article:published_time' or @name='article:published_time'"
-    " or @property='og:published_time' or @itemprop='datePublished' or @name='pubdate']/@content"
-    " | //time[@itemprop='datePublished' or @pubdate]/@datetime"
+    " or @property='og:published_time' or @property='og:article:published_time'"
+    " or @itemprop='datePublished' or @name='pubdate' or @name='publish-date']/@content"
+    " | //*[@itemprop='datePublished' and not(self::meta)]/@datetime"
+)
+_TIME_PUBLISHED_XPATH = XPath(
+    "//time[@pubdate or contains(@class, 'published')]/@datetime | //article//header//time/@datetime"
 )
 _JSON_LD_XPATH = XPath("//script[@type='application/ld+json']/text()")
 
 
-def _with_time_of_day(tree: lxml_html.HtmlElement, day: str | None) -> str | None:
-    """htmldate's publication day, with the time of day the page's metadata
-    gives for that same day (ISO 8601, with its offset when stated)."""
-    if day is None:
+def _publication(tree: lxml_html.HtmlElement, found_date: str | None, fetched: str | None) -> str | None:
+    """The page's own statement of its publication, as given (with its time of
+    day and offset when stated), else htmldate's day. Stated metadata comes
+    first: htmldate drops dates before its floor, and keeps only the day."""
+    latest = fetched[:10] if fetched and _is_iso_date(fetched[:10]) else None
+    stated = [*_META_PUBLISHED_XPATH(tree), *_json_ld_published(tree), *_TIME_PUBLISHED_XPATH(tree)]
+    for value in stated:
+        published = _iso_publication(str(value))
+        if published is not None and (latest is None or published[:10] <= latest):
+            return published
+    return found_date
+
+
+def _iso_publication(value: str) -> str | None:
+    """An ISO 8601 date or date-time as downstream reads it (YYYY-MM-DD, or
+    YYYY-MM-DDTHH:MM:SS with its offset when stated); None for anything else."""
+    text = value.strip()
+    if len(text) < 10 or not _is_iso_date(text[:10]):
         return None
-    for stated in [*_PUBLISHED_TIME_XPATH(tree), *_json_ld_published(tree)]:
-        moment = _iso_moment(str(stated))
-        if moment is not None and moment.date().isoformat() == day:
-            return moment.isoformat(timespec="seconds")
-    return day
+    if len(text) == 10:
+        return text
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text[:10]  # a readable day with an unreadable time: keep the day
+    return moment.isoformat(timespec="seconds")
 
 
 def _json_ld_published(tree: lxml_html.HtmlElement) -> list[str]:
@@ -347,21 +373,10 @@ def _json_ld_published(tree: lxml_html.HtmlElement) -> list[str]:
             if isinstance(item, dict):
                 if isinstance(item.get("datePublished"), str):
                     found.append(item["datePublished"])
-                stack.extend(item.values())
+                stack.extend(reversed(list(item.values())))
             elif isinstance(item, list):
-                stack.extend(item)
+                stack.extend(reversed(item))
     return found
-
-
-def _iso_moment(value: str) -> datetime | None:
-    """A stated date-time that carries a time of day; None for a bare date or garbage."""
-    text = value.strip()
-    if len(text) <= 10 or "T" not in text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def _date_params(fetched: str | None) -> dict[str, Any]:

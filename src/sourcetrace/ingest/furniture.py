@@ -6,7 +6,8 @@ Three sources, each named in the span's reason:
   (comment forms, share buttons, "Source link", copyright lines, ...), see
   ``KNOWN_PATTERNS``.
 * ``front-matter`` -- a YAML-like ``title:``/``date:``/``author:`` block, as
-  content farms leave at the top of a page or between repeated copies. Its
+  content farms leave at the top of a page or between repeated copies (also
+  on one line: ``title: "..." date: "2024-03-05" author: "..."``). Its
   values are still used: segmentation reads them with ``parse_front_matter``.
 * ``learned:recurs across unrelated documents`` -- lines that recur across
   documents that are *not* copies of one article (a site's name, tag line,
@@ -185,6 +186,25 @@ def _bare_block_end(lines: list[TextLine], first: int) -> int | None:
     return None
 
 
+# One line of quoted pairs, as content farms paste between copies of an
+# article: title: "..." date: "2024-03-05" author: "...".
+_INLINE_PAIR = r"""[A-Za-z][\w-]{0,30}\s*:\s*(?:"[^"\n]*"|'[^'\n]*'|[^\s"']+)"""
+_INLINE_FRONT_MATTER = re.compile(rf"{_INLINE_PAIR}(?:\s+{_INLINE_PAIR})+")
+_INLINE_PAIRS = re.compile(r"""([A-Za-z][\w-]{0,30})\s*:\s*("[^"\n]*"|'[^'\n]*'|[^\s"']+)""")
+
+
+def _inline_pairs(line: str) -> list[tuple[str, str]] | None:
+    """The (key, value) pairs of a one-line front-matter block: two or more
+    distinct known keys, one of them title/date/author; else None."""
+    if len(line) > 500 or line.count(":") < 2 or _INLINE_FRONT_MATTER.fullmatch(line) is None:
+        return None
+    pairs = [(key.casefold(), _unquote(value)) for key, value in _INLINE_PAIRS.findall(line)]
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys) or not set(keys) <= _FRONT_MATTER_KEYS or not _FRONT_MATTER_MAIN_KEYS & set(keys):
+        return None
+    return pairs
+
+
 def find_front_matter(lines: list[TextLine]) -> list[tuple[int, int]]:
     """Front-matter blocks among ``lines`` as inclusive (first, last) indices."""
     blocks: list[tuple[int, int]] = []
@@ -195,7 +215,7 @@ def find_front_matter(lines: list[TextLine]) -> list[tuple[int, int]]:
         if text == _FENCE:
             end = _fenced_block_end(lines, index)
         elif ":" in text and len(text) <= 500:
-            end = _bare_block_end(lines, index)
+            end = index if _inline_pairs(text) is not None else _bare_block_end(lines, index)
         if end is None:
             index += 1
             continue
@@ -208,6 +228,11 @@ def parse_front_matter(block: str) -> FrontMatter:
     """Title, date and author of a front-matter block's text."""
     values: dict[str, str] = {}
     for line in split_lines(block):
+        inline = _inline_pairs(line.text)
+        if inline is not None:
+            for key, value in inline:
+                values.setdefault(key, value)
+            continue
         match = _KEY_VALUE.match(line.text)
         if match is None or not match.group(2):
             continue
@@ -253,15 +278,20 @@ def fold_text(text: str) -> str:
 
 
 def _normalised_bytes(line: str) -> bytes:
+    return _normalise(line)[0]
+
+
+def _normalise(line: str) -> tuple[bytes, bool]:
+    """The normalised form, and whether digits were masked in it."""
     # Bytes, because translating and counting bytes is several times faster
     # than str, and fingerprinting every line is the hot loop of learning.
     data = fold_text(line).encode("utf-8", "surrogatepass")
     masked = data.translate(_DIGIT_MASK)
     if masked == data:  # no digit but 0: nothing to mask
-        return data
+        return data, False
     digits = masked.count(b"0")
     others = len(masked) - masked.count(b" ") - digits
-    return _DIGIT_RUN.sub(b"0", masked) if others >= 2 * digits else data
+    return (_DIGIT_RUN.sub(b"0", masked), True) if others >= 2 * digits else (data, False)
 
 
 def normalise_line(line: str) -> str:
@@ -269,15 +299,45 @@ def normalise_line(line: str) -> str:
     besides, each run of digits becomes "0" when the line is mostly words ("© 2024
     Example News", "Posted on June 3") so that dates and counts do not hide
     recurrence; lines made mostly of numbers (table rows, bare dates) keep
-    their digits, so that figures are never merged into furniture."""
+    their digits, so that figures are never merged into furniture. Learning
+    then keeps as article a masked line seen with different figures."""
     return _normalised_bytes(line).decode("utf-8", "surrogatepass")
 
 
 def line_fingerprint(line: str) -> int:
     """A stable 64-bit signed fingerprint of a line's normalised form (stable
     across processes, unlike ``hash``; fits an SQLite INTEGER)."""
-    digest = hashlib.blake2b(_normalised_bytes(line), digest_size=8).digest()
+    return _fingerprint(_normalised_bytes(line))
+
+
+def _fingerprint(normalised: bytes) -> int:
+    digest = hashlib.blake2b(normalised, digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# Dates with a year, and times: what a site's own lines ("Posted on June 3,
+# 2024", "Updated 09:42") vary by; their figures are the page's date, not the
+# story's facts. A date without a year ("Pay April 15") is a story's fact.
+_DATE_OR_TIME = re.compile(
+    rf"\b(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(?:19|20)\d{{2}}|"
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|"
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?|(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+def _fingerprint_and_figures(line: str) -> tuple[int, int | None]:
+    """The line's fingerprint, and its figures ("25 25") when normalising
+    masked them and they are more than a date or a time: occurrences of one
+    fingerprint with different figures are one formula filled with each
+    story's own facts. The figures come as a hash (learning runs in one
+    process, where ``hash`` is stable)."""
+    normalised, masked = _normalise(line)
+    figures = _DIGITS.findall(_DATE_OR_TIME.sub(" ", line)) if masked else []
+    return _fingerprint(normalised), hash(tuple(_DIGITS.findall(line))) if figures else None
 
 
 _SENTENCE_END = tuple(".!?…\"'”’»")
@@ -351,16 +411,19 @@ class FurnitureModel:
         """Learn the lines that recur across unrelated documents.
 
         A line seen in at least ``min_documents`` documents is judged on a
-        sample of up to ``sample_size`` of them (the same hash-ranked
-        documents for every line, so lines sharing documents share samples
-        and verdicts are cached). The lines found in ``together_share`` of
+        sample of up to ``sample_size`` of them (the same documents, ranked
+        by a hash of their lines, for every line, so lines sharing documents
+        share samples and verdicts are cached). The lines found in ``together_share`` of
         the sample form the recurring block; if in the median sampled
         document that block is at least ``copy_share`` of the characters or
         of the prose characters, or the block holds ``copy_prose_lines`` or
         more prose lines, the
         documents are copies of one article (syndication, reposts,
         aggregators) and the line is article. Otherwise it is furniture
-        recurring around different articles. A prose line needs
+        recurring around different articles. A line whose digits were
+        masked and whose figures differ between its occurrences is never
+        judged: it is a formula carrying each story's own facts ("Qtly div
+        25 cts vs 20 cts prior qtr"). A prose line needs
         ``prose_min_documents`` documents, since independent reports can
         share a quoted sentence. ``settings`` overrides all thresholds
         (``min_documents`` included).
@@ -464,10 +527,13 @@ class _CorpusLines:
     prose: array[int]
     counts: dict[int, int]  # documents per fingerprint
     examples: dict[int, str]  # for fingerprints seen in 2+ documents
+    ranks: list[int]  # per document, from its content (see _content_rank)
+    figures: dict[int, int]  # a hash of the first figures seen on each masked line
+    varying: set[int]  # masked lines seen with different figures: content, never furniture
 
     @classmethod
     def read(cls, documents: Iterable[tuple[int, str]]) -> _CorpusLines:
-        corpus = cls([], array("q", [0]), array("q"), array("i"), array("b"), {}, {})
+        corpus = cls([], array("q", [0]), array("q"), array("i"), array("b"), {}, {}, [], {}, set())
         for doc_id, text in documents:
             corpus._add(doc_id, text)
         return corpus
@@ -476,7 +542,10 @@ class _CorpusLines:
         seen: dict[int, TextLine] = {}
         for line in split_lines(text or ""):
             if known_furniture(line.text) is None:
-                seen.setdefault(line_fingerprint(line.text), line)
+                fingerprint, figures = _fingerprint_and_figures(line.text)
+                seen.setdefault(fingerprint, line)
+                if figures is not None and self.figures.setdefault(fingerprint, figures) != figures:
+                    self.varying.add(fingerprint)
         counts, examples = self.counts, self.examples
         for fingerprint, line in seen.items():
             count = counts.get(fingerprint, 0) + 1
@@ -487,6 +556,7 @@ class _CorpusLines:
             self.lengths.append(min(line.end - line.start, 2**31 - 1))
             self.prose.append(looks_like_prose(line.text))
         self.doc_ids.append(doc_id)
+        self.ranks.append(_content_rank(seen))
         self.bounds.append(len(self.fingerprints))
 
     def lines_of(self, doc: int) -> Iterator[tuple[int, int, int]]:
@@ -495,10 +565,16 @@ class _CorpusLines:
         return zip(self.fingerprints[lo:hi], self.lengths[lo:hi], self.prose[lo:hi])
 
 
-def _rank(doc_id: int) -> int:
-    """A fixed pseudo-random rank of a document (splitmix64), so samples do
-    not depend on the order documents arrive in."""
-    z = (doc_id + 0x9E3779B97F4A7C15) & 0xFFFF_FFFF_FFFF_FFFF
+def _content_rank(fingerprints: Iterable[int]) -> int:
+    """A fixed pseudo-random rank of a document drawn from its lines, not its
+    id: ids follow the order inputs were given (and which run added them), so
+    a rank by id would make samples, and verdicts, depend on that order."""
+    return _mix(sum(fingerprints) & 0xFFFF_FFFF_FFFF_FFFF)
+
+
+def _mix(value: int) -> int:
+    """splitmix64's finaliser."""
+    z = (value + 0x9E3779B97F4A7C15) & 0xFFFF_FFFF_FFFF_FFFF
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFF_FFFF_FFFF_FFFF
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFF_FFFF_FFFF_FFFF
     return z ^ (z >> 31)
@@ -510,17 +586,26 @@ def _candidate_samples(corpus: _CorpusLines, settings: LearningSettings) -> dict
     prose_floor = max(settings.prose_min_documents, floor)
     samples: dict[int, list[int]] = {}
     for fingerprint, count in corpus.counts.items():
-        if count >= floor and (count >= prose_floor or not looks_like_prose(corpus.examples[fingerprint])):
+        if count < floor or fingerprint in corpus.varying:
+            continue
+        if count >= prose_floor or not _is_prose_line(corpus, fingerprint):
             samples[fingerprint] = []
     if not samples:
         return samples
-    order = sorted(range(len(corpus.doc_ids)), key=lambda doc: _rank(corpus.doc_ids[doc]))
+    order = sorted(range(len(corpus.doc_ids)), key=corpus.ranks.__getitem__)
     for doc in order:
         for fingerprint, _, _ in corpus.lines_of(doc):
             sample = samples.get(fingerprint)
             if sample is not None and len(sample) < settings.sample_size:
                 sample.append(doc)
     return samples
+
+
+def _is_prose_line(corpus: _CorpusLines, fingerprint: int) -> bool:
+    """Prose, judged on the normalised form: the same for every occurrence of
+    the line, so the verdict does not hang on which one is the example."""
+    example = corpus.examples.get(fingerprint)
+    return example is not None and looks_like_prose(normalise_line(example))
 
 
 def _sample_is_copies(corpus: _CorpusLines, sample: list[int], settings: LearningSettings) -> bool:
@@ -534,7 +619,7 @@ def _sample_is_copies(corpus: _CorpusLines, sample: list[int], settings: Learnin
     # themselves, but a story is on a few of them while the header is on all.
     needed = max(2, math.ceil(len(sample) * settings.together_share))
     together = {fingerprint for fingerprint, count in tally.items() if count >= needed}
-    prose_lines = sum(1 for fingerprint in together if looks_like_prose(corpus.examples.get(fingerprint, "")))
+    prose_lines = sum(1 for fingerprint in together if _is_prose_line(corpus, fingerprint))
     if prose_lines >= settings.copy_prose_lines:  # a story pasted among others on aggregator pages
         return True
     text_shares, prose_shares = [], []

@@ -5,10 +5,12 @@ after another, each under its headline and a byline ("Jane Doe wrote . . .")
 or a dateline ("GENEVA (AP) —"), often closed by a credit line
 ("Source : AP"). Content farms repeat one article several times on a page.
 
-A story starts at an *anchor*: a headline-like line followed by a byline or a
-dateline paragraph, the first line after a credit line, the first line after
-a front-matter block, or the page's headline or first long paragraph coming
-round again (a repeated copy). A short line followed by an ordinary
+A story starts at an *anchor*: a headline-like line followed by a byline, a
+dateline paragraph or a date line (an item pasted without credit: "Outlet /
+March 11, 2022", "Headline / March 11, 2022"), the first line after a credit
+line, the first line after a front-matter block, or the page's headline or
+first long paragraph coming round again (a repeated copy; the paragraph
+with a word or two changed). A short line followed by an ordinary
 paragraph is a sub-heading and never starts a story.
 
 Decisions, so that nothing of an article is dropped unannounced:
@@ -26,7 +28,12 @@ Decisions, so that nothing of an article is dropped unannounced:
 * A headline and byline with no paragraph before the next anchor start the
   story that follows (a stray "· Updated ago" line is not a headline).
 * Segments whose text is equal after normalising case, whitespace and quote
-  styles are kept once; later copies get ``duplicate_of``. Short lines that
+  styles, or that share ``NEAR_REPEAT_OVERLAP`` of their word shingles, are
+  kept once; later copies get ``duplicate_of``. A copy's front matter fills
+  the kept segment's missing title, byline and date.
+* A page without a date of its own is dated by its first front matter, or
+  by a date line above its first paragraph (a blog's date header, which is
+  never a headline). An item's date line dates the item. Short lines that
   follow the last copy only (a share bar) are ``structure:page-footer``.
 * Learned furniture that carries article structure (a byline, a credit
   line, a dateline, a headline followed by a byline) is taken back as
@@ -39,10 +46,12 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
 from sourcetrace.engines.contract import MapStep
+from sourcetrace.ingest.dates import parse_date_line
 from sourcetrace.ingest.furniture import (
     FRONT_MATTER_REASON,
     LEARNED_PREFIX,
@@ -191,15 +200,17 @@ class _LineInfo:
     credit: str | None  # value of a "Source : X" line
     dateline: str | None  # agency of a dateline paragraph
     prose: bool
+    date: str | None = None  # ISO date of a line that is only a date
 
     @classmethod
     def of(cls, line: TextLine) -> _LineInfo:
         text = line.text
         byline, credit, dateline = parse_byline(text), _credit_line_source(text), _dateline_agency(text)
         structural = byline is not None or credit is not None or dateline is not None
-        headline = not structural and _has_headline_shape(text)
+        stated_date = None if structural else parse_date_line(text)
+        headline = not structural and stated_date is None and _has_headline_shape(text)
         prose = byline is None and credit is None and looks_like_prose(text)  # "X wrote . . . . . ." is long
-        return cls(line, headline, byline, credit, dateline, prose)
+        return cls(line, headline, byline, credit, dateline, prose, stated_date)
 
 
 @dataclass(slots=True)
@@ -211,6 +222,17 @@ class _Unit:
     front_matter: FrontMatter | None = None
     dropped_as: str | None = None  # a structural furniture reason instead of a segment
     headline: str | None = None  # the anchor's headline, when the unit starts at one
+    header: _ItemHeader | None = None  # an outlet or headline over a date line, when the unit starts so
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemHeader:
+    """What heads a pasted item without a byline: "Outlet / date", "Headline
+    / date" or "Outlet / date / Headline"."""
+
+    date: str
+    headline: str | None = None
+    outlet: str | None = None
 
 
 @dataclass(slots=True)
@@ -252,12 +274,27 @@ def segment_document(
     spans = _clean_spans(spans + structural, len(text))
     kept = [unit for unit in units if not unit.dropped_as]
     span_starts = [span.start for span in spans]
+    page_date = published or _date_in_page(kept, article)
     segments = [
-        _make_segment(text, ordinal, unit, _removed_within(spans, span_starts, unit), published)
+        _make_segment(text, ordinal, unit, _removed_within(spans, span_starts, unit), page_date)
         for ordinal, unit in enumerate(kept)
     ]
-    _mark_duplicates(segments)
+    _mark_duplicates(segments, [unit.front_matter for unit in kept])
     return SegmentedDocument(document_id, spans, segments)
+
+
+def _date_in_page(units: list[_Unit], article: list[_LineInfo]) -> str | None:
+    """The date of a page without metadata: its first front matter's, else a
+    date line above its first paragraph (a blog's date header)."""
+    for unit in units:
+        if unit.front_matter is not None and unit.front_matter.date:
+            return unit.front_matter.date
+    for info in article:
+        if info.prose:
+            return None
+        if info.date is not None:
+            return info.date
+    return None
 
 
 def _clean_spans(spans: list[FurnitureSpan], length: int) -> list[FurnitureSpan]:
@@ -321,7 +358,9 @@ def _find_starts(
         return starts
     for position, info in enumerate(article):
         following = article[position + 1] if position + 1 < len(article) else None
-        if info.headline and following is not None and (following.byline is not None or following.dateline):
+        if info.headline and following is not None and (
+            following.byline is not None or following.dateline or following.date
+        ):
             starts.add(position, "anchor")
         if info.credit is not None and following is not None:
             starts.add(position + 1, "after-credit")
@@ -369,32 +408,47 @@ def _add_repeat_starts(article: list[_LineInfo], starts: _Starts) -> None:
     )
     if first_long is None:
         return
-    for position in _recurrences(article, first_long):
+    for position in _recurrences(article, first_long, near=True):
         starts.add(_align_copy_start(article, first_long, position), "repeat")
 
 
-def _recurrences(article: list[_LineInfo], original: int) -> list[int]:
-    """Later positions whose line equals the line at ``original``."""
+def _recurrences(article: list[_LineInfo], original: int, *, near: bool = False) -> list[int]:
+    """Later positions whose line equals the line at ``original`` (or, with
+    ``near``, shares ``NEAR_REPEAT_OVERLAP`` of its distinct words: a copy
+    with a word changed)."""
     text = article[original].line.text
     wanted = fold_text(text)
+    wanted_words = set(wanted.split()) if near else None
     low, high = len(text) * 0.8 - 2, len(text) * 1.25 + 2
-    return [
-        position
-        for position in range(original + 1, len(article))
-        if low <= len(article[position].line.text) <= high and fold_text(article[position].line.text) == wanted
-    ]
+    found = []
+    for position in range(original + 1, len(article)):
+        candidate = article[position]
+        if not low <= len(candidate.line.text) <= high:
+            continue
+        folded = fold_text(candidate.line.text)
+        if folded == wanted or (
+            wanted_words is not None and candidate.prose and _word_overlap(wanted_words, folded) >= NEAR_REPEAT_OVERLAP
+        ):
+            found.append(position)
+    return found
+
+
+def _word_overlap(words: set[str], text: str) -> float:
+    """Shared distinct words over the larger number of distinct words."""
+    other = set(text.split())
+    larger = max(len(words), len(other))
+    return len(words & other) / larger if larger else 1.0
 
 
 def _align_copy_start(article: list[_LineInfo], original: int, repeat: int) -> int:
     """Move a copy's start back over lines that also precede the original
-    (a repeated headline, date or byline)."""
+    (a repeated headline, date or byline; a headline with a word changed)."""
     back = 0
-    while (
-        back < 5
-        and original - back - 1 >= 0
-        and repeat - back - 1 > original
-        and fold_text(article[original - back - 1].line.text) == fold_text(article[repeat - back - 1].line.text)
-    ):
+    while back < 5 and original - back - 1 >= 0 and repeat - back - 1 > original:
+        before_original, before_repeat = article[original - back - 1], article[repeat - back - 1]
+        same = fold_text(before_original.line.text) == fold_text(before_repeat.line.text)
+        if not (same or (before_original.headline and before_repeat.headline)):
+            break
         back += 1
     return repeat - back
 
@@ -408,8 +462,49 @@ def _split_units(article: list[_LineInfo], starts: _Starts) -> list[_Unit]:
         unit = _Unit(kind, article[position:end], starts.front_matter.get(position))
         if kind == "anchor":
             unit.headline = " ".join(article[position].line.text.split())
+            unit.header = _item_header(unit.lines)
         units.append(unit)
     return units
+
+
+_OUTLET_CONNECTORS = frozenset("of for the and & de du la".split())
+# The last word of an organisation's name: "Harbour Rights Watch", "Valdora News Agency".
+_ORGANISATION_NOUNS = frozenset(
+    "watch news agency press times post herald tribune journal gazette daily wire monitor review radio tv"
+    " television media network service bureau office ministry department embassy council commission committee"
+    " institute foundation association federation union coalition alliance society centre center trust fund"
+    " group organisation organization forum project initiative campaign observatory international"
+    " government administration authority secretariat mission".split()
+)
+_OUTLET_MAX_WORDS = 6
+
+
+def _item_header(lines: list[_LineInfo]) -> _ItemHeader | None:
+    """The header of a unit that opens with a headline-like line over a date
+    line: the first line is an outlet when it reads as an organisation's
+    name (then a headline-like line after the date is the item's headline),
+    else the item's headline."""
+    if len(lines) < 2 or lines[1].date is None:
+        return None
+    first = " ".join(lines[0].line.text.split())
+    if not _looks_like_outlet(first):
+        return _ItemHeader(lines[1].date, first)
+    after = lines[2] if len(lines) > 2 else None
+    headline = " ".join(after.line.text.split()) if after is not None and after.headline else None
+    return _ItemHeader(lines[1].date, headline, first)
+
+
+def _looks_like_outlet(text: str) -> bool:
+    """An organisation's name: a few capitalised words (connectors aside),
+    no figures, ending in a word such as "Watch", "News" or "Ministry", or
+    an acronym ("HRW")."""
+    words = text.split()
+    if not 1 <= len(words) <= _OUTLET_MAX_WORDS or any(character.isdigit() for character in text):
+        return False
+    if not all(word[0].isupper() or word.casefold() in _OUTLET_CONNECTORS for word in words):
+        return False
+    last = words[-1].strip(".,")
+    return last.casefold() in _ORGANISATION_NOUNS or (last.isupper() and last.isalpha() and len(words) == 1)
 
 
 def _merge_bodiless_anchors(units: list[_Unit]) -> None:
@@ -478,17 +573,28 @@ def _make_segment(
         cursor = removed_end
     pieces.append(text[cursor:end])
     front = unit.front_matter or FrontMatter()
+    header = unit.header
+    # An outlet over a date line is no headline: such an item has only the headline after the date, if any.
+    title = header.headline if header is not None else unit.headline or _title_of(unit)
     return Segment(
         ordinal=ordinal,
         start=start,
         end=end,
         text="".join(pieces),
-        title=front.title or unit.headline or _title_of(unit),
+        title=front.title or title,
         byline=front.author or _byline_of(unit),
-        credit=_credit_of(unit),
-        published=front.date or published,
+        credit=_credit_of(unit) or (header.outlet if header else None),
+        published=front.date or _item_date(header, published),
         removed=removed,
     )
+
+
+def _item_date(header: _ItemHeader | None, published: str | None) -> str | None:
+    """An item's own date line dates it; the page's date, when the same day,
+    is kept instead, since it may carry the time of day."""
+    if header is None or (published or "").startswith(header.date):
+        return published
+    return header.date
 
 
 def _removed_within(spans: list[FurnitureSpan], span_starts: list[int], unit: _Unit) -> list[tuple[int, int]]:
@@ -537,16 +643,62 @@ def _credit_of(unit: _Unit) -> str | None:
     return None
 
 
-def _mark_duplicates(segments: list[Segment]) -> None:
+def _mark_duplicates(segments: list[Segment], front_matter: list[FrontMatter | None]) -> None:
+    """Later copies of a kept segment get ``duplicate_of``: equal after
+    folding, or sharing ``NEAR_REPEAT_OVERLAP`` of their word shingles with
+    it. A copy's front matter describes the article it repeats, so the kept
+    segment takes the title, byline and date it lacks from it."""
     if len(segments) < 2:
         return
     first_seen: dict[str, int] = {}
+    index = _ShingleIndex()
     for segment in segments:
         key = fold_text(segment.text)
-        if key in first_seen:
-            segment.duplicate_of = first_seen[key]
-        else:
+        shingles = _shingles(key)
+        original = first_seen.get(key)
+        if original is None:
+            original = index.near_copy_of(shingles)
+        if original is None:
             first_seen[key] = segment.ordinal
+            index.add(segment.ordinal, shingles)
+            continue
+        segment.duplicate_of = original
+        front = front_matter[segment.ordinal]
+        if front is not None:
+            kept = segments[original]
+            kept.title, kept.byline = kept.title or front.title, kept.byline or front.author
+            kept.published = kept.published or front.date
+
+
+SHINGLE_WORDS = 3
+NEAR_REPEAT_OVERLAP = 0.9
+
+
+def _shingles(folded: str) -> set[tuple[str, ...]]:
+    words = folded.split()
+    if len(words) <= SHINGLE_WORDS:
+        return {tuple(words)}
+    return set(zip(words, words[1:], words[2:], strict=False))  # SHINGLE_WORDS words each
+
+
+@dataclass(slots=True)
+class _ShingleIndex:
+    """The shingles of a page's kept segments, to find a near copy of a new
+    segment in time linear in its shingles (no comparison of every pair)."""
+
+    holders: dict[tuple[str, ...], int] = field(default_factory=dict)  # shingle -> first kept segment holding it
+    sizes: dict[int, int] = field(default_factory=dict)  # kept segment -> number of shingles
+
+    def add(self, ordinal: int, shingles: set[tuple[str, ...]]) -> None:
+        self.sizes[ordinal] = len(shingles)
+        self.holders.update(dict.fromkeys(shingles - self.holders.keys(), ordinal))
+
+    def near_copy_of(self, shingles: set[tuple[str, ...]]) -> int | None:
+        shared = Counter(map(self.holders.__getitem__, shingles & self.holders.keys()))
+        for ordinal, count in shared.most_common(3):
+            if count / max(len(shingles), self.sizes[ordinal]) >= NEAR_REPEAT_OVERLAP:
+                return ordinal
+        return None
 
 
 # -- the stage -------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sourcetrace.ingest.discover import iter_input_files
 from sourcetrace.ingest.furniture import FurnitureModel, line_fingerprint, parse_fingerprint
@@ -142,15 +142,34 @@ class SegmentPages(PipelineStep):
 
 
 def _with_document_metadata(result: SegmentedDocument, doc: StoredDocumentText) -> SegmentedDocument:
-    """A segment without its own title, date or credit inherits the page's."""
+    """A segment without its own title, date, credit or byline inherits the page's."""
+    return inherit_page_metadata(result, PageMetadata(doc.title, doc.author, doc.published, doc.source))
+
+
+@dataclass(frozen=True, slots=True)
+class PageMetadata:
+    """What a page's metadata says of the article it holds."""
+
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    source: str | None = None
+
+
+def inherit_page_metadata(result: SegmentedDocument, page: PageMetadata) -> SegmentedDocument:
+    """Segments without their own date or credit take the page's. A lone
+    article takes the page's title (page metadata beats a guessed headline)
+    and, when it has no byline, the page's author: on a page of several
+    stories the page's author is no story's."""
     kept = [s for s in result.segments if s.duplicate_of is None]
+    lone = len(kept) == 1
     segments = [
         replace(
             s,
-            # A lone article's title is the page's: page metadata beats a guessed headline.
-            title=(doc.title or s.title) if len(kept) == 1 else s.title,
-            published=s.published or doc.published,
-            credit=s.credit or doc.source,
+            title=(page.title or s.title) if lone else s.title,
+            byline=(s.byline or page.author) if lone else s.byline,
+            published=s.published or page.published,
+            credit=s.credit or page.source,
         )
         for s in result.segments
     ]

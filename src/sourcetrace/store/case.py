@@ -56,6 +56,7 @@ class StoredDocumentText(NamedTuple):
     title: str | None
     published: str | None
     source: str | None
+    author: str | None  # from the page's metadata: the byline of a page holding one article
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,7 @@ class CaseStore:
         last_id = 0
         while True:  # keyset pagination: no long-lived read cursor across writes
             rows = self._db.execute(
-                f"SELECT id, text, title, published, source FROM documents {where}"
+                f"SELECT id, text, title, published, source, author FROM documents {where}"
                 f" {'AND' if where else 'WHERE'} id > ? ORDER BY id LIMIT ?",
                 (last_id, batch_size),
             ).fetchall()
@@ -453,6 +454,7 @@ def _forget_segments(db: sqlite3.Connection, changed: list[int], removed: list[i
         db.execute("DELETE FROM pair_verdicts WHERE a = ? OR b = ?", (segment, segment))
         db.execute("DELETE FROM segment_statements WHERE segment_id = ?", (segment,))
         db.execute("DELETE FROM segment_events WHERE segment_id = ?", (segment,))  # and its events (cascade)
+        db.execute("DELETE FROM claim_checks WHERE segment_id = ?", (segment,))  # and its claim positions (cascade)
         db.execute("DELETE FROM merged_segments WHERE segment_id = ?", (segment,))
         # Whole statements go: their other occurrences are regrouped by the next merge.
         statements = db.execute(
