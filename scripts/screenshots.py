@@ -31,7 +31,11 @@ def interesting_views(case: Path) -> list[tuple[str, str]]:
     db = sqlite3.connect(case.resolve().as_uri() + "?mode=ro", uri=True)
     family = db.execute("SELECT id FROM families ORDER BY size DESC, id LIMIT 1").fetchone()
     views = [("overview", "#/overview"), ("families", "#/families"), ("problems", "#/problems"),
-             ("search-kind", "#/search?kind=rewrite"), ("statements", "#/statements")]
+             ("search-kind", "#/search?kind=rewrite"), ("statements", "#/statements"), ("stories", "#/stories"),
+             ("timeline", "#/timeline")]
+    story = db.execute("SELECT id FROM stories ORDER BY independent_sources DESC, segments DESC, id LIMIT 1").fetchone()
+    if story:
+        views.append(("story", f"#/story/{story[0]}"))
     if family:
         views.append(("family", f"#/family/{family[0]}"))
         for kind in ("rewrite", "near_exact", "excerpt"):

@@ -16,8 +16,8 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from sourcetrace.cli import cli
-from sourcetrace.runner import RunOptions, run_case
+from sourcetrace.cli import cli, read_claims_file
+from sourcetrace.runner import RunOptions, demo_claims_path, run_case
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
 RUN_METADATA = {"generated_at", "generator", "ingested_at", "run_id", "started_at", "finished_at", "runs"}
@@ -56,13 +56,19 @@ def step_counters(case: Path, run_id: int) -> dict[str, dict[str, int]]:
 
 def test_a_case_extended_by_a_second_run_equals_the_case_built_at_once(tmp_path: Path) -> None:
     first, second = split_demo(tmp_path)
-    run_case([first, second], tmp_path / "at-once.case", ONE_WORKER)
-    run_case([first], tmp_path / "extended.case", ONE_WORKER)
-    added = run_case([first, second], tmp_path / "extended.case", ONE_WORKER)
+    claims_file = demo_claims_path()
+    assert claims_file is not None
+    with_claims = RunOptions(workers=1, claims=tuple(read_claims_file(claims_file)))  # given to every run
+    run_case([first, second], tmp_path / "at-once.case", with_claims)
+    run_case([first], tmp_path / "extended.case", with_claims)
+    added = run_case([first, second], tmp_path / "extended.case", with_claims)
     assert added.inputs > 0 and added.skipped_inputs > 0
     at_once, extended = exported(tmp_path / "at-once.case"), exported(tmp_path / "extended.case")
     assert extended["families"] and extended["statements"]  # the comparison is about something
+    assert any(c["supplied"] and c["positions"] for c in extended["claims"])
     assert extended == at_once
+    counters = step_counters(tmp_path / "extended.case", 2)["positions"]
+    assert counters["pairs_known"] > 0  # pairs assessed by the first run are not assessed again
 
 
 def test_an_extending_run_verifies_only_pairs_and_answers_only_questions_it_has_not_seen(tmp_path: Path) -> None:

@@ -15,10 +15,13 @@ from sourcetrace.api import Case, open_case
 from sourcetrace.progress import NullProgress, Progress
 from sourcetrace.store import CaseCounts, CaseError
 from sourcetrace.views import (
+    ClaimSummary,
+    ClaimView,
     FamilyView,
     MemberView,
     OccurrenceView,
     PassageView,
+    PositionView,
     ProblemView,
     RunView,
     SegmentView,
@@ -36,11 +39,14 @@ __all__ = [
     "Case",
     "CaseCounts",
     "CaseError",
+    "ClaimSummary",
+    "ClaimView",
     "FamilyView",
     "MemberView",
     "NullProgress",
     "OccurrenceView",
     "PassageView",
+    "PositionView",
     "ProblemView",
     "Progress",
     "RunOptions",

@@ -22,6 +22,8 @@ from typing import IO, TYPE_CHECKING
 from sourcetrace.progress import Progress
 from sourcetrace.store import CaseCounts, CaseReader, CaseStore
 from sourcetrace.views import (
+    ClaimSummary,
+    ClaimView,
     EventView,
     FamilyView,
     ProblemView,
@@ -184,6 +186,32 @@ class Case:
             raise ValueError(f"no story {story} in this case" if self._reader.has_stories()
                              else "this case has no stories yet: a run builds them once two segments report one event")
         return self._reader.events(story)
+
+    # -- claims --------------------------------------------------------------------------
+
+    def claims(self, limit: int | None = None) -> list[ClaimSummary]:
+        """The claims of the case (docs/claims.md), supplied ones in the order added, then those
+        found in the statements; each with how many independent sources support and contest it."""
+        return self._reader.claims(limit)
+
+    def claim(self, claim_id: int) -> ClaimView | None:
+        """One claim with every position on it, by side, each with its cue and citation; None for an unknown id."""
+        return self._reader.claim(claim_id)
+
+    def add_claims(self, texts: Sequence[str], options: RunOptions | None = None,
+                   progress: Progress | None = None) -> list[ClaimSummary]:
+        """Store the investigator's claims (one text each) and assess only them against the case as it
+        stands, without re-running the rest; returns them as stored. A claim already in the case is
+        kept as it is; a blank text is skipped."""
+        from dataclasses import replace
+
+        from sourcetrace.runner import CLAIM_STEPS, RunOptions, run_case
+
+        wanted = [t for t in texts if t.strip()]
+        options = replace(options or RunOptions(), claims=tuple(wanted))
+        run_case([], self.path, options, progress, steps=CLAIM_STEPS)
+        keys = {" ".join(t.split()) for t in wanted}
+        return [c for c in self._reader.claims() if " ".join(c.text.split()) in keys]
 
     # -- writing views -------------------------------------------------------------------
 

@@ -8,9 +8,11 @@ with exit status 1, are written once: ``case_argument`` and ``case_errors``.
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Concatenate, ParamSpec
 
@@ -23,7 +25,16 @@ from rich.table import Table
 from sourcetrace import __version__
 from sourcetrace.api import Case, open_case
 from sourcetrace.ingest.extract import EXTRACTORS
-from sourcetrace.report.terminal import family_tree, reuse_label, run_line, statement_block, steps_table
+from sourcetrace.report.terminal import (
+    claim_sides,
+    claims_table,
+    family_tree,
+    position_text,
+    reuse_label,
+    run_line,
+    statement_block,
+    steps_table,
+)
 from sourcetrace.store import CaseError
 from sourcetrace.stories.source_types import SOURCE_TYPES
 from sourcetrace.views import EventView, ProblemView, StoryView
@@ -95,17 +106,20 @@ def cli() -> None:
               help="HTML main-text extractor; resiliparse is faster, trafilatura more accurate.")
 @click.option("--max-document-mb", type=click.FloatRange(min=0.001), default=50.0, show_default=True,
               help="A single page larger than this is recorded as a problem instead of read.")
+@click.option("--claims", "claims_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A UTF-8 text file of claims to assess, one per line (# starts a comment line).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extractor: str,
-        max_document_mb: float, quiet: bool) -> None:
+        max_document_mb: float, claims_file: Path | None, quiet: bool) -> None:
     """Ingest INPUTS (files and folders, any mix) into a case.
 
-    With no INPUTS, runs on the demo corpus that ships with sourcetrace.
-    Re-running adds only what is new; an interrupted run is completed by the next.
+    With no INPUTS, runs on the demo corpus that ships with sourcetrace (and,
+    without --claims, on its claims file). Re-running adds only what is new;
+    an interrupted run is completed by the next.
     """
     # Imported here: the run pulls in spaCy, which the reading commands
     # (trace, copies, quotes...) need not pay for at start-up.
-    from sourcetrace.runner import RunOptions, demo_corpus_path
+    from sourcetrace.runner import RunOptions, demo_claims_path, demo_corpus_path
 
     if not inputs:
         demo = demo_corpus_path()
@@ -113,8 +127,10 @@ def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extracto
             raise click.UsageError("no INPUT given and the demo corpus (examples/demo) is not installed")
         console.print(f"No input given: running on the demo corpus in [bold]{demo}[/]")
         inputs = (demo,)
+        claims_file = claims_file or demo_claims_path()
     options = RunOptions(workers=workers, extractor=extractor,  # type: ignore[arg-type]
-                         max_document_bytes=int(max_document_mb * 2**20))
+                         max_document_bytes=int(max_document_mb * 2**20),
+                         claims=tuple(read_claims_file(claims_file)) if claims_file else ())
     try:
         with case_errors(), open_case(case_path, create=True) as case:
             summary = _run_with_progress(case, list(inputs), options, quiet)
@@ -122,6 +138,16 @@ def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extracto
         console.print(f"[yellow]Interrupted.[/] {case_path} is valid; run the same command again to complete it.")
         sys.exit(130)
     _print_summary(summary)
+
+
+def read_claims_file(path: Path) -> list[str]:
+    """The claims of a UTF-8 file: one per line; blank lines and lines starting with # are skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise click.BadParameter(f"{path} is not UTF-8 text ({error.reason}); save it as UTF-8",
+                                 param_hint="claims file") from error
+    return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 def _run_with_progress(case: Case, inputs: list[Path], options: RunOptions, quiet: bool) -> RunSummary:
@@ -142,6 +168,8 @@ def _print_summary(summary: RunSummary) -> None:
                   "  (sourcetrace copies CASE lists them)")
     table.add_row("statements", f"{summary.statements:,}, {summary.altered_occurrences:,} altered copies"
                   "  (sourcetrace quotes CASE --altered)")
+    if summary.claims:
+        table.add_row("claims", f"{summary.claims:,}, {summary.positions:,} positions  (sourcetrace claims CASE)")
     problems = sum(summary.problems.values())
     table.add_row("problems", f"{problems:,}" + ("" if not problems else "  (sourcetrace status CASE lists them)"))
     for reason, count in summary.problems.items():
@@ -429,6 +457,52 @@ def _event_line(event: EventView) -> str:
     story = "" if event.story is None else f"  story {event.story}"
     return (f"{event.date or '(unresolved)':<25} {event.precision:<8} {event.kind:<9}"
             f" #{event.segment} {event.title or '(untitled)'}:{written}{story}")
+
+
+@cli.command()
+@case_argument
+@click.argument("claim", required=False, type=int)
+@click.option("--add", "add_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Add the claims in this UTF-8 file (one per line) and assess only them.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON (the view records of docs/api.md).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="With --add: worker processes.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="0: all.")
+def claims(case: Case, claim: int | None, add_file: Path | None, as_json: bool, workers: int | None,
+           limit: int) -> None:
+    """List the claims of CASE with the independent sources that support and contest each, or CLAIM
+    with every position side by side, each with the cue that decided it and its citation."""
+    if add_file is not None:
+        from sourcetrace.runner import RunOptions
+
+        added = case.add_claims(read_claims_file(add_file), RunOptions(workers=workers))
+        console.print(f"{len(added)} claim(s) stored and assessed: {', '.join(str(c.id) for c in added)}")
+    if claim is not None:
+        _print_claim(case, claim, as_json)
+        return
+    listed = case.claims(limit or None)
+    if as_json:
+        click.echo(json.dumps([asdict(c) for c in listed], ensure_ascii=False, indent=2))
+    elif not listed:
+        out.print("No claims: supply some with `sourcetrace run ... --claims FILE` or `sourcetrace claims CASE "
+                  "--add FILE`; claims are also found when two independent sources state one proposition.")
+    else:
+        out.print(claims_table(listed, f"Claims in {case.path} (sources are families of copies)"))
+
+
+def _print_claim(case: Case, claim_id: int, as_json: bool) -> None:
+    view = case.claim(claim_id)
+    if view is None:
+        raise click.ClickException(f"CASE has no claim {claim_id} (sourcetrace claims CASE lists them)")
+    if as_json:
+        click.echo(json.dumps(asdict(view), ensure_ascii=False, indent=2))
+        return
+    out.print(claim_sides(view))
+    if view.reporting:
+        out.print(f"\nreports without taking a side: {view.claim.reporting_sources} independent source(s)")
+        for position in view.reporting:
+            out.print(position_text(position))
+    if view.claim.stories:
+        out.print(f"\nstories: {', '.join(str(s) for s in view.claim.stories)} (sourcetrace stories CASE STORY)")
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ class RunOptions:
     extractor: Extractor = "trafilatura"
     max_document_bytes: int = 50 * 2**20
     min_furniture_documents: int = 3
+    claims: tuple[str, ...] = ()  # claims the investigator supplies, one text each (docs/claims.md)
 
 
 @dataclass(slots=True)
@@ -50,6 +51,8 @@ class RunSummary:
     copies: int = 0  # segments derived from another, over the whole case
     statements: int = 0  # statements over the whole case
     altered_occurrences: int = 0  # occurrences whose words differ from their statement's reference form
+    claims: int = 0  # claims over the whole case, supplied and found
+    positions: int = 0  # positions taken on them, over the whole case
     problems: dict[str, int] = field(default_factory=dict)  # reason -> count, this run
     seconds: float = 0.0
 

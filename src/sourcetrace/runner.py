@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from sourcetrace.claims.steps import AssessPositions, StoreClaims
 from sourcetrace.engines.contract import Engine
 from sourcetrace.engines.local import LocalEngine
 from sourcetrace.ingest.steps import IngestInputs, LearnFurniture, SegmentPages
@@ -27,7 +28,8 @@ from sourcetrace.stories.steps_stories import BuildStories
 from sourcetrace.stories.steps_timeline import FindEvents
 from sourcetrace.voices.steps import ExtractStatements, MergeStatements
 
-__all__ = ["RUN_STEPS", "RunOptions", "RunSummary", "demo_corpus_path", "run_case"]
+__all__ = ["CLAIM_STEPS", "RUN_STEPS", "RunOptions", "RunSummary", "demo_claims_path", "demo_corpus_path",
+           "run_case"]
 
 RUN_STEPS: tuple[PipelineStep, ...] = (
     IngestInputs(),
@@ -42,7 +44,12 @@ RUN_STEPS: tuple[PipelineStep, ...] = (
     BuildSources(),
     FindEvents(),
     BuildStories(),
+    StoreClaims(),
+    AssessPositions(),
 )
+# What `sourcetrace claims CASE --add FILE` runs: the new claims are stored and
+# assessed against the case as it stands, without re-running the rest.
+CLAIM_STEPS: tuple[PipelineStep, ...] = (StoreClaims(), AssessPositions())
 
 
 def run_case(
@@ -51,10 +58,12 @@ def run_case(
     options: RunOptions | None = None,
     progress: Progress | None = None,
     engine: Engine | None = None,
+    steps: Sequence[PipelineStep] = RUN_STEPS,
 ) -> RunSummary:
     """Ingest ``inputs`` (files and folders) into the case at ``case_path``
     and bring every later step up to date, on ``engine`` (default: a
-    :class:`LocalEngine` with ``options.workers``)."""
+    :class:`LocalEngine` with ``options.workers``). ``steps`` are the steps
+    to run (``CLAIM_STEPS``: only store and assess ``options.claims``)."""
     options = options or RunOptions()
     summary = RunSummary(case=str(case_path))
     started = time.monotonic()
@@ -67,7 +76,7 @@ def run_case(
             context = RunContext([str(p) for p in inputs], store, engine, options, progress or NullProgress(),
                                  run_id, summary)
             try:
-                _run_steps(context)
+                _run_steps(context, steps)
             except KeyboardInterrupt:
                 summary.status = "interrupted"
                 raise
@@ -84,13 +93,19 @@ def run_case(
     return summary
 
 
-def _run_steps(context: RunContext) -> None:
-    for ordinal, step in enumerate(RUN_STEPS):
+def _run_steps(context: RunContext, steps: Sequence[PipelineStep]) -> None:
+    for ordinal, step in enumerate(steps):
         context.engine.begin_step(step.name)
         try:
             step.run(context)
         finally:  # a step cut short is recorded too, with what it did
             context.store.add_run_step(context.run_id, ordinal, context.engine.end_step())
+
+
+def demo_claims_path() -> Path | None:
+    """The demo's claims (examples/demo-claims.txt), if present: `sourcetrace run` with no input uses them."""
+    candidate = Path(__file__).resolve().parents[2] / "examples" / "demo-claims.txt"
+    return candidate if candidate.is_file() else None
 
 
 def demo_corpus_path() -> Path | None:

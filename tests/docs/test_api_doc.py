@@ -41,7 +41,8 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_the_api_doc_has_an_example_for_each_part_of_the_api() -> None:
     code = "\n".join(python_blocks(API_DOC.read_text(encoding="utf-8")))
-    for call in ("open_case(", ".run(", ".families(", ".statements(", ".trace(", ".export(", ".report("):
+    for call in ("open_case(", ".run(", ".families(", ".statements(", ".claims(", ".add_claims(", ".trace(",
+                 ".export(", ".report("):
         assert call in code
 
 
@@ -55,6 +56,7 @@ def test_every_example_in_the_api_doc_runs(folder: Path) -> None:
     assert "no case at missing.case" in output
     assert re.search(r"family \d+: 3 segments", output)  # the story and its two copies
     assert "Ilse Dahl" in output
+    assert re.search(r"claim 1: .*: [1-9]\d* supporting", output)  # the claim the pages state
     assert "shares: The harbour authority" in output  # the traced release is found in the pages
     assert f"sourcetrace-export {EXPORT_VERSION}" in output
     assert (folder / "my.json").stat().st_size > 0 and (folder / "my.html").read_text().startswith("<!doctype html>")

@@ -17,7 +17,7 @@ import pytest
 from sourcetrace.report.html import write_report
 from sourcetrace.store import CaseReader
 from sourcetrace.web.app import CaseServer, make_server
-from tests.web.cases import build_demo_case, build_hostile_case, build_statements_case
+from tests.web.cases import build_demo_case, build_hostile_case, build_sources_case, build_statements_case
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -45,7 +45,8 @@ class Target:
 def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"demo": build_demo_case(tmp_path_factory.mktemp("demo")),
             "hostile": build_hostile_case(tmp_path_factory.mktemp("hostile")),
-            "statements": build_statements_case(tmp_path_factory.mktemp("statements"))}
+            "statements": build_statements_case(tmp_path_factory.mktemp("statements")),
+            "sources": build_sources_case(tmp_path_factory.mktemp("sources"))}
 
 
 @pytest.fixture(scope="session")

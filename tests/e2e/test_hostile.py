@@ -18,9 +18,14 @@ def views(t: Target) -> list[str]:
         family, = db.execute("SELECT id FROM families ORDER BY size DESC LIMIT 1").fetchone()
         copies = [row[0] for row in db.execute("SELECT segment_id FROM family_members WHERE parent_id IS NOT NULL")]
         documents = [row[0] for row in db.execute("SELECT id FROM documents")]
+        stories = [row[0] for row in db.execute("SELECT id FROM stories")]
+        spans = [f"#/document/{d}?segment={s}&start={a}&end={b}" for d, s, a, b in db.execute(
+            "SELECT s.document_id, e.segment_id, e.start, e.\"end\" FROM events e JOIN segments s ON s.id = e.segment_id"
+            " WHERE e.start IS NOT NULL")]
     return (["#/overview", "#/families", f"#/family/{family}", "#/problems", "#/search?q=script",
-             "#/search?q=%22window.__pwned%22&kind=exact"]
-            + [f"#/pair/{c}" for c in copies] + [f"#/document/{d}" for d in documents])
+             "#/search?q=%22window.__pwned%22&kind=exact", "#/stories", "#/timeline", "#/timeline?kind=mentioned"]
+            + [f"#/pair/{c}" for c in copies] + [f"#/document/{d}" for d in documents]
+            + [f"#/story/{s}" for s in stories] + [f"#/timeline?story={s}" for s in stories] + spans)
 
 
 def test_no_view_runs_a_script_from_the_case(page, hostile: Target) -> None:  # type: ignore[no-untyped-def]
@@ -45,6 +50,12 @@ def test_hostile_text_is_shown_as_text(page, hostile: Target) -> None:  # type: 
     page.goto(hostile.url + "#/problems")
     page.wait_for_selector("table.problems")
     assert HANDLER in page.locator("table.problems").inner_text()  # the hostile file name
+    with hostile.db() as db:
+        story, = db.execute("SELECT min(id) FROM stories").fetchone()
+    for view in ("#/stories", f"#/story/{story}", "#/timeline"):
+        page.goto(hostile.url + view)
+        page.wait_for_selector("main[aria-busy=false]")
+        assert SCRIPT_TAG in page.locator("main").inner_text(), view  # the story's and its segment's title
 
 
 def test_a_javascript_url_is_not_a_link(page, hostile: Target) -> None:  # type: ignore[no-untyped-def]

@@ -164,3 +164,116 @@ def test_the_report_is_one_file_that_loads_nothing_else(page, reports: dict[str,
     page.goto(reports["demo"].as_uri() + "#/overview")
     page.wait_for_selector("main[aria-busy=false]")
     assert [u for u in requested if not u.startswith("file:")] == []
+
+
+# -- stories, outlet types and the timeline --------------------------------------------------
+
+_EVENT_ORDER = "ORDER BY e.first_day IS NULL, e.first_day, e.date, e.segment_id, e.id"  # the timeline's (read_events)
+_KEPT_EVENTS = "FROM events e JOIN segments s ON s.id = e.segment_id WHERE s.duplicate_of IS NULL"
+
+
+def outlet_types(t: Target) -> dict[str, tuple[str, str | None]]:
+    """Each outlet's name -> (its type, its suggested type), as docs/sources.md resolves them."""
+    with t.db() as db:
+        rows = db.execute("SELECT s.name, coalesce(u.type, s.known_type), s.suggested_type FROM sources s "
+                          "LEFT JOIN source_types_set u ON u.key = s.key").fetchall()
+    return {name: (kind, suggested) for name, kind, suggested in rows}
+
+
+def shown_type(outlet) -> tuple[str | None, str | None]:  # type: ignore[no-untyped-def]
+    """The type and the suggestion shown beside an outlet (a locator around its name and chips)."""
+    kind, suggested = outlet.locator(":scope > .stype:not(.suggested)"), outlet.locator(":scope > .stype.suggested")
+    return (kind.get_attribute("data-type") if kind.count() else None,
+            suggested.get_attribute("data-suggested") if suggested.count() else None)
+
+
+def test_the_stories_view_lists_every_story_and_leads_to_its_page(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
+    with demo.db() as db:
+        stories = db.execute("SELECT id, title FROM stories ORDER BY independent_sources DESC, segments DESC, id").fetchall()
+        story, heading = stories[0]
+        segments = {s for (s,) in db.execute("SELECT m.segment_id FROM story_families f JOIN family_members m "
+                                             "ON m.family_id = f.family_id WHERE f.story_id = ?", (story,))}
+    open_view(page, demo, "#/overview")
+    page.get_by_role("link", name="Stories", exact=True).click()
+    page.wait_for_selector("table.stories")
+    assert page.locator("tr.story").count() == len(stories) >= 1
+    page.locator("tr.story a").first.click()
+    page.wait_for_selector(".story-page")
+    assert page.locator("h1").inner_text() == heading
+    shown = {int(s.lstrip("#")) for s in page.locator(".story-segments tr.member .segid").all_inner_texts()}
+    assert shown == segments
+
+
+def test_a_story_page_shows_each_outlet_with_its_type(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
+    types = outlet_types(demo)
+    with demo.db() as db:
+        stories = [story for (story,) in db.execute("SELECT id FROM stories")]
+    for story in stories:
+        open_view(page, demo, f"#/story/{story}")
+        outlets = page.locator("ul.outlets:not(.agencies) > li")
+        assert outlets.count() >= 1
+        for outlet in outlets.all():  # an outlet the registry does not know (no URL, site or credit) shows no type
+            assert shown_type(outlet) == types.get(outlet.locator(".outlet").inner_text(), (None, None))
+        assert any(shown_type(outlet)[0] for outlet in outlets.all())
+
+
+def test_a_story_page_has_its_timeline_linked_to_each_segment(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
+    with demo.db() as db:
+        story, = db.execute("SELECT id FROM stories ORDER BY independent_sources DESC, segments DESC, id").fetchone()
+        expected = [segment for (segment,) in db.execute(
+            f"SELECT e.segment_id {_KEPT_EVENTS} AND e.segment_id IN (SELECT m.segment_id FROM story_families f "
+            f"JOIN family_members m ON m.family_id = f.family_id WHERE f.story_id = ?) {_EVENT_ORDER}", (story,))]
+    open_view(page, demo, f"#/story/{story}")
+    shown = [int(s.lstrip("#")) for s in page.locator(".story-page table.events tr.event .segid").all_inner_texts()]
+    assert shown == expected[:200] and shown
+
+
+def test_the_case_timeline_pages_every_event_in_date_order(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
+    with demo.db() as db:
+        expected = [segment for (segment,) in db.execute(f"SELECT e.segment_id {_KEPT_EVENTS} {_EVENT_ORDER}")]
+        published, = db.execute(f"SELECT count(*) {_KEPT_EVENTS} AND e.kind = 'published'").fetchone()
+    open_view(page, demo, "#/overview")
+    page.get_by_role("link", name="Timeline", exact=True).click()
+    page.wait_for_selector("table.events")
+    assert page.locator(".result-count").inner_text() == f"{len(expected)} events"
+    segment_ids = "table.events tr.event .segid"
+    first = [int(s.lstrip("#")) for s in page.locator(segment_ids).all_inner_texts()]
+    assert first == expected[:50]
+    if len(expected) > 50:
+        page.get_by_role("link", name="next →").click()
+        page.locator(".pager", has_text="page 2 of").wait_for()
+        assert [int(s.lstrip("#")) for s in page.locator(segment_ids).all_inner_texts()] == expected[50:100]
+    page.select_option("select[name=kind]", "published")
+    page.get_by_role("button", name="Filter").click()
+    page.locator(".result-count", has_text=re.compile(rf"^{published} events?$")).wait_for()
+    assert set(page.locator("table.events .ekind").all_inner_texts()) == {"published"}
+
+
+def test_a_mentioned_date_leads_to_its_words_in_the_document(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
+    with demo.db() as db:
+        text, = db.execute(f"SELECT e.text {_KEPT_EVENTS} AND e.kind = 'mentioned' {_EVENT_ORDER} LIMIT 1").fetchone()
+    open_view(page, demo, "#/timeline?kind=mentioned")
+    page.locator("table.events tr.event td:nth-child(3) a").first.click()
+    page.wait_for_selector(".doctext .focus-span")
+    assert "".join(page.locator(".doctext .focus-span").all_inner_texts()) == text
+
+
+def test_an_outlet_shows_its_type_and_a_suggestion_only_as_one(page, cases, servers, reports) -> None:  # type: ignore[no-untyped-def]
+    # An aggregator the sources step suggests but never types, and a wire typed by the user.
+    for name in TARGETS:
+        t = target(name, "sources", cases, servers, reports)
+        types = outlet_types(t)
+        with t.db() as db:
+            family, = db.execute("SELECT min(family_id) FROM family_members").fetchone()
+        open_view(page, t, f"#/family/{family}")
+        outlets = page.locator("tr.member .outlet-typed")
+        assert outlets.count() >= 2
+        for outlet in outlets.all():
+            assert shown_type(outlet) == types[outlet.locator("a.ext").inner_text()]
+        aggregator = page.locator("tr.member .outlet-typed", has_text="Buzzfeedly").first
+        assert aggregator.locator(".stype").all_inner_texts() == ["unknown", "suggested: aggregator"]
+        credit = page.locator("tr.member .credit").first  # "credit: EW", a name the wire is credited under
+        assert "credit: EW" in credit.inner_text() and shown_type(credit) == types["Example Wire"] == ("wire", None)
+        open_view(page, t, "#/search?outlet=buzzfeedly")
+        hits = page.locator(".hit .meta .outlet-typed")
+        assert hits.count() >= 1 and {shown_type(hit) for hit in hits.all()} == {types["Buzzfeedly"]}

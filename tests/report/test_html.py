@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,44 @@ def test_a_case_without_statements_embeds_none(case_with_copy_map: Path) -> None
     with CaseReader(case_with_copy_map) as reader:
         data = report_data(reader)
     assert data["statements"] == [] and data["overview"]["statements_available"] is False
+
+
+def test_the_report_embeds_stories_outlets_and_the_timeline(hostile_case: Path) -> None:
+    with CaseReader(hostile_case) as reader:
+        data = json.loads(embed_json(report_data(reader)))  # as the page carries it
+        stories, sources, events = reader.stories(), reader.sources(), reader.events()
+        views = {s.id: reader.story(s.id) for s in stories}
+    assert stories and events and sources
+    assert data["stories"] == [json.loads(json.dumps(asdict(s))) for s in stories]
+    assert data["sources"] == [json.loads(json.dumps(asdict(s))) for s in sources]
+    assert [e["id"] for e in data["events"]] == [e.id for e in events]
+    for story_id, view in views.items():
+        embedded_view = data["story_views"][str(story_id)]
+        assert embedded_view["segments"] == [s.id for s in view.segments]
+        assert [e["id"] for e in embedded_view["events"]] == [e.id for e in view.events]
+        assert embedded_view["families"] == list(view.families)
+    published = {s["source"] for s in data["segments"].values()} - {None}
+    assert published and published <= {s.id for s in sources}  # each segment names its outlet, for its type
+    assert data["limits"]["note"] == ""
+
+
+def test_a_report_over_its_story_and_event_budgets_keeps_the_first_and_says_so(hostile_case: Path) -> None:
+    with CaseReader(hostile_case) as reader:
+        data = report_data(reader, ReportBudget(stories=0, events=1))
+        first = reader.events_page(1, per_page=1).items[0]
+    assert data["stories"] == [] and data["story_views"] == {}
+    assert [e["id"] for e in data["events"]] == [first.id]
+    assert "stories beyond the 0 with the most sources" in data["limits"]["note"]
+    assert "events after the first 1 of the timeline" in data["limits"]["note"]
+
+
+def test_a_report_over_its_segment_budget_still_lists_every_segment_of_its_stories(tmp_path: Path) -> None:
+    from tests.web.cases import build_demo_case
+
+    with CaseReader(build_demo_case(tmp_path)) as reader:
+        data = report_data(reader, ReportBudget(segments=0))
+        in_stories = {s.id for story in reader.stories() for s in reader.story(story.id).segments}
+    in_families = {m["segment"] for f in data["families"] for m in f["members"]}
+    assert in_stories - in_families  # a story segment that no copy map alone would have embedded
+    assert {str(s) for s in in_stories} <= set(data["segments"])
+    assert "segments outside families and stories" in data["limits"]["note"]

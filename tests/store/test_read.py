@@ -237,3 +237,48 @@ def test_replacing_the_copy_map_leaves_no_stale_rows(case_with_copy_map: Path) -
         [segment] = [hit.segment for hit in reader.browse(SegmentFilters(outlet="c.txt")).items]
         document = reader.document(segment.document)
     assert document is not None and document.shared == ()  # no relation is left behind
+
+
+# -- stories, outlets and the timeline ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def case_with_stories(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.web.cases import build_hostile_case
+
+    return build_hostile_case(tmp_path_factory.mktemp("hostile"))
+
+
+def test_pages_of_stories_and_of_the_timeline_partition_the_whole_lists(case_with_stories: Path) -> None:
+    with CaseReader(case_with_stories) as reader:
+        stories, events = reader.stories(), reader.events()
+        story_pages = [reader.stories_page(n, per_page=1) for n in range(1, len(stories) + 2)]
+        event_pages = [reader.events_page(n, per_page=4) for n in range(1, len(events) // 4 + 3)]
+        overview = reader.overview()
+    assert [s for pg in story_pages for s in pg.items] == stories and story_pages[-1].items == ()
+    assert [e for pg in event_pages for e in pg.items] == events and event_pages[-1].items == ()
+    assert {pg.total for pg in event_pages} == {len(events)} and (overview.stories, overview.events) == (
+        len(stories), len(events))
+
+
+def test_the_timeline_filters_by_story_and_kind_keeping_date_order(case_with_stories: Path) -> None:
+    with CaseReader(case_with_stories) as reader:
+        events = reader.events()
+        story = reader.stories()[0].id
+        mentioned = reader.events_page(per_page=100, kind="mentioned")
+        in_story = reader.events_page(per_page=100, story=story, kind="published")
+    assert list(mentioned.items) == [e for e in events if e.kind == "mentioned"] and mentioned.total >= 1
+    assert list(in_story.items) == [e for e in events if e.story == story and e.kind == "published"]
+    assert in_story.total == len(in_story.items) >= 1
+
+
+def test_an_event_names_its_segments_document_and_a_segment_its_publisher(case_with_stories: Path) -> None:
+    with CaseReader(case_with_stories) as reader:
+        events = reader.events()
+        segments = reader.segments(sorted({e.segment for e in events}))
+        sources = {s.id: s for s in reader.sources()}
+    assert all(e.document == segments[e.segment].document for e in events)
+    for segment in segments.values():
+        if segment.source is not None:
+            assert segment.url is not None and any(host in segment.url for host in sources[segment.source].hosts)
+    assert {s.source for s in segments.values()} - {None} == set(sources)

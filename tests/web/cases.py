@@ -87,3 +87,17 @@ def build_statements_case(folder: Path) -> Path:
             StatementOccurrence(altered, spun, spun + len(ALTERED), ALTERED, "the mayor Ilse Dahl", "said", "direct",
                                 altered=True, diff=diff)))])
     return case
+
+
+def build_sources_case(folder: Path) -> Path:
+    """A wire, four papers carrying its stories and an aggregator that the sources step
+    suggests as one (tests/stories/test_sources_case.py); the wire's type set as a user would."""
+    from sourcetrace.api import open_case
+    from tests.stories.test_sources_case import build_case, run_sources_step
+
+    case = folder / "sources.case"
+    build_case(case)
+    run_sources_step(case)
+    with open_case(case) as opened:
+        opened.set_source_type("Example Wire", "wire")
+    return case

@@ -10,11 +10,15 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from sourcetrace.store import CaseReader
 from sourcetrace.store.search import fts_query
+from sourcetrace.stories.source_types import SOURCE_TYPES
 from sourcetrace.web.app import CaseServer, make_server
 from tests.web.cases import SCRIPT_TAG, build_hostile_case
 
@@ -121,7 +125,8 @@ def test_hostile_text_is_sent_only_as_json_data(server: CaseServer) -> None:
 
 def test_the_case_is_opened_read_only_and_left_unchanged(server: CaseServer, case: Path) -> None:
     before = hashlib.sha256(case.read_bytes()).hexdigest()
-    for path in ("overview", "families", "family/1000", "pair/2000", "document/1", "problems", "search?q=flood"):
+    for path in ("overview", "families", "family/1000", "pair/2000", "document/1", "problems", "search?q=flood",
+                 "stories", "story/1000", "sources", "timeline?kind=mentioned"):
         api(server, path)
     assert hashlib.sha256(case.read_bytes()).hexdigest() == before
 
@@ -149,8 +154,50 @@ def test_pages_partition_the_results(server: CaseServer) -> None:
 
 
 def test_an_unknown_item_is_404(server: CaseServer) -> None:
-    for path in ("/api/family/999999", "/api/pair/1", "/api/document/999999", "/api/unknown"):
+    for path in ("/api/family/999999", "/api/pair/1", "/api/document/999999", "/api/unknown", "/api/story/999999"):
         assert get(server, path)[0] == 404
+
+
+def test_stories_are_listed_and_a_story_comes_with_its_families_segments_and_events(server: CaseServer,
+                                                                                   case: Path) -> None:
+    with CaseReader(case) as reader:
+        expected = reader.stories()
+        listed = api(server, "stories")
+        assert listed["total"] == len(expected) >= 1
+        assert [s["id"] for s in listed["items"]] == [s.id for s in expected]
+        story = api(server, f"story/{expected[0].id}")
+        members = {m.segment.id for f in story["families"] for m in reader.family(f).members}
+    assert story["story"]["title"] == expected[0].title  # hostile, intact, for the viewer to show as text
+    assert {s["id"] for s in story["segments"]} == members
+    assert story["events"] and {e["story"] for e in story["events"]} == {expected[0].id}
+
+
+def test_every_outlet_is_listed_with_its_type_and_each_segment_names_its_publisher(server: CaseServer) -> None:
+    sources = {s["id"]: s for s in api(server, "sources")}
+    assert sources and all(s["type"] in SOURCE_TYPES for s in sources.values())
+    hits = api(server, "search?q=flood")["items"]
+    for segment in (hit["segment"] for hit in hits):
+        host = urlsplit(segment["url"]).hostname if segment["url"].startswith("https:") else None
+        if host is None:  # the javascript: URL names no outlet
+            assert segment["source"] is None
+        else:
+            assert host in sources[segment["source"]]["hosts"]
+
+
+def test_the_timeline_lists_the_cases_events_in_date_order_and_filters_them(server: CaseServer, case: Path) -> None:
+    with CaseReader(case) as reader:
+        events = reader.events()
+        story = reader.stories()[0].id
+    whole = api(server, "timeline")
+    assert whole["total"] == len(events) >= 2
+    assert [e["id"] for e in whole["items"]] == [e.id for e in events[:whole["per_page"]]]
+    published = api(server, "timeline?kind=published")
+    assert published["total"] == sum(e.kind == "published" for e in events) >= 1
+    assert {e["kind"] for e in published["items"]} == {"published"}
+    assert api(server, f"timeline?story={story}")["total"] == sum(e.story == story for e in events)
+    assert api(server, "timeline?page=2")["items"] == [asdict(e) for e in events[whole["per_page"]:]]
+    for bad in ("kind=launch", "story=x", "page=-1"):
+        assert get(server, "/api/timeline?" + bad)[0] == 400
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,10 @@ run even if a crawled text slipped past the escaping.
 On a large case the report would not open if it carried every text, so it
 embeds budgets (see ReportBudget): the copy map and the texts of every
 segment in a family with copies always, other segments' metadata and texts
-and documents' full texts only while they fit. The report says what it left
-out; ``sourcetrace serve`` shows everything.
+and documents' full texts only while they fit; the stories with the most
+independent sources (with their segments' metadata, statements and events)
+and the start of the case timeline. The report says what it left out;
+``sourcetrace serve`` shows everything.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 from sourcetrace import __version__
 from sourcetrace.store import CaseReader
-from sourcetrace.views import DocumentView, FamilyView, SegmentView
+from sourcetrace.views import DocumentView, FamilyView, SegmentView, StoryView
 from sourcetrace.views.viewer import asset
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -39,6 +41,8 @@ class ReportBudget:
     document_chars: int = 4_000_000  # full document texts, for the per-document view
     problems: int = 20_000
     statements: int = 5_000  # most repeated first
+    stories: int = 2_000  # most independent sources first, each with its segments, statements and events
+    events: int = 20_000  # the case timeline's first, in date order
 
 
 def embed_json(value: Any) -> str:
@@ -82,21 +86,25 @@ def report_data(reader: CaseReader, budget: ReportBudget | None = None) -> dict[
     overview = reader.overview()
     summaries = reader.families_page(1, per_page=1 << 62).items
     families = reader.families()
+    stories = reader.stories_page(1, per_page=budget.stories)
+    story_views = [view for view in (reader.story(s.id) for s in stories.items) if view is not None]
     member_ids = [m.segment.id for f in families for m in f.members]
     parents = [m.compare_with for f in families for m in f.members if m.compare_with is not None]
-    listed = member_ids + parents if overview.segments > budget.segments else reader.segment_ids()
+    in_stories = [s.id for view in story_views for s in view.segments]
+    listed = member_ids + parents + in_stories if overview.segments > budget.segments else reader.segment_ids()
     segments = reader.segments(sorted(set(listed)))
     texts, all_texts = _texts(reader, set(member_ids) | set(parents), list(segments), budget.text_chars)
     documents, all_documents = _documents(reader, segments, budget.document_chars)
     problems = reader.problems_page(1, per_page=budget.problems)
     statements = reader.statements_page(1, per_page=budget.statements)
-    left_out = [what for what, whole in (("some segments' texts", all_texts), ("some documents", all_documents),
-                                         ("segments outside families", len(segments) == overview.segments),
-                                         ("some problems", problems.total <= budget.problems),
-                                         (f"statements beyond the {budget.statements:,} most repeated",
-                                          statements.total <= budget.statements)) if not whole]
-    note = ("this report leaves out " + ", ".join(left_out) + " to stay small; `sourcetrace serve` shows all"
-            if left_out else "")
+    events = reader.events_page(1, per_page=budget.events)
+    note = _left_out_note([
+        ("some segments' texts", all_texts), ("some documents", all_documents),
+        ("segments outside families and stories", len(segments) == overview.segments),
+        ("some problems", problems.total <= budget.problems),
+        (f"statements beyond the {budget.statements:,} most repeated", statements.total <= budget.statements),
+        (f"stories beyond the {budget.stories:,} with the most sources", stories.total <= budget.stories),
+        (f"events after the first {budget.events:,} of the timeline", events.total <= budget.events)])
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "overview": asdict(overview),
@@ -108,7 +116,18 @@ def report_data(reader: CaseReader, budget: ReportBudget | None = None) -> dict[
         "problems": [asdict(p) for p in problems.items],
         "limits": {"note": note},
         "statements": [asdict(s) for s in reader.with_occurrences(statements.items)],
+        "sources": [asdict(s) for s in reader.sources()],
+        "stories": [asdict(s) for s in stories.items],
+        "story_views": {str(view.story.id): _slim_story(view) for view in story_views},
+        "events": [asdict(e) for e in events.items],
     }
+
+
+def _left_out_note(parts: Iterable[tuple[str, bool]]) -> str:
+    """What the report leaves out, from (what, whether it is whole) pairs; empty when nothing is."""
+    left_out = [what for what, whole in parts if not whole]
+    return ("this report leaves out " + ", ".join(left_out) + " to stay small; `sourcetrace serve` shows all"
+            if left_out else "")
 
 
 def _slim(family: FamilyView) -> dict[str, Any]:
@@ -116,6 +135,14 @@ def _slim(family: FamilyView) -> dict[str, Any]:
     value = asdict(family)
     for member in value["members"]:
         member["segment"] = member["segment"]["id"]
+    return value
+
+
+def _slim_story(story: StoryView) -> dict[str, Any]:
+    """A story whose segments are named by id, like a family's members; its summary is in "stories"."""
+    value = asdict(story)
+    value["segments"] = [segment.id for segment in story.segments]
+    del value["story"]
     return value
 
 

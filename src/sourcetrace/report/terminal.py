@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from sourcetrace.views import FamilyView, MemberView, OccurrenceView, RunView, StatementView, TraceMatch
+from sourcetrace.views import (
+    ClaimSummary,
+    ClaimView,
+    FamilyView,
+    MemberView,
+    OccurrenceView,
+    PositionView,
+    RunView,
+    StatementView,
+    TraceMatch,
+)
 
 KIND_STYLES = {"origin": "bold green", "exact": "cyan", "near_exact": "blue", "excerpt": "magenta", "rewrite": "yellow"}
 
@@ -116,3 +128,48 @@ def steps_table(run: RunView) -> Table:
         counters = ", ".join(f"{name} {count:,}" for name, count in step.counters.items())
         table.add_row(step.step, f"{step.seconds:,.1f} s", f"{step.cpu_percent():.0f}%", f"{step.records:,}", counters)
     return table
+
+
+def claims_table(claims: Sequence[ClaimSummary], title: str) -> Table:
+    """Claims with the independent sources on each side (families, not pages)."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("claim", ratio=1)
+    for column in ("supports", "contests", "reports"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("from", no_wrap=True)
+    for c in claims:
+        table.add_row(str(c.id), c.text, f"{c.supporting_sources:,}", f"{c.contesting_sources:,}",
+                      f"{c.reporting_sources:,}", "you" if c.supplied else "statements")
+    return table
+
+
+def claim_sides(view: ClaimView) -> Table:
+    """One claim: who supports it beside who contests it, each position with its cue and citation."""
+    claim = view.claim
+    table = Table(title=f"Claim {claim.id}: {claim.text}", title_justify="left", show_lines=True, expand=True)
+    table.add_column(f"supports: {claim.supporting_sources} independent source(s)", ratio=1)
+    table.add_column(f"contests: {claim.contesting_sources} independent source(s)", ratio=1)
+    for index in range(max(len(view.supporting), len(view.contesting), 1)):
+        table.add_row(*(position_text(side[index]) if index < len(side) else Text("")
+                        for side in (view.supporting, view.contesting)))
+    return table
+
+
+def position_text(position: PositionView) -> Text:
+    """Who takes the position, the sentence, the cue that decided it, and the citation."""
+    seg = position.segment
+    text = Text()
+    text.append(position.speaker or seg.where(), style="bold")
+    text.append(f"  family {position.family}" if position.family is not None else "", style="dim")
+    text.append(f"\n“{' '.join(position.text.split())[:300]}”", style="italic")
+    text.append(f"\ncue: {position.cue}", style="cyan")
+    text.append(f"\n{citation(position)}", style="dim")
+    return text
+
+
+def citation(position: PositionView) -> str:
+    """Input SHA-256, document, character span in its text, and URL (or file)."""
+    seg = position.segment
+    return (f"#{seg.id} · sha256 {seg.sha256[:16]}… · document {seg.document} · chars "
+            f"{position.document_start}–{position.document_end} · {seg.url or seg.path}")

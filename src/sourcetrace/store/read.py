@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sourcetrace.records import SegmentForReuse
+from sourcetrace.store import read_claims as claimed
 from sourcetrace.store import read_copies as copies
 from sourcetrace.store import read_events as dated
 from sourcetrace.store import read_sources as outlets
@@ -27,6 +28,8 @@ from sourcetrace.store.schema import SCHEMA_VERSION
 from sourcetrace.store.search import SearchIndex, search_segments
 from sourcetrace.views import (
     KINDS,
+    ClaimSummary,
+    ClaimView,
     DocumentView,
     EventView,
     FamilySummary,
@@ -115,6 +118,8 @@ class CaseReader:
             kind_counts={kind: int(kinds.get(kind, 0)) for kind in KINDS},
             first_inputs=inputs,
             statements_available=said.has_statements(self._db),
+            stories=told.story_count(self._db),
+            events=dated.event_count(self._db),
         )
 
     def _one(self, sql: str) -> int:
@@ -258,6 +263,10 @@ class CaseReader:
         """Stories, those with the most independent sources first."""
         return told.story_summaries(self._db, limit)
 
+    def stories_page(self, page: int = 1, per_page: int = PER_PAGE) -> Page[StorySummary]:
+        listed = told.story_summaries(self._db, per_page, (page - 1) * per_page)
+        return Page(tuple(listed), page, per_page, told.story_count(self._db))
+
     def story(self, story_id: int) -> StoryView | None:
         return told.story(self._db, story_id)
 
@@ -277,9 +286,28 @@ class CaseReader:
         """Dated events (publications and mentioned dates) in date order; ``story`` keeps one story's."""
         return dated.events(self._db, story)
 
+    def events_page(self, page: int = 1, per_page: int = PER_PAGE, *, story: int | None = None,
+                    kind: str | None = None) -> Page[EventView]:
+        """A page of the timeline; ``story`` keeps one story's events, ``kind`` one kind (EVENT_KINDS)."""
+        listed = dated.events(self._db, story, kind, per_page, (page - 1) * per_page)
+        return Page(tuple(listed), page, per_page, dated.event_count(self._db, story, kind))
+
     def has_stories(self) -> bool:
         """True once stories have been built."""
         return dated.has_stories(self._db)
+
+    # -- claims ----------------------------------------------------------------------------
+
+    def claims(self, limit: int | None = None) -> list[ClaimSummary]:
+        """Claims with their independent-source counts: supplied ones in the order added, then found ones."""
+        return claimed.claim_summaries(self._db, limit)
+
+    def claim(self, claim_id: int) -> ClaimView | None:
+        """One claim with its positions side by side; None for an unknown id."""
+        return claimed.claim(self._db, claim_id)
+
+    def has_claims(self) -> bool:
+        return claimed.has_claims(self._db)
 
     # -- export ----------------------------------------------------------------------------
 

@@ -26,8 +26,10 @@ from sourcetrace.views import (
     SharedSpan,
 )
 
+# The last column is the segment's publisher in the sources registry (by its index on segment_id).
 SEGMENT_COLUMNS = """s.id, s.document_id, s.ordinal, s.title, s.byline, s.credit, s.published, d.url, d.site,
-    i.path, i.sha256, s.start, s."end", s.removed, s.duplicate_of, m.family_id, m.kind"""
+    i.path, i.sha256, s.start, s."end", s.removed, s.duplicate_of, m.family_id, m.kind,
+    (SELECT min(o.source_id) FROM source_segments o WHERE o.segment_id = s.id AND o.role = 'published')"""
 SEGMENT_JOINS = """JOIN documents d ON d.id = s.document_id JOIN inputs i ON i.id = d.input_id
     LEFT JOIN family_members m ON m.segment_id = s.id"""
 SEGMENT_FROM = "segments s " + SEGMENT_JOINS
@@ -37,10 +39,10 @@ _CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on parameters
 def segment_view(row: Sequence[object]) -> SegmentView:
     """A SegmentView from the SEGMENT_COLUMNS of one row."""
     (sid, document, ordinal, title, byline, credit, published, url, site, path, sha256, start, end, removed,
-     duplicate_of, family, kind) = row
+     duplicate_of, family, kind, source) = row
     spans = tuple((int(a), int(b)) for a, b in json.loads(str(removed)))
     return SegmentView(sid, document, ordinal, title, byline, credit, published, url, site, path, sha256,  # type: ignore[arg-type]
-                       start, end, spans, duplicate_of, family, kind)  # type: ignore[arg-type]
+                       start, end, spans, duplicate_of, family, kind, source)  # type: ignore[arg-type]
 
 
 def passages(stored: str) -> tuple[PassageView, ...]:

@@ -25,17 +25,37 @@ def has_stories(db: sqlite3.Connection) -> bool:
     return table is not None and db.execute("SELECT 1 FROM stories LIMIT 1").fetchone() is not None
 
 
-def events(db: sqlite3.Connection, story: int | None = None) -> list[EventView]:
+def events(db: sqlite3.Connection, story: int | None = None, kind: str | None = None,
+           limit: int | None = None, offset: int = 0) -> list[EventView]:
     """Dated events in date order (a period by its first day; unresolved last),
-    then by segment and position; ``story`` keeps one story's."""
-    where, params = ("AND f.story_id = ?", [story]) if story is not None else ("", [])
+    then by segment and position; ``story`` keeps one story's, ``kind`` one kind."""
+    where, params = _filters(story, kind)
     rows = db.execute(
-        f"""SELECT e.id, e.kind, e.date, e.precision, e.segment_id, e.start, e."end", e.text, e.relative,
-                   s.title, s.published, f.story_id
+        f"""SELECT e.id, e.kind, e.date, e.precision, e.segment_id, s.document_id, e.start, e."end", e.text,
+                   e.relative, s.title, s.published, f.story_id
             {_KEPT_EVENTS} {where}
-            ORDER BY e.first_day IS NULL, e.first_day, e.date, e.segment_id, e.id""", params)
-    return [EventView(i, kind, date, precision, segment, start, end, text, bool(relative), title, published, sid)
-            for i, kind, date, precision, segment, start, end, text, relative, title, published, sid in rows]
+            ORDER BY e.first_day IS NULL, e.first_day, e.date, e.segment_id, e.id LIMIT ? OFFSET ?""",
+        [*params, -1 if limit is None else limit, offset])
+    return [EventView(i, kind_, date, precision, segment, document, start, end, text, bool(relative), title,
+                      published, sid)
+            for i, kind_, date, precision, segment, document, start, end, text, relative, title, published, sid
+            in rows]
+
+
+def event_count(db: sqlite3.Connection, story: int | None = None, kind: str | None = None) -> int:
+    where, params = _filters(story, kind)
+    return int(db.execute(f"SELECT count(*) {_KEPT_EVENTS} {where}", params).fetchone()[0])
+
+
+def _filters(story: int | None, kind: str | None) -> tuple[str, list[object]]:
+    """The AND clauses after _KEPT_EVENTS's WHERE, with their parameters."""
+    clauses: list[str] = []
+    params: list[object] = []
+    for clause, value in (("f.story_id = ?", story), ("e.kind = ?", kind)):
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    return "".join(" AND " + clause for clause in clauses), params
 
 
 def export_events(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:

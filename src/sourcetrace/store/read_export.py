@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from sourcetrace.store.read_claims import export_claims
 from sourcetrace.store.read_events import export_events
 from sourcetrace.store.read_sources import source_rows
 from sourcetrace.store.read_stories import export_stories
@@ -53,6 +54,7 @@ def export_sections(db: sqlite3.Connection) -> Iterator[tuple[str, Iterator[Row]
     yield "sources", source_rows(db)
     yield "stories", export_stories(db)
     yield "events", export_events(db)
+    yield "claims", export_claims(db)
 
 
 def _rows(db: sqlite3.Connection, sql: str) -> Iterator[Row]:

@@ -28,11 +28,15 @@ def _summary(row: Sequence[Any]) -> StorySummary:
                         first, last)
 
 
-def story_summaries(db: sqlite3.Connection, limit: int | None = None) -> list[StorySummary]:
+def story_summaries(db: sqlite3.Connection, limit: int | None = None, offset: int = 0) -> list[StorySummary]:
     """Stories, those with the most independent sources first, then the most segments."""
     rows = db.execute(f"SELECT {_STORY_COLUMNS} FROM stories ORDER BY independent_sources DESC, segments DESC, id"
-                      " LIMIT ?", (-1 if limit is None else limit,))
+                      " LIMIT ? OFFSET ?", (-1 if limit is None else limit, offset))
     return [_summary(row) for row in rows]
+
+
+def story_count(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT count(*) FROM stories").fetchone()[0])
 
 
 def story(db: sqlite3.Connection, story_id: int) -> StoryView | None:

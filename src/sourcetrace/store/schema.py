@@ -276,6 +276,44 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX story_families_story ON story_families (story_id);
     """,
+    # 7: claims, supplied by the investigator or found in the statements, assessed per (claim, segment).
+    """
+    -- (No REFERENCES to segments: segments are rewritten under these rows, and a segment whose
+    -- text changes loses its checks and positions, which the next run redoes.)
+    CREATE TABLE claims (
+        id INTEGER PRIMARY KEY,          -- supplied: 1, 2, ... in the order added; found: its smallest statement id
+        text TEXT NOT NULL,              -- a supplied claim as written (stripped); a found one as its plainest statement
+        supplied INTEGER NOT NULL,       -- 1: given by the investigator; 0: found in the statements
+        key TEXT NOT NULL UNIQUE         -- the text with whitespace collapsed: the same claim is stored once
+    );
+    CREATE TABLE claim_statements (
+        claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        statement_id INTEGER NOT NULL,   -- a statement a found claim was grouped from
+        PRIMARY KEY (claim_id, statement_id)
+    );
+    CREATE TABLE claim_checks (
+        claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        segment_id INTEGER NOT NULL,     -- a kept segment the claim was assessed in: done
+        positions INTEGER NOT NULL,      -- how many positions it takes (0: it does not address the claim)
+        PRIMARY KEY (claim_id, segment_id)
+    );
+    CREATE INDEX claim_checks_segment ON claim_checks (segment_id);
+    CREATE TABLE claim_positions (
+        claim_id INTEGER NOT NULL,
+        segment_id INTEGER NOT NULL,
+        ordinal INTEGER NOT NULL,        -- in text order within the segment
+        stance TEXT NOT NULL,            -- supports, contests, reports
+        start INTEGER NOT NULL,          -- the sentence carrying the stance, in segments.text
+        "end" INTEGER NOT NULL,
+        cue TEXT NOT NULL,               -- what decided the stance
+        statement_start INTEGER,         -- statement_occurrences.start of the statement carrying it; NULL: none
+        speaker TEXT,                    -- that statement's speaker as resolved in the segment; NULL: the segment's voice
+        coverage REAL NOT NULL,          -- share of the claim's terms the sentence carries
+        PRIMARY KEY (claim_id, segment_id, ordinal),
+        FOREIGN KEY (claim_id, segment_id) REFERENCES claim_checks(claim_id, segment_id) ON DELETE CASCADE
+    );
+    CREATE INDEX claim_positions_segment ON claim_positions (segment_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,9 +6,12 @@ web app (web/app.py) and returned by the public API (sourcetrace.api).
 """
 
 from sourcetrace.views.records import (
+    EVENT_KINDS,
     KINDS,
     MARK_END,
     MARK_START,
+    ClaimSummary,
+    ClaimView,
     DocumentView,
     EventView,
     FamilySummary,
@@ -20,6 +23,7 @@ from sourcetrace.views.records import (
     Page,
     PairView,
     PassageView,
+    PositionView,
     ProblemView,
     RunView,
     SearchHit,
@@ -37,9 +41,12 @@ from sourcetrace.views.records import (
 )
 
 __all__ = [
+    "EVENT_KINDS",
     "KINDS",
     "MARK_END",
     "MARK_START",
+    "ClaimSummary",
+    "ClaimView",
     "DocumentView",
     "EventView",
     "FamilySummary",
@@ -51,6 +58,7 @@ __all__ = [
     "Page",
     "PairView",
     "PassageView",
+    "PositionView",
     "ProblemView",
     "RunView",
     "SearchHit",

@@ -20,6 +20,9 @@ T = TypeVar("T")
 KINDS = ("origin", "exact", "near_exact", "excerpt", "rewrite")
 """A family member's kind: the origin, or how it was derived from its parent."""
 
+EVENT_KINDS = ("published", "mentioned")
+"""An event's kind: a segment's publication, or a date its text mentions."""
+
 # Around the matched words of a search snippet: control characters, which no
 # extracted text holds, so the viewer can split on them and insert the rest as text.
 MARK_START, MARK_END = "\x02", "\x03"
@@ -58,6 +61,7 @@ class SegmentView:
     duplicate_of: int | None  # a repeat of this segment earlier in the same page
     family: int | None
     kind: str | None  # its kind in its family
+    source: int | None = None  # the outlet that published it (SourceView.id); None before the sources step
 
     def where(self) -> str:
         """Where it was published, as briefly as the metadata allows."""
@@ -93,6 +97,8 @@ class Overview:
     kind_counts: dict[str, int]
     first_inputs: tuple[InputView, ...]
     statements_available: bool = False
+    stories: int = 0
+    events: int = 0  # dated events of the timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +355,7 @@ class EventView:
     date: str | None  # ISO 8601 at its precision; None: relative, with no publication date to resolve it
     precision: str  # time, day, week, month, quarter, year, decade
     segment: int
+    document: int  # the segment's document, where the viewer shows the span
     start: int | None  # span in the segment's text; None for the publication
     end: int | None
     text: str | None  # the expression as written; None for the publication
@@ -356,3 +363,48 @@ class EventView:
     title: str | None  # the segment's title
     published: str | None  # the segment's publication
     story: int | None  # the segment's story; None when it is in none, or stories were not built
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSummary:
+    """A claim as a listing shows it: its text and how many independent sources stand on each side.
+
+    Sources are families of copies: forty syndicated copies of one wire story count once; a
+    segment outside the copy map counts as its own."""
+
+    id: int  # supplied: 1, 2, ... in the order added; found: its smallest statement id
+    text: str
+    supplied: bool  # given by the investigator, else found in the statements
+    supporting_sources: int
+    contesting_sources: int
+    reporting_sources: int  # families that mention it without taking a side
+    positions: int  # positions taken on it, over every segment
+    stories: tuple[int, ...]  # the stories its positions lie in
+
+
+@dataclass(frozen=True, slots=True)
+class PositionView:
+    """Where one segment stands on a claim, the cue that decided it, and how to cite it."""
+
+    segment: SegmentView
+    stance: str  # supports, contests, reports
+    start: int  # the sentence carrying the stance, in the segment's text
+    end: int
+    text: str  # that sentence
+    document_start: int  # the same span in the document's extracted text: what a citation gives
+    document_end: int
+    cue: str  # what decided the stance ("denied (denial)", "“reasonable to conclude” (hedged finding)")
+    statement: int | None  # the statement that carries it; None: the segment's own voice
+    speaker: str | None  # that statement's speaker
+    family: int | None  # the segment's family: positions of one family count as one source
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    """A claim with every position, side by side: supporting, contesting, and reporting."""
+
+    claim: ClaimSummary
+    supporting: tuple[PositionView, ...]
+    contesting: tuple[PositionView, ...]
+    reporting: tuple[PositionView, ...]
+    statements: tuple[int, ...] = ()  # for a found claim, the statements it was grouped from

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sourcetrace.store import CaseReader
-from sourcetrace.views import KINDS, SegmentFilters
+from sourcetrace.views import EVENT_KINDS, KINDS, SegmentFilters
 from sourcetrace.views.viewer import asset
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
@@ -110,12 +110,15 @@ class _Params:
     def page(self) -> int:
         return self.number("page", 1) or 1
 
+    def choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
+        value = self.text(name)
+        if value is not None and value not in allowed:
+            raise BadRequest(f"{name} must be one of {', '.join(allowed)}")
+        return value
+
     def filters(self) -> SegmentFilters:
-        kind = self.text("kind")
-        if kind is not None and kind not in KINDS:
-            raise BadRequest(f"kind must be one of {', '.join(KINDS)}")
-        return SegmentFilters(kind=kind, family=self.number("family"), outlet=self.text("outlet"),
-                                   date_from=self.text("from"), date_to=self.text("to"))
+        return SegmentFilters(kind=self.choice("kind", KINDS), family=self.number("family"),
+                              outlet=self.text("outlet"), date_from=self.text("from"), date_to=self.text("to"))
 
 
 def _search(reader: CaseReader, p: _Params) -> object:
@@ -128,6 +131,15 @@ def _search(reader: CaseReader, p: _Params) -> object:
 def _text(reader: CaseReader, p: _Params, segment: str) -> object | None:
     text = reader.segment_text(int(segment))
     return None if text is None else {"text": text}
+
+
+def _sources(reader: CaseReader, p: _Params) -> object:
+    """Every outlet, unpaged: the viewer loads them once to show each segment's outlet type."""
+    return [asdict(source) for source in reader.sources()]
+
+
+def _timeline(reader: CaseReader, p: _Params) -> object:
+    return reader.events_page(p.page(), story=p.number("story"), kind=p.choice("kind", EVENT_KINDS))
 
 
 Handler = Callable[..., object | None]
@@ -143,6 +155,10 @@ _ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (re.compile(r"statements"), lambda reader, p: reader.statements_page(
         p.page(), speaker=p.text("speaker"), altered_only=p.text("altered") is not None)),
     (re.compile(r"statement/([0-9]{1,12})"), lambda reader, p, sid: reader.statement(int(sid))),
+    (re.compile(r"stories"), lambda reader, p: reader.stories_page(p.page())),
+    (re.compile(r"story/([0-9]{1,12})"), lambda reader, p, sid: reader.story(int(sid))),
+    (re.compile(r"sources"), _sources),
+    (re.compile(r"timeline"), _timeline),
 )
 
 

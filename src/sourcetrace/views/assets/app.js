@@ -62,6 +62,30 @@
     return seg.site || (href ? new URL(href).host.replace(/^www\./, "") : basename(seg.path));
   }
   function basename(path) { return String(path || "").split(/[\\/]/).pop(); }
+
+  // An outlet's type (docs/sources.md) beside its name; a suggestion is marked as one, never shown as the type.
+  function sourceOf(seg) {
+    return seg && seg.source !== null && seg.source !== undefined ? state.sources.byId.get(seg.source) || null : null;
+  }
+  function sourceNamed(name) { return name ? state.sources.byName.get(String(name).trim().toLowerCase()) || null : null; }
+  function typeLabel(type) { return String(type).replace(/_/g, " "); }
+  function typeChips(src) {
+    if (!src) return null;
+    const origin = src.set_by_user ? "set by you" : src.listed_in ? "from the " + src.listed_in + " list" : "not on the shipped lists";
+    return [" ", h("span", { class: "stype t-" + src.type, "data-type": src.type, title: "outlet type (" + origin + ")" + (src.typology ? ", typology " + src.typology : "") }, typeLabel(src.type)),
+      src.suggested_type ? [" ", h("span", { class: "stype suggested", "data-suggested": src.suggested_type,
+        title: "a suggestion read off its behaviour, not its type: " + (src.evidence || "") }, "suggested: " + typeLabel(src.suggested_type))] : null];
+  }
+  function outlet(seg) { return h("span", { class: "outlet-typed" }, outletLink(seg), typeChips(sourceOf(seg))); }
+  function creditOf(seg) { return seg.credit ? h("span", { class: "credit" }, "credit: " + seg.credit, typeChips(sourceNamed(seg.credit))) : null; }
+  function sourceIndex(list) {
+    const byId = new Map(), byName = new Map();
+    for (const src of list || []) {  // most segments first, so a name seen under two outlets means the larger
+      byId.set(src.id, src);
+      for (const name of [src.name, ...src.names]) if (!byName.has(name.toLowerCase())) byName.set(name.toLowerCase(), src);
+    }
+    return { byId, byName };
+  }
   function kindChip(kind) {
     return h("span", { class: "chip k-" + kind, title: KIND_HELP[kind] || "" }, KIND_LABEL[kind] || kind);
   }
@@ -70,7 +94,7 @@
       KINDS.map((k) => h("span", { class: "legend-item" }, h("span", { class: "swatch k-" + k }), KIND_LABEL[k], h("small", {}, " — " + KIND_HELP[k]))));
   }
   function fmtDate(d) { return d ? String(d).replace("T", " ").replace(/:00Z$|Z$/, "") : "undated"; }
-  function plural(n, word) { return n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s"); }
+  function plural(n, word, many) { return n.toLocaleString("en") + " " + (n === 1 ? word : many || word + "s"); }
   function link(hash, ...children) { return h("a", { href: hash }, ...children); }
   function title(seg) { return seg.title || "(untitled)"; }
 
@@ -150,12 +174,17 @@
       problems: (p) => get("problems", p),
       statements: (p) => get("statements", p),
       statement: (id) => get("statement/" + id),
+      stories: (p) => get("stories", p),
+      story: (id) => get("story/" + id),
+      sources: () => get("sources"),
+      timeline: (p) => get("timeline", p),
     };
   }
 
   function EmbeddedSource(data) {
     data.families.forEach((f) => f.members.forEach((m) => { m.segment = data.segments[m.segment]; }));
     const families = new Map(data.families.map((f) => [f.id, f]));
+    const stories = new Map(data.stories.map((st) => [st.id, st]));
     const page = (items, p) => {
       const n = Math.max(1, parseInt(p.page || "1", 10) || 1);
       return { items: items.slice((n - 1) * PER_PAGE, n * PER_PAGE), page: n, per_page: PER_PAGE, total: items.length };
@@ -184,6 +213,19 @@
       statements: (p) => Promise.resolve(page(data.statements.map((d) => d.statement).filter((st) =>
         (!p.speaker || st.speaker.toLowerCase().includes(p.speaker.toLowerCase())) && (!p.altered || st.altered > 0)), p)),
       statement: (id) => Promise.resolve(data.statements.find((d) => String(d.statement.id) === String(id)) || null),
+      stories: (p) => Promise.resolve(page(data.stories, p)),
+      story: (id) => {  // as the app's StoryView: its segments by id in the report, like a family's members
+        const view = data.story_views[id], summary = stories.get(Number(id));
+        if (!view || !summary) return Promise.resolve(null);
+        return Promise.resolve({ story: summary, families: view.families, segments: view.segments.map((i) => data.segments[i]).filter(Boolean),
+          statements: view.statements, events: view.events });
+      },
+      sources: () => Promise.resolve(data.sources),
+      timeline: (p) => {  // a story's own events are embedded whole, the case's up to the report's budget
+        const view = p.story ? data.story_views[p.story] : null;
+        const events = view ? view.events : p.story ? data.events.filter((e) => String(e.story) === String(p.story)) : data.events;
+        return Promise.resolve(page(p.kind ? events.filter((e) => e.kind === p.kind) : events, p));
+      },
     };
   }
 
@@ -229,7 +271,7 @@
 
   // ---- views ---------------------------------------------------------------
 
-  const state = { source: null, caseName: "" };
+  const state = { source: null, caseName: "", sources: sourceIndex([]), ready: Promise.resolve(), routed: 0 };
   const VIEWS = {};  // name -> (arg, params) => Promise<Node>; a statements view plugs in here
 
   VIEWS.overview = () => state.source.overview().then((o) => {
@@ -240,6 +282,8 @@
       card("Segments", o.segments.toLocaleString("en"), o.repeats.toLocaleString("en") + " repeated within their page"),
       card("Families with copies", o.families_with_copies.toLocaleString("en"), o.singletons.toLocaleString("en") + " independent segments", "#/families"),
       card("Copies", (100 * share).toFixed(0) + "%", o.copies.toLocaleString("en") + " of " + o.kept.toLocaleString("en") + " segments derive from another"),
+      card("Stories", o.stories.toLocaleString("en"), "reports of one event, grouped", "#/stories"),
+      card("Dated events", o.events.toLocaleString("en"), "publications and dates mentioned", "#/timeline"),
       card("Problems", o.problems.toLocaleString("en"), o.problems ? "inputs not taken in full" : "everything was read", "#/problems", o.problems ? "warn" : ""));
     const total = KINDS.reduce((n, k) => n + (o.kind_counts[k] || 0), 0) || 1;
     const bar = h("div", { class: "kindbar", role: "img", "aria-label": "segments by kind" },
@@ -291,7 +335,7 @@
     const rows = f.members.map((m) => h("tr", { class: "member" },
       h("td", {}, kindChip(m.kind)),
       h("td", {}, h("span", { class: "segid" }, "#" + m.segment.id), " ", link("#/document/" + m.segment.document, title(m.segment))),
-      h("td", {}, outletLink(m.segment), m.segment.credit ? h("div", { class: "meta" }, "credit: " + m.segment.credit) : null),
+      h("td", {}, outlet(m.segment), m.segment.credit ? h("div", { class: "meta" }, creditOf(m.segment)) : null),
       h("td", { class: "date" }, fmtDate(m.segment.published)),
       h("td", { class: "num" }, m.kind === "origin" ? "" : m.score.toFixed(2)),
       h("td", { class: "actions" },
@@ -414,7 +458,7 @@
   });
   function segHead(seg) {
     return h("div", {}, h("div", { class: "seg-title" }, link("#/document/" + seg.document, title(seg))),
-      h("div", { class: "meta" }, outletLink(seg), " · " + fmtDate(seg.published) + (seg.credit ? " · credit: " + seg.credit : "")));
+      h("div", { class: "meta" }, outlet(seg), " · " + fmtDate(seg.published), seg.credit ? [" · ", creditOf(seg)] : null));
   }
   // Rows in the copy's order: a shared passage (sentence pairs for a rewrite), or text only one side has.
   function alignRows(p) {
@@ -493,13 +537,7 @@
       field("family", "Family", { type: "number", min: 1, class: "short" }),
       field("from", "From", { type: "date" }), field("to", "To", { type: "date" }),
       h("button", { type: "submit" }, "Search"));
-    form.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      const query = new URLSearchParams();
-      for (const [k, v] of new FormData(form).entries()) if (String(v).trim()) query.set(k, String(v).trim());
-      location.hash = "#/search?" + query;
-    });
-    return form;
+    return submitsTo(form, "#/search");
   }
   function hitItem(hit) {
     const seg = hit.segment;
@@ -507,7 +545,7 @@
       h("div", {}, seg.kind ? kindChip(seg.kind) : null, " ", h("span", { class: "segid" }, "#" + seg.id), " ",
         link("#/document/" + seg.document, title(seg))),
       h("div", { class: "snippet" }, marked(hit.snippet)),
-      h("div", { class: "meta" }, outletLink(seg), " · " + fmtDate(seg.published) + (seg.credit ? " · credit: " + seg.credit : "") + " · ",
+      h("div", { class: "meta" }, outlet(seg), " · " + fmtDate(seg.published), seg.credit ? [" · ", creditOf(seg)] : null, " · ",
         seg.family !== null ? link("#/family/" + seg.family, "family " + seg.family) : "no family", " ",
         seg.kind && seg.kind !== "origin" ? link("#/pair/" + seg.id, "compare") : null, " ", citeMember(seg)));
   }
@@ -523,7 +561,7 @@
 
   // ---- document ------------------------------------------------------------------------
 
-  VIEWS.document = (id) => state.source.document(id).then((d) => {
+  VIEWS.document = (id, p) => state.source.document(id).then((d) => {
     if (!d) return notFound(state.source.mode === "report" ? "Document " + id + " is not embedded in this report (too large); open the case with `sourcetrace serve`." : "No document " + id + ".");
     const href = d.url ? safeUrl(d.url) : null;
     return h("section", {},
@@ -533,17 +571,21 @@
         h("dt", {}, "Input"), h("dd", { class: "path" }, d.path),
         h("dt", {}, "SHA-256"), h("dd", { class: "hash" }, d.sha256),
         h("dt", {}, "Published"), h("dd", {}, fmtDate(d.published)),
+        h("dt", {}, "Outlet"), h("dd", {}, d.segments.length ? outlet(d.segments[0]) : d.site || "none recorded"),
         h("dt", {}, "Segments"), h("dd", {}, String(d.segments.length))),
       h("div", { class: "legend" },
         h("span", { class: "legend-item" }, h("span", { class: "swatch seg" }), "an article (segment)"),
         h("span", { class: "legend-item" }, h("span", { class: "swatch shared" }), "passage shared with another segment"),
         h("span", { class: "legend-item" }, h("span", { class: "swatch furniture" }), "page furniture, left out")),
-      documentText(d));
+      documentText(d, p));
   });
-  function documentText(d) {
+  function documentText(d, p) {
     const marks = [];  // [start, end, class, info] in document offsets
     d.furniture.forEach(([a, b]) => marks.push([a, b, "furniture", null]));
     const byId = new Map(d.segments.map((seg) => [seg.id, seg]));
+    const focused = byId.get(Number(p.segment));
+    const [start, end] = [parseInt(p.start, 10), parseInt(p.end, 10)];
+    if (focused && start >= 0 && end > start) marks.push([segToDoc(focused, start), segToDoc(focused, end), "focus-span", null]);
     d.shared.forEach((sp) => { const seg = byId.get(sp.segment); if (seg) marks.push([segToDoc(seg, sp.start), segToDoc(seg, sp.end), "shared", sp]); });
     const cuts = new Set([0, d.text.length]);
     marks.forEach(([a, b]) => { cuts.add(a); cuts.add(b); });
@@ -556,7 +598,7 @@
       if (block && a >= blockEnd) block = null;
       const seg = d.segments.find((x) => x.start === a);
       if (seg) {  // each article is a block with its label, so its span is visible as one piece
-        block = h("div", { class: "seg-block" }, h("div", { class: "seg-label" }, "Segment #" + seg.id + (seg.duplicate_of !== null ? " (repeat of #" + seg.duplicate_of + ")" : "") + " ",
+        block = h("div", { class: "seg-block" + (seg === focused ? " focus" : "") }, h("div", { class: "seg-label" }, "Segment #" + seg.id + (seg.duplicate_of !== null ? " (repeat of #" + seg.duplicate_of + ")" : "") + " ",
           seg.kind ? kindChip(seg.kind) : null, " ", seg.family !== null ? link("#/family/" + seg.family, "family " + seg.family) : null, " ",
           seg.kind && seg.kind !== "origin" ? link("#/pair/" + seg.id, "compare with its parent") : null, " ", citeMember(seg)));
         blockEnd = seg.end;
@@ -590,25 +632,22 @@
       h("p", { class: "lead" }, "What each speaker said, merged across every segment that carries it. Most repeated first."),
       statementsForm(p),
       h("p", { class: "result-count" }, plural(pg.total, "statement")),
-      h("ol", { class: "hits" }, pg.items.map((st) => h("li", { class: "hit statement" },
-        h("div", {}, h("strong", {}, st.speaker), st.speaker_role ? h("span", { class: "meta" }, " — " + st.speaker_role) : null,
-          " ", h("span", { class: "chip k-" + (st.altered ? "excerpt" : "exact") }, st.altered ? plural(st.altered, "altered copy").replace("copys", "copies") : "never altered")),
-        h("div", { class: "snippet" }, link("#/statement/" + st.id, "“" + st.text + "”")),
-        h("div", { class: "meta" }, st.kind + " · " + st.cue + " · " + plural(st.occurrences, "occurrence"))))),
+      h("ol", { class: "hits" }, pg.items.map(statementItem)),
       pager(pg, "#/statements", p)));
   });
+  function statementItem(st) {
+    return h("li", { class: "hit statement" },
+      h("div", {}, h("strong", {}, st.speaker), st.speaker_role ? h("span", { class: "meta" }, " — " + st.speaker_role) : null,
+        " ", h("span", { class: "chip k-" + (st.altered ? "excerpt" : "exact") }, st.altered ? plural(st.altered, "altered copy", "altered copies") : "never altered")),
+      h("div", { class: "snippet" }, link("#/statement/" + st.id, "“" + st.text + "”")),
+      h("div", { class: "meta" }, st.kind + " · " + st.cue + " · " + plural(st.occurrences, "occurrence")));
+  }
   function statementsForm(p) {
     const form = h("form", { class: "search" },
       h("label", {}, "Speaker", h("input", { name: "speaker", value: p.speaker || "", size: 24 })),
       h("label", { class: "inline" }, h("input", { type: "checkbox", name: "altered", value: "1", checked: p.altered ? "checked" : null }), "only statements with an altered copy"),
       h("button", { type: "submit" }, "Filter"));
-    form.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      const query = new URLSearchParams();
-      for (const [k, v] of new FormData(form).entries()) if (String(v).trim()) query.set(k, String(v).trim());
-      location.hash = "#/statements?" + query;
-    });
-    return form;
+    return submitsTo(form, "#/statements");
   }
   VIEWS.statement = (id) => state.source.statement(id).then((d) => {
     if (!d) return notFound("No statement " + id + " in this case.");
@@ -623,7 +662,7 @@
         h("div", {}, o.altered ? h("span", { class: "chip altered" }, "altered words") : null, " ", h("span", { class: "segid" }, "#" + o.segment.id), " ",
           link("#/document/" + o.segment.document, title(o.segment))),
         h("div", { class: "snippet" }, o.altered && o.diff.length ? diffWords(o.diff) : "“" + o.text + "”"),
-        h("div", { class: "meta" }, outletLink(o.segment), " · " + fmtDate(o.segment.published) + " · as written: " + o.speaker_as_written + " " + o.cue +
+        h("div", { class: "meta" }, outlet(o.segment), " · " + fmtDate(o.segment.published) + " · as written: " + o.speaker_as_written + " " + o.cue +
           (o.garbled_speaker ? " · the attribution is garbled" : "") + " ", citeButton(o.segment, o.start, o.end, o.text))))));
   });
   function diffWords(diff) {
@@ -633,6 +672,133 @@
       out.push(op === "-" ? h("del", {}, word) : op === "+" ? h("ins", {}, word) : word);
     });
     return out;
+  }
+
+  function submitsTo(form, base) {  // a filter form's fields become the view's address, so it can be shared
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const query = new URLSearchParams();
+      for (const [k, v] of new FormData(form).entries()) if (String(v).trim()) query.set(k, String(v).trim());
+      location.hash = base + "?" + query;
+    });
+    return form;
+  }
+
+  // ---- stories and the timeline ---------------------------------------------------------
+
+  const STORY_EVENTS = 200;  // a story page lists this many events; its paged timeline has the rest
+  function dateRange(first, last) {
+    if (!first) return "undated";
+    return !last || first === last ? fmtDate(first) : fmtDate(first) + " → " + fmtDate(last);
+  }
+  function namedOutlet(name) { return h("span", { class: "outlet" }, name, typeChips(sourceNamed(name))); }
+  function joined(nodes) { return nodes.map((node, i) => (i ? [", ", node] : node)); }
+  function segmentHref(documentId, segmentId, start, end) {  // the document, scrolled to the segment (and a span of it)
+    return "#/document/" + documentId + "?segment=" + segmentId + (start !== null && start !== undefined ? "&start=" + start + "&end=" + end : "");
+  }
+  function reportNote() {
+    return state.source.mode === "report" && state.source.limits.note ? h("p", { class: "hint limits" }, state.source.limits.note) : null;
+  }
+
+  VIEWS.stories = (arg, p) => state.source.stories(p).then((pg) => h("section", {},
+    h("h1", {}, "Stories"),
+    h("p", { class: "lead" }, "Each story is one event as the corpus reports it: the families of copies that cover it. " +
+      "Most independent sources first; a wire's own copy and the copies that credit it count as one source."),
+    pg.items.length ? h("table", { class: "list stories" },
+      h("tr", {}, h("th", {}, "Story"), h("th", { class: "num" }, "Independent sources"), h("th", { class: "num" }, "Families"),
+        h("th", { class: "num" }, "Segments"), h("th", {}, "Outlets"), h("th", {}, "Published")),
+      pg.items.map(storyRow)) : h("p", { class: "empty" }, "No stories: no two segments of this case report one event, or the stories step has not run."),
+    reportNote(), pager(pg, "#/stories", p)));
+  function storyRow(st) {
+    return h("tr", { class: "story" },
+      h("td", {}, link("#/story/" + st.id, st.title), st.agencies.length ? h("div", { class: "meta" }, "credited: ", joined(st.agencies.map(namedOutlet))) : null),
+      h("td", { class: "num" }, String(st.independent_sources)),
+      h("td", { class: "num" }, String(st.families)),
+      h("td", { class: "num" }, String(st.segments)),
+      h("td", { class: "outlets" }, joined(st.outlets.map(namedOutlet))),
+      h("td", { class: "date" }, dateRange(day(st.first_published), day(st.last_published))));
+  }
+  function day(d) { return d ? String(d).slice(0, 10) : d; }  // the day at the page's own offset, as `sourcetrace stories` shows it
+
+  VIEWS.story = (id) => state.source.story(id).then((d) => {
+    if (!d) return notFound(state.source.mode === "report" ? "Story " + id + " is not in this report; `sourcetrace serve` shows every story." : "No story " + id + " in this case.");
+    const st = d.story;
+    return h("section", { class: "story-page" },
+      h("h1", {}, st.title),
+      h("p", { class: "lead" }, plural(st.independent_sources, "independent source") + " · " + plural(st.families, "family", "families") + " · " +
+        plural(st.segments, "segment") + " · published " + dateRange(st.first_published, st.last_published)),
+      h("h2", {}, "Outlets"), storyOutlets(d.segments),
+      st.agencies.length ? [h("h2", {}, "Credited agencies"), h("ul", { class: "outlets agencies" }, st.agencies.map((a) => h("li", {}, namedOutlet(a))))] : null,
+      h("h2", {}, "Segments, by family"), storySegments(d),
+      d.statements.length ? [h("h2", {}, "Statements"), h("ol", { class: "hits" }, d.statements.map(statementItem))] : null,
+      h("h2", {}, "Timeline"), storyTimeline(st, d.events));
+  });
+  // Who published the story's segments: one line per outlet (its registry entry, else its name), most segments first.
+  function storyOutlets(segments) {
+    const groups = new Map();
+    for (const seg of segments) {
+      const src = sourceOf(seg), key = src ? "source " + src.id : "name " + outletName(seg);
+      if (!groups.has(key)) groups.set(key, { src, name: src ? src.name : outletName(seg), count: 0 });
+      groups.get(key).count += 1;
+    }
+    const rows = [...groups.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+    return h("ul", { class: "outlets" }, rows.map((g) => h("li", {}, h("span", { class: "outlet" }, g.name), typeChips(g.src),
+      h("small", {}, " — " + plural(g.count, "segment")))));
+  }
+  function storySegments(d) {
+    const byFamily = new Map(d.families.map((f) => [f, []]));
+    for (const seg of d.segments) {
+      if (!byFamily.has(seg.family)) byFamily.set(seg.family, []);
+      byFamily.get(seg.family).push(seg);
+    }
+    const rows = [];
+    for (const [family, segs] of byFamily) {
+      if (!segs.length) continue;
+      rows.push(h("tr", { class: "family-row" }, h("td", { colspan: 5 },  // a family of one has no family view in the report
+        segs.length > 1 ? link("#/family/" + family, "Family " + family) : "Family " + family,
+        h("small", {}, " — " + (segs.length > 1 ? plural(segs.length, "segment") : "one segment, which copies none and none copies")))));
+      segs.forEach((seg) => rows.push(h("tr", { class: "member" },
+        h("td", {}, seg.kind ? kindChip(seg.kind) : null),
+        h("td", {}, h("span", { class: "segid" }, "#" + seg.id), " ", link(segmentHref(seg.document, seg.id), title(seg))),
+        h("td", {}, outlet(seg), seg.credit ? h("div", { class: "meta" }, creditOf(seg)) : null),
+        h("td", { class: "date" }, fmtDate(seg.published)),
+        h("td", { class: "actions" }, seg.kind && seg.kind !== "origin" ? h("a", { class: "button", href: "#/pair/" + seg.id }, "Compare") : null, citeMember(seg)))));
+    }
+    return h("table", { class: "list story-segments" },
+      h("tr", {}, h("th", {}, "Kind"), h("th", {}, "Segment"), h("th", {}, "Outlet"), h("th", {}, "Published"), h("th", {}, "")), rows);
+  }
+  function storyTimeline(st, events) {
+    if (!events.length) return h("p", { class: "empty" }, "No dated events in this story's segments.");
+    return [eventsTable(events.slice(0, STORY_EVENTS), false),
+      events.length > STORY_EVENTS ? h("p", {}, link("#/timeline?story=" + st.id, "All " + plural(events.length, "event") + " of this story, page by page")) : null];
+  }
+
+  VIEWS.timeline = (arg, p) => state.source.timeline(p).then((pg) => h("section", {},
+    h("h1", {}, p.story ? "Timeline of story " + p.story : "Timeline"),
+    h("p", { class: "lead" }, "Dated events in date order: each segment's publication and each date its text mentions, at its precision " +
+      "(a period by its first day). Relative dates (\"last month\") are resolved against their segment's publication; unresolved ones come last. ",
+      p.story ? link("#/story/" + p.story, "Back to the story") : null),
+    timelineForm(p),
+    h("p", { class: "result-count" }, plural(pg.total, "event")), reportNote(),
+    pg.items.length ? eventsTable(pg.items, true) : h("p", { class: "empty" }, p.kind || p.story ? "No event matches." : "No dated events: the timeline step has stored none."),
+    pager(pg, "#/timeline", p)));
+  function timelineForm(p) {
+    const kind = h("select", { name: "kind" }, h("option", { value: "" }, "any event"),
+      ["published", "mentioned"].map((k) => h("option", { value: k, selected: p.kind === k ? "selected" : null }, k === "published" ? "publications" : "dates mentioned")));
+    return submitsTo(h("form", { class: "search" }, h("label", {}, "Kind", kind),
+      h("label", {}, "Story", h("input", { name: "story", type: "number", min: 1, class: "short", value: p.story || "" })),
+      h("button", { type: "submit" }, "Filter")), "#/timeline");
+  }
+  function eventsTable(events, withStory) {
+    return h("table", { class: "list events" },
+      h("tr", {}, h("th", {}, "Date"), h("th", {}, "Event"), h("th", {}, "Segment"), withStory ? h("th", {}, "Story") : null),
+      events.map((e) => h("tr", { class: "event " + e.kind },
+        h("td", { class: "date" }, e.date ? fmtDate(e.date) : "unresolved", h("div", { class: "meta" }, e.precision)),
+        h("td", {}, h("span", { class: "ekind " + e.kind }, e.kind), e.kind === "mentioned" ? [" “", e.text || "", "”",
+          e.relative ? h("small", { title: "resolved against the publication or the date mentioned before it" }, " relative") : null] : null),
+        h("td", {}, h("span", { class: "segid" }, "#" + e.segment), " ", link(segmentHref(e.document, e.segment, e.start, e.end), e.title || "(untitled)"),
+          e.kind === "mentioned" && e.published ? h("div", { class: "meta" }, "published " + fmtDate(e.published)) : null),
+        withStory ? h("td", { class: "nowrap" }, e.story !== null ? link("#/story/" + e.story, "story " + e.story) : h("span", { class: "meta" }, "none")) : null)));
   }
 
   function notFound(message) { return h("section", {}, h("h1", {}, "Not found"), h("p", {}, message)); }
@@ -648,26 +814,37 @@
 
   // ---- routing --------------------------------------------------------------------------
 
-  const NAV = [["overview", "Overview"], ["families", "Families"], ["search", "Search"], ["problems", "Problems"], ["statements", "Statements"]];
+  const NAV = [["overview", "Overview"], ["families", "Families"], ["stories", "Stories"], ["timeline", "Timeline"], ["search", "Search"],
+    ["problems", "Problems"], ["statements", "Statements"]];
+  const NAV_OF = { family: "families", statement: "statements", story: "stories" };  // an item's view lights its list
   function route() {
     const hash = location.hash.replace(/^#\/?/, "") || "overview";
     const [path, query] = hash.split("?");
     const [name, arg] = path.split("/");
     const params = Object.fromEntries(new URLSearchParams(query || ""));
     const view = VIEWS[name] || VIEWS.overview;
-    document.querySelectorAll("nav.top a").forEach((a) => a.classList.toggle("active", a.dataset.view === name || (name === "family" && a.dataset.view === "families") || (name === "statement" && a.dataset.view === "statements")));
+    document.querySelectorAll("nav.top a").forEach((a) => a.classList.toggle("active", a.dataset.view === (NAV_OF[name] || name)));
     const main = document.getElementById("main");
     main.setAttribute("aria-busy", "true");
-    view(arg ? decodeURIComponent(arg) : null, params).then((node) => {
+    const asked = ++state.routed;  // views resolve in any order: only the last one asked for is shown
+    const show = (node) => {
+      if (asked !== state.routed) return false;
       main.replaceChildren(node);
       main.setAttribute("aria-busy", "false");
-      window.scrollTo(0, 0);
-    }, (error) => { main.replaceChildren(h("p", { class: "error" }, "Could not show this view: " + error.message)); main.setAttribute("aria-busy", "false"); });
+      return true;
+    };
+    state.ready.then(() => view(arg ? decodeURIComponent(arg) : null, params)).then((node) => {
+      if (!show(node)) return;
+      const focus = main.querySelector(".focus-span, .seg-block.focus");
+      if (focus) focus.scrollIntoView({ block: "center" }); else window.scrollTo(0, 0);
+    }, (error) => { show(h("p", { class: "error" }, "Could not show this view: " + error.message)); });
   }
   function start() {
     const embedded = document.getElementById("case-data");
     const data = embedded ? JSON.parse(embedded.textContent) : null;
     state.source = data ? EmbeddedSource(data) : ApiSource();
+    // Outlet types only add to what views show: if they cannot be read, every view still works without them.
+    state.ready = state.source.sources().then((list) => { state.sources = sourceIndex(list); }, () => {});
     state.source.pairOrText = (seg) => (data ? Promise.resolve(data.texts[seg.id] || "") :
       fetch("/api/text/" + seg.id).then((r) => (r.ok ? r.json() : { text: "" })).then((j) => j.text));
     state.caseName = document.body.dataset.case || "";

@@ -1,0 +1,184 @@
+"""Assessing claims in one segment: the positions its sentences take (a map step).
+
+A record is one segment with the claims to assess in it (the candidate pairs
+not assessed before), so the segment's sentences are split, embedded and
+parsed once for all its claims. Only the sentences that state a claim are
+parsed (spaCy), which keeps the step cheap on segments that only share a
+topic with a claim.
+
+Each position belongs to a **carrier**: the attributed statement its words
+lie in (its speaker takes the position), else the segment's own voice. A
+segment takes at most one position per claim and carrier: a decided one
+(supports, contests) over "reports", the first in text order among equals.
+A denial that answers an earlier sentence without naming the claim again
+("The ministry rejected the findings as lies") contests it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from spacy.tokens import Doc
+
+from sourcetrace.claims.cues import ANAPHORIC_TARGETS, CONTEST_PHRASES, CONTEST_VERBS, first_phrase
+from sourcetrace.claims.matching import SentenceMatch, SentenceWords, matching_sentences, segment_sentences
+from sourcetrace.claims.propositions import Proposition
+from sourcetrace.claims.stance import Carrier, Stance, StanceDecision, decide
+from sourcetrace.engines.contract import MapStep
+from sourcetrace.reuse.rewrites import default_embedder
+from sourcetrace.voices.nlp import load_nlp
+
+FOLLOW_UP_SENTENCES = 3  # a denial this many sentences after a claim's sentence may answer it
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentToAssess:
+    """One kept segment, its attributed statements, and the claims not yet assessed in it."""
+
+    segment: int
+    text: str
+    carriers: tuple[Carrier, ...]
+    claims: tuple[Proposition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a segment stands on a claim; stored per (claim, segment) in ``claim_positions``."""
+
+    claim: int
+    segment: int
+    stance: Stance
+    start: int  # the sentence carrying the stance, in the segment's text
+    end: int
+    cue: str  # what decided the stance
+    statement_start: int | None  # start of the attributed statement carrying it (its occurrence's span)
+    speaker: str | None  # that statement's speaker as resolved in the segment; None: the segment's own voice
+    coverage: float  # share of the claim's terms the sentence carries
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentPositions:
+    """The claims assessed in one segment and the positions found (none: it does not address them)."""
+
+    segment: int
+    claims: tuple[int, ...]
+    positions: tuple[Position, ...]
+    error: str | None = None
+
+
+class AssessClaims(MapStep[SegmentToAssess, SegmentPositions]):
+    """Finds each claim's positions in a segment, on the engine's workers."""
+
+    name = "assess-claims"
+
+    def process(self, record: SegmentToAssess) -> SegmentPositions:
+        checked = tuple(c.claim for c in record.claims)
+        try:
+            positions = assess_segment(record)
+        except Exception as error:  # noqa: BLE001 - one bad text must not stop the run; recorded with the segment
+            self.stats["failed"] += 1
+            return SegmentPositions(record.segment, checked, (), f"{type(error).__name__}: {error}")
+        self.stats["pairs"] += len(checked)
+        self.stats["positions"] += len(positions)
+        for position in positions:
+            self.stats[position.stance] += 1
+        return SegmentPositions(record.segment, checked, tuple(positions))
+
+
+class Embedder(Protocol):
+    def embed(self, sentences: Sequence[str]) -> np.ndarray: ...
+
+
+def assess_segment(record: SegmentToAssess, embedder: Embedder | None = None) -> list[Position]:
+    """Every position the segment takes on the record's claims, by claim, then in text order.
+    ``embedder`` gives unit sentence vectors (default: WordLlama's)."""
+    sentences = segment_sentences(record.text)
+    if not sentences.spans:
+        return []
+    embedder = embedder or default_embedder()
+    vectors = embedder.embed([record.text[s:e] for s, e in sentences.spans])
+    claim_vectors = embedder.embed([c.text for c in record.claims])
+    matches = {claim.claim: matching_sentences(claim, sentences, claim_vectors[i], vectors)
+               for i, claim in enumerate(record.claims)}
+    wanted = sorted({(m.start, m.end) for found in matches.values() for m in found})
+    parsed = dict(zip(wanted, load_nlp().pipe(record.text[s:e] for s, e in wanted)))
+    positions: list[Position] = []
+    for claim in record.claims:
+        found = [_position(claim, record, m, parsed[(m.start, m.end)]) for m in matches[claim.claim]]
+        if found:
+            found += _answers(claim, record, sentences, matches[claim.claim], found)
+        positions.extend(_one_per_carrier(found))
+    return positions
+
+
+def _position(claim: Proposition, record: SegmentToAssess, match: SentenceMatch, doc: Doc) -> Position:
+    carrier = _carrier(record.carriers, match)
+    relative = None if carrier is None else Carrier(carrier.start - match.start, carrier.end - match.start,
+                                                    carrier.speaker, carrier.cue, carrier.kind)
+    decision = decide(doc, [(a - match.start, b - match.start) for a, b in match.anchors], relative, claim.negated)
+    return _make(claim, record, match.start, match.end, decision, carrier, match.coverage)
+
+
+def _make(claim: Proposition, record: SegmentToAssess, start: int, end: int, decision: StanceDecision,
+          carrier: Carrier | None, coverage: float) -> Position:
+    return Position(claim.claim, record.segment, decision.stance, start, end, decision.cue,
+                    None if carrier is None else carrier.start, None if carrier is None else carrier.speaker,
+                    coverage)
+
+
+def _carrier(carriers: Sequence[Carrier], match: SentenceMatch) -> Carrier | None:
+    """The statement the claim's predicate words lie in; failing that, the one holding most of its words."""
+    if not match.anchors:
+        return None
+    first = match.anchors[0][0]
+    for carrier in carriers:
+        if carrier.start <= first < carrier.end:
+            return carrier
+    inside = [(sum(1 for a, _ in match.anchors if c.start <= a < c.end), -c.start, c) for c in carriers]
+    best = max(inside, key=lambda item: (item[0], item[1]), default=None)
+    return best[2] if best is not None and best[0] * 2 >= len(match.anchors) else None
+
+
+def _answers(claim: Proposition, record: SegmentToAssess, sentences: SentenceWords,
+             matches: Sequence[SentenceMatch], found: Sequence[Position]) -> list[Position]:
+    """Denials in the sentences after a claim's sentence that answer it without restating it."""
+    matched = {(m.start, m.end) for m in matches}
+    indices = [i for i, span in enumerate(sentences.spans) if span in matched]
+    answers = []
+    for index, (start, end) in enumerate(sentences.spans):
+        if (start, end) in matched or not any(0 < index - i <= FOLLOW_UP_SENTENCES for i in indices):
+            continue
+        carrier = next((c for c in record.carriers if c.start < end and start < c.end), None)
+        if carrier is not None and any(p.statement_start == carrier.start for p in found):
+            continue
+        cue = _answer_cue(record.text[start:end], carrier)
+        if cue is not None:
+            answers.append(_make(claim, record, start, end, StanceDecision("contests", cue), carrier, 0.0))
+    return answers
+
+
+def _answer_cue(sentence: str, carrier: Carrier | None) -> str | None:
+    """What makes a sentence a denial of what came before: a denial cue, or untruth, aimed at
+    "the allegations", "the findings", "the report"... (or calling them lies outright)."""
+    target = ANAPHORIC_TARGETS.search(sentence)
+    untruth = first_phrase(CONTEST_PHRASES, sentence)
+    denial = carrier is not None and carrier.cue.lower() in CONTEST_VERBS
+    if target is not None and (denial or untruth is not None):
+        how = f"{carrier.cue}" if denial and carrier is not None else f"“{sentence[untruth[1]:untruth[2]]}”" if untruth else ""
+        return f"{how} “{target.group()}” (answering the claim's sentence)"
+    if untruth is not None and untruth[0] in ("lies", "disinformation", "fabricated", "smear", "no such thing"):
+        return f"“{sentence[untruth[1]:untruth[2]]}” ({untruth[0]}, answering the claim's sentence)"
+    return None
+
+
+def _one_per_carrier(found: Sequence[Position]) -> list[Position]:
+    """One position per carrier: decided over reported, then the first in text order."""
+    chosen: dict[int | None, Position] = {}
+    for position in sorted(found, key=lambda p: p.start):
+        held = chosen.get(position.statement_start)
+        if held is None or (held.stance == "reports" and position.stance != "reports"):
+            chosen[position.statement_start] = position
+    return sorted(chosen.values(), key=lambda p: (p.start, p.statement_start or -1))
