@@ -58,7 +58,7 @@ def test_a_case_extended_by_a_second_run_equals_the_case_built_at_once(tmp_path:
     first, second = split_demo(tmp_path)
     claims_file = demo_claims_path()
     assert claims_file is not None
-    with_claims = RunOptions(workers=1, claims=tuple(read_claims_file(claims_file)))  # given to every run
+    with_claims = RunOptions(workers=1, claims=tuple(read_claims_file(claims_file)), find_claims=True)  # every run
     run_case([first, second], tmp_path / "at-once.case", with_claims)
     run_case([first], tmp_path / "extended.case", with_claims)
     added = run_case([first, second], tmp_path / "extended.case", with_claims)

@@ -108,13 +108,15 @@ def cli() -> None:
               help="A single page larger than this is recorded as a problem instead of read.")
 @click.option("--claims", "claims_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A UTF-8 text file of claims to assess, one per line (# starts a comment line).")
+@click.option("--find-claims/--no-find-claims", default=None,
+              help="Also find claims in the statements (kept for later runs of the case; off in a new case).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extractor: str,
-        max_document_mb: float, claims_file: Path | None, quiet: bool) -> None:
+        max_document_mb: float, claims_file: Path | None, find_claims: bool | None, quiet: bool) -> None:
     """Ingest INPUTS (files and folders, any mix) into a case.
 
     With no INPUTS, runs on the demo corpus that ships with sourcetrace (and,
-    without --claims, on its claims file). Re-running adds only what is new;
+    without --claims, on its claims file, finding claims too). Re-running adds only what is new;
     an interrupted run is completed by the next.
     """
     # Imported here: the run pulls in spaCy, which the reading commands
@@ -128,9 +130,10 @@ def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extracto
         console.print(f"No input given: running on the demo corpus in [bold]{demo}[/]")
         inputs = (demo,)
         claims_file = claims_file or demo_claims_path()
+        find_claims = True if find_claims is None else find_claims
     options = RunOptions(workers=workers, extractor=extractor,  # type: ignore[arg-type]
                          max_document_bytes=int(max_document_mb * 2**20),
-                         claims=tuple(read_claims_file(claims_file)) if claims_file else ())
+                         claims=tuple(read_claims_file(claims_file)) if claims_file else (), find_claims=find_claims)
     try:
         with case_errors(), open_case(case_path, create=True) as case:
             summary = _run_with_progress(case, list(inputs), options, quiet)

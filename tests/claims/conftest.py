@@ -15,5 +15,5 @@ from sourcetrace.runner import RunOptions, run_case
 def claims_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("claims")
     case = root / "c.case"
-    run_case([write_pages(root / "pages")], case, RunOptions(workers=1, claims=(CLAIM,)))
+    run_case([write_pages(root / "pages")], case, RunOptions(workers=1, claims=(CLAIM,), find_claims=True))
     return case

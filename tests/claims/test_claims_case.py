@@ -143,3 +143,21 @@ def test_run_takes_a_claims_file_and_refuses_one_that_is_not_utf8(tmp_path: Path
     claims.write_bytes("Troops shelled the h\xf4pital".encode("latin-1"))
     refused = runner.invoke(cli, ["claims", str(case), "--add", str(claims)])
     assert refused.exit_code == 2 and "not UTF-8" in refused.output
+
+
+def test_claims_are_found_only_in_a_case_set_to_find_them_and_the_setting_is_kept(tmp_path: Path) -> None:
+    pages, case = write_pages(tmp_path / "pages"), tmp_path / "c.case"
+
+    def found() -> int:
+        with sqlite3.connect(case) as db:
+            return int(db.execute("SELECT count(*) FROM claims WHERE supplied = 0").fetchone()[0])
+
+    run_case([pages], case, RunOptions(workers=1))
+    assert found() == 0  # a new case does not find claims
+    run_case([pages], case, RunOptions(workers=1, find_claims=True))
+    finding = found()
+    assert finding > 0
+    run_case([pages], case, RunOptions(workers=1))  # the case keeps its setting
+    assert found() == finding
+    run_case([pages], case, RunOptions(workers=1, find_claims=False))
+    assert found() == 0

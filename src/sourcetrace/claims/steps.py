@@ -24,6 +24,8 @@ from sourcetrace.store.write_claims import (
     add_claim_positions,
     add_supplied_claims,
     claim_counts,
+    drop_found_claims,
+    finds_claims,
     found_claims_are_current,
     replace_found_claims,
     segment_carriers,
@@ -43,7 +45,9 @@ class StoreClaims(PipelineStep):
         store, engine = context.store, context.engine
         if context.options.claims:
             engine.count("claims_supplied", len(add_supplied_claims(store, context.options.claims)))
-        if not found_claims_are_current(store):
+        if not finds_claims(store, context.options.find_claims):
+            drop_found_claims(store)  # none, or those of a case that stopped finding them
+        elif not found_claims_are_current(store):
             statements = statements_for_claims(store)
             found = engine.on_driver("find-claims", lambda: find_claims(statements))
             replace_found_claims(store, found)

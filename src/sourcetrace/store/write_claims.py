@@ -47,6 +47,22 @@ def add_supplied_claims(store: CaseStore, texts: Iterable[str]) -> list[int]:
     return ids
 
 
+def finds_claims(store: CaseStore, setting: bool | None = None) -> bool:
+    """Whether the case finds claims in its statements: ``setting`` sets it
+    (``meta.find_claims``) when given; a new case does not."""
+    with store.transaction() as db:
+        if setting is not None:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('find_claims', ?)", ("1" if setting else "0",))
+        return _meta(db, "find_claims") == "1"
+
+
+def drop_found_claims(store: CaseStore) -> None:
+    """No found claims, and none found yet: turning finding on finds them afresh."""
+    replace_found_claims(store, [])
+    with store.transaction() as db:
+        db.execute("DELETE FROM meta WHERE key = 'claims_version'")
+
+
 def found_claims_are_current(store: CaseStore) -> bool:
     """True when the found claims were found in the current statements."""
     with store.transaction() as db:
