@@ -82,7 +82,7 @@ def run_scale(n: int, workers: int = 2, seed: int = 7) -> dict[str, Any]:
             (pages / f"doc{i:05d}.txt").write_text(document(rng, claims), encoding="utf-8")
         case = root / "scale.case"
         started = time.perf_counter()
-        run_case([pages], case, RunOptions(workers=workers, claims=tuple(claims)))
+        run_case([pages], case, RunOptions(workers=workers, claims=tuple(claims), find_claims=True))
         whole = time.perf_counter() - started
         first = _steps(case, 1)
         extra = [claim_text(rng) + " last year" for _ in range(max(1, n // 100))]
