@@ -16,8 +16,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from sourcetrace.cli import read_claims_file
 from sourcetrace.report.html import write_report
-from sourcetrace.runner import RunOptions, demo_corpus_path, run_case
+from sourcetrace.runner import RunOptions, demo_claims_path, demo_corpus_path, run_case
 from sourcetrace.store import CaseReader
 from sourcetrace.web.app import make_server
 
@@ -36,6 +37,11 @@ def interesting_views(case: Path) -> list[tuple[str, str]]:
     story = db.execute("SELECT id FROM stories ORDER BY independent_sources DESC, segments DESC, id LIMIT 1").fetchone()
     if story:
         views.append(("story", f"#/story/{story[0]}"))
+    claim = db.execute("SELECT claim_id FROM claim_positions GROUP BY claim_id ORDER BY count(*) DESC, claim_id LIMIT 1"
+                       ).fetchone() if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'claim_positions'").fetchone() else None
+    views.append(("claims", "#/claims"))
+    if claim:
+        views.append(("claim", f"#/claim/{claim[0]}"))
     if family:
         views.append(("family", f"#/family/{family[0]}"))
         for kind in ("rewrite", "near_exact", "excerpt"):
@@ -70,7 +76,9 @@ def main() -> None:
         case = args.case
         if case is None:
             case = Path(tmp) / "demo.case"
-            run_case([demo_corpus_path()], case, RunOptions(workers=1))
+            claims_file = demo_claims_path()  # as `sourcetrace run` with no input
+            claims = tuple(read_claims_file(claims_file)) if claims_file else ()
+            run_case([demo_corpus_path()], case, RunOptions(workers=1, claims=claims, find_claims=True))
         report = Path(tmp) / "report.html"
         with CaseReader(case) as reader:
             write_report(reader, report)

@@ -19,13 +19,15 @@ def views(t: Target) -> list[str]:
         copies = [row[0] for row in db.execute("SELECT segment_id FROM family_members WHERE parent_id IS NOT NULL")]
         documents = [row[0] for row in db.execute("SELECT id FROM documents")]
         stories = [row[0] for row in db.execute("SELECT id FROM stories")]
+        claims = [row[0] for row in db.execute("SELECT id FROM claims")]
         spans = [f"#/document/{d}?segment={s}&start={a}&end={b}" for d, s, a, b in db.execute(
             "SELECT s.document_id, e.segment_id, e.start, e.\"end\" FROM events e JOIN segments s ON s.id = e.segment_id"
             " WHERE e.start IS NOT NULL")]
     return (["#/overview", "#/families", f"#/family/{family}", "#/problems", "#/search?q=script",
-             "#/search?q=%22window.__pwned%22&kind=exact", "#/stories", "#/timeline", "#/timeline?kind=mentioned"]
+             "#/search?q=%22window.__pwned%22&kind=exact", "#/stories", "#/timeline", "#/timeline?kind=mentioned", "#/claims"]
             + [f"#/pair/{c}" for c in copies] + [f"#/document/{d}" for d in documents]
-            + [f"#/story/{s}" for s in stories] + [f"#/timeline?story={s}" for s in stories] + spans)
+            + [f"#/story/{s}" for s in stories] + [f"#/timeline?story={s}" for s in stories] + [f"#/claim/{c}" for c in claims]
+            + [f"#/claims?story={s}" for s in stories] + spans)
 
 
 def test_no_view_runs_a_script_from_the_case(page, hostile: Target) -> None:  # type: ignore[no-untyped-def]
@@ -52,7 +54,8 @@ def test_hostile_text_is_shown_as_text(page, hostile: Target) -> None:  # type: 
     assert HANDLER in page.locator("table.problems").inner_text()  # the hostile file name
     with hostile.db() as db:
         story, = db.execute("SELECT min(id) FROM stories").fetchone()
-    for view in ("#/stories", f"#/story/{story}", "#/timeline"):
+        claim, = db.execute("SELECT min(id) FROM claims").fetchone()
+    for view in ("#/stories", f"#/story/{story}", "#/timeline", "#/claims", f"#/claim/{claim}"):
         page.goto(hostile.url + view)
         page.wait_for_selector("main[aria-busy=false]")
         assert SCRIPT_TAG in page.locator("main").inner_text(), view  # the story's and its segment's title

@@ -277,3 +277,42 @@ def test_an_outlet_shows_its_type_and_a_suggestion_only_as_one(page, cases, serv
         open_view(page, t, "#/search?outlet=buzzfeedly")
         hits = page.locator(".hit .meta .outlet-typed")
         assert hits.count() >= 1 and {shown_type(hit) for hit in hits.all()} == {types["Buzzfeedly"]}
+
+
+# -- claims -----------------------------------------------------------------------------------
+
+def test_the_claims_view_sets_contesting_positions_beside_supporting_ones(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
+    from sourcetrace.store import CaseReader
+
+    with CaseReader(demo.case) as reader:
+        claims = reader.claims()
+        claim = max(claims, key=lambda c: (c.supporting_sources > 0 and c.contesting_sources > 0, c.positions))
+        view = reader.claim(claim.id)
+    assert view is not None and view.supporting and view.contesting  # the demo claims have both sides
+    open_view(page, demo, "#/overview")
+    assert any(f"{len(claims)}\nClaims" in card for card in page.locator(".card").all_inner_texts())
+    page.get_by_role("link", name="Claims", exact=True).click()
+    page.wait_for_selector("table.claims")
+    assert page.locator("tr.claim").count() == len(claims)
+    assert page.locator("tr.claim td:first-child").all_inner_texts() == [c.text for c in claims]
+    page.locator(f"tr.claim a[href='#/claim/{claim.id}']").click()
+    page.wait_for_selector(".claim-page")
+    assert page.locator("h1").inner_text() == claim.text
+    supports, contests = page.locator(".claim-sides .claim-side.supports"), page.locator(".claim-sides .claim-side.contests")
+    assert supports.locator("h2").inner_text() == f"Supports ({claim.supporting_sources} independent source" + (
+        "s)" if claim.supporting_sources != 1 else ")")
+    assert contests.locator("h2").inner_text().startswith(f"Contests ({claim.contesting_sources} independent source")
+    assert supports.locator("li.position").count() == len(view.supporting)
+    assert contests.locator("li.position").count() == len(view.contesting)
+    first = contests.locator("li.position").first
+    position = view.contesting[0]
+    assert first.locator(".snippet").inner_text() == f"“{position.text}”"
+    assert position.cue in first.inner_text() and f"family {position.family}" in first.inner_text()
+    assert first.locator(".outlet-typed .stype").count() >= 1 or position.segment.source is None
+    assert first.locator("button.cite").count() == 1
+    first.locator(f"a[href^='#/document/{position.segment.document}?segment={position.segment.id}&start=']").click()
+    page.wait_for_selector(".doctext .focus-span")
+    story = claim.stories[0]
+    open_view(page, demo, f"#/story/{story}")
+    listed = page.locator(".story-page table.claims tr.claim a").all_inner_texts()
+    assert listed == [c.text for c in claims if story in c.stories]

@@ -159,6 +159,30 @@ def test_a_report_over_its_story_and_event_budgets_keeps_the_first_and_says_so(h
     assert "events after the first 1 of the timeline" in data["limits"]["note"]
 
 
+def test_the_report_embeds_the_claims_with_their_positions(hostile_case: Path) -> None:
+    with CaseReader(hostile_case) as reader:
+        data = json.loads(embed_json(report_data(reader)))
+        claims = reader.claims()
+        views = {c.id: reader.claim(c.id) for c in claims}
+    assert claims and data["claims"] == [json.loads(json.dumps(asdict(c))) for c in claims]
+    for claim_id, view in views.items():
+        assert view is not None
+        embedded = data["claim_views"][str(claim_id)]
+        for side in ("supporting", "contesting", "reporting"):
+            positions = getattr(view, side)
+            assert [p["segment"] for p in embedded[side]] == [p.segment.id for p in positions]  # by id, as a story's
+            assert [p["text"] for p in embedded[side]] == [p.text for p in positions]
+            assert {str(p.segment.id) for p in positions} <= set(data["segments"])
+    assert data["limits"]["note"] == ""
+
+
+def test_a_report_over_its_claim_budget_keeps_the_first_and_says_so(hostile_case: Path) -> None:
+    with CaseReader(hostile_case) as reader:
+        data = report_data(reader, ReportBudget(claims=0))
+    assert data["claims"] == [] and data["claim_views"] == {}
+    assert "claims beyond the first 0" in data["limits"]["note"]
+
+
 def test_a_report_over_its_segment_budget_still_lists_every_segment_of_its_stories(tmp_path: Path) -> None:
     from tests.web.cases import build_demo_case
 
@@ -168,4 +192,4 @@ def test_a_report_over_its_segment_budget_still_lists_every_segment_of_its_stori
     in_families = {m["segment"] for f in data["families"] for m in f["members"]}
     assert in_stories - in_families  # a story segment that no copy map alone would have embedded
     assert {str(s) for s in in_stories} <= set(data["segments"])
-    assert "segments outside families and stories" in data["limits"]["note"]
+    assert "segments outside families, stories and claims" in data["limits"]["note"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sourcetrace.runner import RunOptions, demo_corpus_path, run_case
+from sourcetrace.runner import RunOptions, demo_claims_path, demo_corpus_path, run_case
 
 # Each payload sets window.__pwned if it ever runs; the tests check it never does.
 SCRIPT_TAG = "<script>window.__pwned = 'script tag'</script>"
@@ -29,6 +29,8 @@ HOSTILE_STORY = [
     "questions about the timetable and the detours for lorries."),
 ]
 
+HOSTILE_CLAIM = f"The flood defences {SCRIPT_TAG} along the northern embankment will be raised by two metres"
+
 
 def build_hostile_case(folder: Path) -> Path:
     """A case whose titles, URLs, texts and file names carry script injections."""
@@ -45,15 +47,19 @@ def build_hostile_case(folder: Path) -> Path:
     (inputs / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     (inputs / f"{HANDLER}.txt").write_text("", encoding="utf-8")  # an empty input: a problem with a hostile path
     case = folder / "hostile.case"
-    run_case([inputs], case, RunOptions(workers=1))
+    run_case([inputs], case, RunOptions(workers=1, claims=(HOSTILE_CLAIM,)))
     return case
 
 
 def build_demo_case(folder: Path) -> Path:
     corpus = demo_corpus_path()
     assert corpus is not None, "the demo corpus (examples/demo) is missing from the checkout"
+    claims_file = demo_claims_path()
+    assert claims_file is not None, "the demo claims (examples/demo-claims.txt) are missing from the checkout"
+    claims = tuple(line for line in claims_file.read_text(encoding="utf-8").splitlines()
+                   if line.strip() and not line.lstrip().startswith("#"))
     case = folder / "demo.case"
-    run_case([corpus], case, RunOptions(workers=1))
+    run_case([corpus], case, RunOptions(workers=1, claims=claims))  # as `sourcetrace run` with no input
     return case
 
 

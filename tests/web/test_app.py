@@ -126,7 +126,7 @@ def test_hostile_text_is_sent_only_as_json_data(server: CaseServer) -> None:
 def test_the_case_is_opened_read_only_and_left_unchanged(server: CaseServer, case: Path) -> None:
     before = hashlib.sha256(case.read_bytes()).hexdigest()
     for path in ("overview", "families", "family/1000", "pair/2000", "document/1", "problems", "search?q=flood",
-                 "stories", "story/1000", "sources", "timeline?kind=mentioned"):
+                 "stories", "story/1000", "sources", "timeline?kind=mentioned", "claims", "claim/1"):
         api(server, path)
     assert hashlib.sha256(case.read_bytes()).hexdigest() == before
 
@@ -154,7 +154,8 @@ def test_pages_partition_the_results(server: CaseServer) -> None:
 
 
 def test_an_unknown_item_is_404(server: CaseServer) -> None:
-    for path in ("/api/family/999999", "/api/pair/1", "/api/document/999999", "/api/unknown", "/api/story/999999"):
+    for path in ("/api/family/999999", "/api/pair/1", "/api/document/999999", "/api/unknown", "/api/story/999999",
+                 "/api/claim/999999"):
         assert get(server, path)[0] == 404
 
 
@@ -170,6 +171,25 @@ def test_stories_are_listed_and_a_story_comes_with_its_families_segments_and_eve
     assert story["story"]["title"] == expected[0].title  # hostile, intact, for the viewer to show as text
     assert {s["id"] for s in story["segments"]} == members
     assert story["events"] and {e["story"] for e in story["events"]} == {expected[0].id}
+
+
+def test_claims_are_listed_and_a_claim_comes_with_its_positions_side_by_side(server: CaseServer, case: Path) -> None:
+    with CaseReader(case) as reader:
+        expected = reader.claims()
+        view = reader.claim(expected[0].id)
+        story = reader.stories()[0].id
+    listed = api(server, "claims")
+    assert listed["total"] == len(expected) >= 1
+    assert listed["items"] == [json.loads(json.dumps(asdict(c))) for c in expected]
+    assert SCRIPT_TAG in listed["items"][0]["text"]  # hostile, intact, for the viewer to show as text
+    assert api(server, f"claims?story={story}")["total"] == sum(story in c.stories for c in expected)
+    assert api(server, "claims?story=999999")["items"] == []
+    claim = api(server, f"claim/{expected[0].id}")
+    assert view is not None and claim == json.loads(json.dumps(asdict(view)))
+    assert claim["supporting"] and all(p["stance"] == "supports" for p in claim["supporting"])
+    assert get(server, "/api/claim/999999")[0] == 404
+    for bad in ("/api/claim/x", "/api/claim/-1", "/api/claim/1x", "/api/claims?story=x", "/api/claims?page=x"):
+        assert get(server, bad)[0] == 400, bad
 
 
 def test_every_outlet_is_listed_with_its_type_and_each_segment_names_its_publisher(server: CaseServer) -> None:

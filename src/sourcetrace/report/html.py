@@ -9,8 +9,8 @@ On a large case the report would not open if it carried every text, so it
 embeds budgets (see ReportBudget): the copy map and the texts of every
 segment in a family with copies always, other segments' metadata and texts
 and documents' full texts only while they fit; the stories with the most
-independent sources (with their segments' metadata, statements and events)
-and the start of the case timeline. The report says what it left out;
+independent sources (with their segments' metadata, statements and events),
+the claims with their positions and the start of the case timeline. The report says what it left out;
 ``sourcetrace serve`` shows everything.
 """
 
@@ -28,7 +28,7 @@ from typing import Any
 
 from sourcetrace import __version__
 from sourcetrace.store import CaseReader
-from sourcetrace.views import DocumentView, FamilyView, SegmentView, StoryView
+from sourcetrace.views import ClaimView, DocumentView, FamilyView, PositionView, SegmentView, StoryView
 from sourcetrace.views.viewer import asset
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -43,6 +43,7 @@ class ReportBudget:
     statements: int = 5_000  # most repeated first
     stories: int = 2_000  # most independent sources first, each with its segments, statements and events
     events: int = 20_000  # the case timeline's first, in date order
+    claims: int = 2_000  # supplied ones first, then found ones, each with its positions
 
 
 def embed_json(value: Any) -> str:
@@ -88,10 +89,13 @@ def report_data(reader: CaseReader, budget: ReportBudget | None = None) -> dict[
     families = reader.families()
     stories = reader.stories_page(1, per_page=budget.stories)
     story_views = [view for view in (reader.story(s.id) for s in stories.items) if view is not None]
+    claims = reader.claims(budget.claims + 1)
+    claim_views = [view for view in (reader.claim(c.id) for c in claims[:budget.claims]) if view is not None]
     member_ids = [m.segment.id for f in families for m in f.members]
     parents = [m.compare_with for f in families for m in f.members if m.compare_with is not None]
     in_stories = [s.id for view in story_views for s in view.segments]
-    listed = member_ids + parents + in_stories if overview.segments > budget.segments else reader.segment_ids()
+    in_claims = [p.segment.id for view in claim_views for p in _positions(view)]
+    listed = member_ids + parents + in_stories + in_claims if overview.segments > budget.segments else reader.segment_ids()
     segments = reader.segments(sorted(set(listed)))
     texts, all_texts = _texts(reader, set(member_ids) | set(parents), list(segments), budget.text_chars)
     documents, all_documents = _documents(reader, segments, budget.document_chars)
@@ -100,10 +104,11 @@ def report_data(reader: CaseReader, budget: ReportBudget | None = None) -> dict[
     events = reader.events_page(1, per_page=budget.events)
     note = _left_out_note([
         ("some segments' texts", all_texts), ("some documents", all_documents),
-        ("segments outside families and stories", len(segments) == overview.segments),
+        ("segments outside families, stories and claims", len(segments) == overview.segments),
         ("some problems", problems.total <= budget.problems),
         (f"statements beyond the {budget.statements:,} most repeated", statements.total <= budget.statements),
         (f"stories beyond the {budget.stories:,} with the most sources", stories.total <= budget.stories),
+        (f"claims beyond the first {budget.claims:,}", len(claims) <= budget.claims),
         (f"events after the first {budget.events:,} of the timeline", events.total <= budget.events)])
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -120,6 +125,8 @@ def report_data(reader: CaseReader, budget: ReportBudget | None = None) -> dict[
         "stories": [asdict(s) for s in stories.items],
         "story_views": {str(view.story.id): _slim_story(view) for view in story_views},
         "events": [asdict(e) for e in events.items],
+        "claims": [asdict(c) for c in claims[:budget.claims]],
+        "claim_views": {str(view.claim.id): _slim_claim(view) for view in claim_views},
     }
 
 
@@ -143,6 +150,20 @@ def _slim_story(story: StoryView) -> dict[str, Any]:
     value = asdict(story)
     value["segments"] = [segment.id for segment in story.segments]
     del value["story"]
+    return value
+
+
+def _positions(claim: ClaimView) -> tuple[PositionView, ...]:
+    return claim.supporting + claim.contesting + claim.reporting
+
+
+def _slim_claim(claim: ClaimView) -> dict[str, Any]:
+    """A claim whose positions name their segment by id, like a story's; its summary is in "claims"."""
+    value = asdict(claim)
+    for side in ("supporting", "contesting", "reporting"):
+        for position in value[side]:
+            position["segment"] = position["segment"]["id"]
+    del value["claim"]
     return value
 
 

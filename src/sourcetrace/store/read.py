@@ -120,6 +120,7 @@ class CaseReader:
             statements_available=said.has_statements(self._db),
             stories=told.story_count(self._db),
             events=dated.event_count(self._db),
+            claims=one("SELECT count(*) FROM claims"),
         )
 
     def _one(self, sql: str) -> int:

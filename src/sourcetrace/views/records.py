@@ -99,6 +99,7 @@ class Overview:
     statements_available: bool = False
     stories: int = 0
     events: int = 0  # dated events of the timeline
+    claims: int = 0  # supplied and found (docs/claims.md)
 
 
 @dataclass(frozen=True, slots=True)

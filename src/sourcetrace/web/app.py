@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sourcetrace.store import CaseReader
-from sourcetrace.views import EVENT_KINDS, KINDS, SegmentFilters
+from sourcetrace.views import EVENT_KINDS, KINDS, Page, SegmentFilters
 from sourcetrace.views.viewer import asset
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
@@ -142,6 +142,21 @@ def _timeline(reader: CaseReader, p: _Params) -> object:
     return reader.events_page(p.page(), story=p.number("story"), kind=p.choice("kind", EVENT_KINDS))
 
 
+def _claims(reader: CaseReader, p: _Params, per_page: int = 50) -> object:
+    """The claims, paged like the other lists: supplied ones in the order added, then found ones;
+    with ?story=N, only those with a position in that story."""
+    story = p.number("story")
+    claims = [c for c in reader.claims() if story is None or story in c.stories]
+    page = p.page()
+    return Page(tuple(claims[(page - 1) * per_page:page * per_page]), page, per_page, len(claims))
+
+
+def _claim(reader: CaseReader, p: _Params, claim_id: str) -> object | None:
+    if not claim_id.isdigit() or len(claim_id) > 12:
+        raise BadRequest("a claim id must be a positive whole number")
+    return reader.claim(int(claim_id))
+
+
 Handler = Callable[..., object | None]
 _ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (re.compile(r"overview"), lambda reader, p: reader.overview()),
@@ -157,6 +172,8 @@ _ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (re.compile(r"statement/([0-9]{1,12})"), lambda reader, p, sid: reader.statement(int(sid))),
     (re.compile(r"stories"), lambda reader, p: reader.stories_page(p.page())),
     (re.compile(r"story/([0-9]{1,12})"), lambda reader, p, sid: reader.story(int(sid))),
+    (re.compile(r"claims"), _claims),
+    (re.compile(r"claim/([^/]+)"), _claim),
     (re.compile(r"sources"), _sources),
     (re.compile(r"timeline"), _timeline),
 )

@@ -176,6 +176,8 @@
       statement: (id) => get("statement/" + id),
       stories: (p) => get("stories", p),
       story: (id) => get("story/" + id),
+      claims: (p) => get("claims", p),
+      claim: (id) => get("claim/" + id),
       sources: () => get("sources"),
       timeline: (p) => get("timeline", p),
     };
@@ -185,6 +187,7 @@
     data.families.forEach((f) => f.members.forEach((m) => { m.segment = data.segments[m.segment]; }));
     const families = new Map(data.families.map((f) => [f.id, f]));
     const stories = new Map(data.stories.map((st) => [st.id, st]));
+    const claims = new Map((data.claims || []).map((c) => [c.id, c]));
     const page = (items, p) => {
       const n = Math.max(1, parseInt(p.page || "1", 10) || 1);
       return { items: items.slice((n - 1) * PER_PAGE, n * PER_PAGE), page: n, per_page: PER_PAGE, total: items.length };
@@ -219,6 +222,14 @@
         if (!view || !summary) return Promise.resolve(null);
         return Promise.resolve({ story: summary, families: view.families, segments: view.segments.map((i) => data.segments[i]).filter(Boolean),
           statements: view.statements, events: view.events });
+      },
+      claims: (p) => Promise.resolve(page((data.claims || []).filter((c) => !p.story || c.stories.map(String).includes(String(p.story))), p)),
+      claim: (id) => {  // as the app's ClaimView: each position's segment by id in the report
+        const view = (data.claim_views || {})[id], summary = claims.get(Number(id));
+        if (!view || !summary) return Promise.resolve(null);
+        const sides = (list) => list.map((pos) => Object.assign({}, pos, { segment: data.segments[pos.segment] })).filter((pos) => pos.segment);
+        return Promise.resolve({ claim: summary, supporting: sides(view.supporting), contesting: sides(view.contesting),
+          reporting: sides(view.reporting), statements: view.statements });
       },
       sources: () => Promise.resolve(data.sources),
       timeline: (p) => {  // a story's own events are embedded whole, the case's up to the report's budget
@@ -283,6 +294,7 @@
       card("Families with copies", o.families_with_copies.toLocaleString("en"), o.singletons.toLocaleString("en") + " independent segments", "#/families"),
       card("Copies", (100 * share).toFixed(0) + "%", o.copies.toLocaleString("en") + " of " + o.kept.toLocaleString("en") + " segments derive from another"),
       card("Stories", o.stories.toLocaleString("en"), "reports of one event, grouped", "#/stories"),
+      card("Claims", (o.claims || 0).toLocaleString("en"), "supported and contested, by independent source", "#/claims"),
       card("Dated events", o.events.toLocaleString("en"), "publications and dates mentioned", "#/timeline"),
       card("Problems", o.problems.toLocaleString("en"), o.problems ? "inputs not taken in full" : "everything was read", "#/problems", o.problems ? "warn" : ""));
     const total = KINDS.reduce((n, k) => n + (o.kind_counts[k] || 0), 0) || 1;
@@ -720,7 +732,8 @@
   }
   function day(d) { return d ? String(d).slice(0, 10) : d; }  // the day at the page's own offset, as `sourcetrace stories` shows it
 
-  VIEWS.story = (id) => state.source.story(id).then((d) => {
+  // A story and its claims (those with a position in it); claims only add to the page, so it shows without them.
+  VIEWS.story = (id) => Promise.all([state.source.story(id), state.source.claims({ story: id }).catch(() => null)]).then(([d, claims]) => {
     if (!d) return notFound(state.source.mode === "report" ? "Story " + id + " is not in this report; `sourcetrace serve` shows every story." : "No story " + id + " in this case.");
     const st = d.story;
     return h("section", { class: "story-page" },
@@ -731,6 +744,7 @@
       st.agencies.length ? [h("h2", {}, "Credited agencies"), h("ul", { class: "outlets agencies" }, st.agencies.map((a) => h("li", {}, namedOutlet(a))))] : null,
       h("h2", {}, "Segments, by family"), storySegments(d),
       d.statements.length ? [h("h2", {}, "Statements"), h("ol", { class: "hits" }, d.statements.map(statementItem))] : null,
+      storyClaims(st, claims),
       h("h2", {}, "Timeline"), storyTimeline(st, d.events));
   });
   // Who published the story's segments: one line per outlet (its registry entry, else its name), most segments first.
@@ -771,6 +785,60 @@
     if (!events.length) return h("p", { class: "empty" }, "No dated events in this story's segments.");
     return [eventsTable(events.slice(0, STORY_EVENTS), false),
       events.length > STORY_EVENTS ? h("p", {}, link("#/timeline?story=" + st.id, "All " + plural(events.length, "event") + " of this story, page by page")) : null];
+  }
+
+  // ---- claims ----------------------------------------------------------------------------
+
+  function storyClaims(st, pg) {  // the claims whose positions lie in this story
+    if (!pg || !pg.items.length) return null;
+    return [h("h2", {}, "Claims"), claimsTable(pg.items),
+      pg.total > pg.items.length ? h("p", {}, link("#/claims?story=" + st.id, "All " + plural(pg.total, "claim") + " of this story")) : null];
+  }
+  function claimsTable(items) {
+    return h("table", { class: "list claims" },
+      h("tr", {}, h("th", {}, "Claim"), h("th", {}, "From"), h("th", { class: "num" }, "Supporting sources"), h("th", { class: "num" }, "Contesting sources"),
+        h("th", { class: "num" }, "Reporting sources"), h("th", { class: "num" }, "Positions")),
+      items.map((c) => h("tr", { class: "claim" },
+        h("td", {}, link("#/claim/" + c.id, c.text)),
+        h("td", {}, c.supplied ? "supplied" : "found"),
+        h("td", { class: "num supports" }, String(c.supporting_sources)),
+        h("td", { class: "num contests" }, String(c.contesting_sources)),
+        h("td", { class: "num reports" }, String(c.reporting_sources)),
+        h("td", { class: "num" }, String(c.positions)))));
+  }
+  VIEWS.claims = (arg, p) => state.source.claims(p).then((pg) => h("section", {},
+    h("h1", {}, p.story ? "Claims of story " + p.story : "Claims"),
+    h("p", { class: "lead" }, "Each claim with the independent sources that support it, contest it, or report it without taking a side. " +
+      "Sources are families of copies: forty copies of one wire story count once. ", p.story ? link("#/story/" + p.story, "Back to the story") : null),
+    pg.items.length ? claimsTable(pg.items) : h("p", { class: "empty" }, p.story ? "No claim has a position in this story." :
+      "No claims: none was supplied (`sourcetrace run --claims FILE`) and finding them in the statements is off."),
+    reportNote(), pager(pg, "#/claims", p)));
+
+  VIEWS.claim = (id) => state.source.claim(id).then((d) => {
+    if (!d) return notFound(state.source.mode === "report" ? "Claim " + id + " is not in this report; `sourcetrace serve` shows every claim." : "No claim " + id + " in this case.");
+    const c = d.claim;
+    const side = (heading, n, positions, cls) => h("div", { class: "claim-side " + cls },
+      h("h2", {}, heading + " (" + plural(n, "independent source") + ")"),
+      positions.length ? h("ol", { class: "hits positions" }, positions.map(positionItem)) : h("p", { class: "empty" }, "None."));
+    return h("section", { class: "claim-page" },
+      h("h1", {}, c.text),
+      h("p", { class: "lead" }, (c.supplied ? "Supplied by the investigator" : "Found in the statements") + " · " + plural(c.positions, "position") +
+        " · positions in one family of copies count as one source.",
+        c.stories.length ? [" Stories: ", joined(c.stories.map((st) => link("#/story/" + st, "story " + st)))] : null),
+      h("div", { class: "claim-sides" },
+        side("Supports", c.supporting_sources, d.supporting, "supports"),
+        side("Contests", c.contesting_sources, d.contesting, "contests")),
+      side("Reports", c.reporting_sources, d.reporting, "reports"));
+  });
+  function positionItem(pos) {
+    const seg = pos.segment;
+    return h("li", { class: "hit position " + pos.stance },
+      h("div", { class: "snippet" }, "“" + pos.text + "”"),
+      h("div", { class: "meta" }, h("span", { class: "cue" }, "cue: " + pos.cue), " · ",
+        pos.speaker ? h("span", { class: "speaker" }, "speaker: " + pos.speaker) : h("span", { class: "speaker" }, "the segment's own voice"), " · ",
+        h("span", { class: "fam", title: "positions of one family count as one source" }, pos.family !== null ? "family " + pos.family : "in no family")),
+      h("div", { class: "meta" }, outlet(seg), " · " + fmtDate(seg.published) + " · ", h("span", { class: "segid" }, "#" + seg.id), " ",
+        link(segmentHref(seg.document, seg.id, pos.start, pos.end), title(seg)), " ", citeButton(seg, pos.start, pos.end, pos.text)));
   }
 
   VIEWS.timeline = (arg, p) => state.source.timeline(p).then((pg) => h("section", {},
@@ -814,9 +882,9 @@
 
   // ---- routing --------------------------------------------------------------------------
 
-  const NAV = [["overview", "Overview"], ["families", "Families"], ["stories", "Stories"], ["timeline", "Timeline"], ["search", "Search"],
+  const NAV = [["overview", "Overview"], ["families", "Families"], ["stories", "Stories"], ["claims", "Claims"], ["timeline", "Timeline"], ["search", "Search"],
     ["problems", "Problems"], ["statements", "Statements"]];
-  const NAV_OF = { family: "families", statement: "statements", story: "stories" };  // an item's view lights its list
+  const NAV_OF = { family: "families", statement: "statements", story: "stories", claim: "claims" };  // an item's view lights its list
   function route() {
     const hash = location.hash.replace(/^#\/?/, "") || "overview";
     const [path, query] = hash.split("?");
