@@ -61,8 +61,9 @@ class AssessPositions(PipelineStep):
         store, engine = context.store, context.engine
         claims = stored_claims(store)
         if claims:
-            pending = engine.on_driver("claim-candidates", lambda: _pending_pairs(context, claims))
-            engine.count("pairs_known", len(stored_checks(store)))
+            done = stored_checks(store)
+            engine.count("pairs_known", len(done))
+            pending = engine.on_driver("claim-candidates", lambda: _pending_pairs(context, claims, done))
             self._assess(context, pending)
         context.summary.claims, context.summary.positions = claim_counts(store)
 
@@ -81,14 +82,14 @@ class AssessPositions(PipelineStep):
         batch.clear()
 
 
-def _pending_pairs(context: RunContext, claims: list[tuple[int, str]]) -> list[SegmentToAssess]:
-    """One record per segment with the candidate claims it was never assessed for."""
+def _pending_pairs(context: RunContext, claims: list[tuple[int, str]],
+                   done: set[tuple[int, int]]) -> list[SegmentToAssess]:
+    """One record per segment with the candidate claims it was never assessed for (not in ``done``)."""
     store = context.store
     segments = segments_for_claims(store)
     index = KeyIndex()
     for segment, text in segments:
         index.add(segment, index_keys(text))
-    done = stored_checks(store)
     propositions = propositions_of(claims)
     by_segment: dict[int, list[Proposition]] = defaultdict(list)
     for claim in propositions:

@@ -69,10 +69,10 @@ def coarse_pos(doc: Doc) -> Doc:
         return doc
     tags_and_words = doc.to_array(["TAG", "LOWER"])
     coarse, auxiliaries, verb, aux = _pos_tables()
-    pos = [coarse.get(tag, coarse[0]) for tag, _ in tags_and_words.tolist()]
-    for index, (_, word) in enumerate(tags_and_words.tolist()):
-        if pos[index] == verb and word in auxiliaries:
-            pos[index] = aux
+    pos = []
+    for tag, word in tags_and_words.tolist():
+        universal = coarse.get(tag, coarse[0])
+        pos.append(aux if universal == verb and word in auxiliaries else universal)
     doc.from_array(["POS"], cast(Ints2d, numpy.array(pos, dtype="uint64").reshape(-1, 1)))
     return doc
 

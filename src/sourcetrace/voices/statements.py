@@ -216,7 +216,7 @@ PREFILTER = True
 # Sentences of context kept before and after each one that can hold a statement.
 # None before (but the sentence before a quote's paragraph, which may name its
 # speaker): antecedents of pronouns, full names and role holders are kept by
-# their own rules below; one sentence before each added 13% of the text to
+# their own rules below; one sentence before each added 12% of the text to
 # parse, for the same PolNeAR and gold-set figures (docs/statements.md).
 CONTEXT_BEFORE = 0
 CONTEXT_AFTER = 0
