@@ -120,3 +120,78 @@ def test_the_runners_names_load_on_first_use() -> None:
     assert sourcetrace.RunOptions is runner.RunOptions and sourcetrace.RunSummary is runner.RunSummary
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         sourcetrace.nothing  # noqa: B018
+
+
+# --- a newcomer's first hour: inputs that give nothing, a case in a missing folder, an empty text to trace ---
+
+
+def test_a_run_that_can_read_nothing_raises_no_input_error_and_makes_no_case(tmp_path: Path) -> None:
+    missing = tmp_path / "does-not-exist"
+    no_input = pytest.raises(sourcetrace.NoInputError, match=r"does-not-exist: no such file or folder")
+    with open_case(tmp_path / "x.case", create=True) as case, no_input as raised:
+        case.run([missing], RunOptions(workers=1))
+    assert [(p.path, p.reason.value) for p in raised.value.problems] == [(str(missing), "not_found")]
+    assert not (tmp_path / "x.case").exists()  # nothing was read: no empty case is left behind
+
+
+def test_a_run_that_can_read_nothing_leaves_an_existing_case_as_it_was(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ferry.txt").write_text("Ferry resumes\n\nThe ferry to Sorrel resumed on Monday.\n")
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    with open_case(tmp_path / "c.case", create=True) as case:
+        case.run([tmp_path / "in"], RunOptions(workers=1))
+        before = (case.counts(), case.last_run())
+        with pytest.raises(sourcetrace.NoInputError, match=r"code: the folder holds no file of a kind sourcetrace "
+                                                           r"reads \(skipped: \.toml\)"):
+            case.run([tmp_path / "code", tmp_path / "gone.txt"], RunOptions(workers=1))
+        assert (case.counts(), case.last_run()) == before  # no run recorded, no problem added
+
+
+def test_a_run_skips_and_counts_files_of_no_supported_kind_and_names_a_folder_without_inputs(tmp_path: Path) -> None:
+    from tests.ingest.builders import tiny_png
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ferry.txt").write_text("Ferry resumes\n\nThe ferry to Sorrel resumed on Monday.\n")
+    (tmp_path / "in" / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (tmp_path / "in" / "map.png").write_bytes(tiny_png())
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "run.toml").write_text("x = 1\n")
+    with open_case(tmp_path / "c.case", create=True) as case:
+        summary = case.run([tmp_path / "in", tmp_path / "code"], RunOptions(workers=1))
+        assert (summary.inputs, summary.documents) == (1, 1)  # neither the .toml nor the .png became a document
+        assert summary.skipped_files == {".png": 1, ".toml": 2}
+        assert summary.folders_without_inputs == [str(tmp_path / "code")]
+        assert [(p.reason, p.severity, p.path) for p in case.problems()] == [("empty", "warning", str(tmp_path / "code"))]
+        last = case.last_run()
+        assert last is not None and last.skipped_files == {".png": 1, ".toml": 2}
+
+
+def test_a_file_of_unknown_extension_named_explicitly_is_read_if_text_else_not_text(tmp_path: Path) -> None:
+    from tests.ingest.builders import tiny_png
+
+    (tmp_path / "notes.toml").write_text("The ferry to Sorrel resumed on Monday, the operator said.\n")
+    (tmp_path / "map.png").write_bytes(tiny_png())
+    with open_case(tmp_path / "c.case", create=True) as case:
+        summary = case.run([tmp_path / "notes.toml", tmp_path / "map.png"], RunOptions(workers=1))
+        assert (summary.inputs, summary.documents, summary.problems) == (2, 1, {"binary": 1})
+        [problem] = case.problems()
+        assert problem.path == str(tmp_path / "map.png") and problem.message.startswith("not text")
+
+
+def test_creating_a_case_in_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(CaseError, match=r"^cannot create the case .*/nope/x\.case: the folder .*/nope does not exist$"):
+        open_case(tmp_path / "nope" / "x.case", create=True)
+
+
+def test_tracing_an_empty_text_is_an_error_not_an_empty_result(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_text("  \n\n")
+    with pytest.raises(sourcetrace.TraceInputError, match=r"empty\.txt is empty"):
+        sourcetrace.read_text_to_trace(tmp_path / "empty.txt")
+    with pytest.raises(sourcetrace.TraceInputError, match=r"blank\.txt holds only white space"):
+        sourcetrace.read_text_to_trace(tmp_path / "blank.txt")
+    with pytest.raises(sourcetrace.TraceInputError, match=r"gone\.txt cannot be read: No such file"):
+        sourcetrace.read_text_to_trace(tmp_path / "gone.txt")
+    with open_case(tmp_path / "c.case", create=True) as case, pytest.raises(sourcetrace.TraceInputError):
+        case.trace(" \n")

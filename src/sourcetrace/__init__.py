@@ -11,7 +11,8 @@ __version__ = "0.1.0"  # first: modules imported below read it
 
 from typing import TYPE_CHECKING, Any
 
-from sourcetrace.api import Case, open_case
+from sourcetrace.api import Case, TraceInputError, open_case, read_text_to_trace
+from sourcetrace.ingest.discover import NoInputError
 from sourcetrace.progress import NullProgress, Progress
 from sourcetrace.store import CaseCounts, CaseError
 from sourcetrace.views import (
@@ -43,6 +44,7 @@ __all__ = [
     "ClaimView",
     "FamilyView",
     "MemberView",
+    "NoInputError",
     "NullProgress",
     "OccurrenceView",
     "PassageView",
@@ -57,9 +59,11 @@ __all__ = [
     "StatementSummary",
     "StatementView",
     "StepView",
+    "TraceInputError",
     "TraceMatch",
     "__version__",
     "open_case",
+    "read_text_to_trace",
 ]
 
 # The runner imports spaCy (about two seconds); its names load on first use,

@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING
 
 from sourcetrace.progress import Progress
 from sourcetrace.store import CaseCounts, CaseReader, CaseStore
+from sourcetrace.store.case import check_can_create
 from sourcetrace.views import (
     ClaimSummary,
     ClaimView,
@@ -28,6 +29,7 @@ from sourcetrace.views import (
     FamilyView,
     ProblemView,
     RunView,
+    SegmentView,
     SourceView,
     SpeakerView,
     StatementView,
@@ -39,6 +41,34 @@ from sourcetrace.views import (
 if TYPE_CHECKING:  # the runner imports spaCy: reading a case must not pay for it
     from sourcetrace.report.html import ReportBudget
     from sourcetrace.runner import RunOptions, RunSummary
+
+
+class TraceInputError(ValueError):
+    """The text given to trace is empty, unreadable or not text; the message names it and says which."""
+
+
+def read_text_to_trace(source: str | os.PathLike[str] | IO[bytes]) -> str:
+    """The text of a file to trace (a path, or an open binary file such as standard input),
+    decoded as plain-text inputs are (BOM, UTF-8, then detection).
+
+    Raises TraceInputError when it cannot be read, is empty (or only white
+    space), or holds binary bytes.
+    """
+    from sourcetrace.ingest.charset import decode_text
+    from sourcetrace.ingest.sniff import HEAD_BYTES, looks_binary
+
+    name = str(source) if isinstance(source, (str, os.PathLike)) else str(getattr(source, "name", "the input"))
+    try:
+        data = Path(source).read_bytes() if isinstance(source, (str, os.PathLike)) else source.read()
+    except OSError as error:
+        raise TraceInputError(f"{name} cannot be read: {error.strerror or error}") from error
+    if looks_binary(data[:HEAD_BYTES]):
+        raise TraceInputError(f"{name} is not text: its bytes are binary (NUL or control bytes)")
+    text = decode_text(data).text
+    if not text.strip():
+        raise TraceInputError(f"{name} is empty: there is no text to trace" if not data
+                              else f"{name} holds only white space: there is no text to trace")
+    return text
 
 
 def open_case(path: str | os.PathLike[str], *, create: bool = False) -> Case:
@@ -55,9 +85,21 @@ class Case:
 
     def __init__(self, path: Path, *, create: bool = False) -> None:
         self.path = path
+        self._opened: CaseReader | None = None
+        if create and not path.exists():
+            # Made when first run or read, so that a run that can read nothing leaves no empty case behind.
+            check_can_create(path)
+            return
         if create:
-            CaseStore(path, create=True).close()  # the writer makes (or migrates) the case; reads need it to exist
-        self._reader = CaseReader(path)
+            CaseStore(path, create=True).close()  # the writer checks and migrates the case
+        self._opened = CaseReader(path)
+
+    @property
+    def _reader(self) -> CaseReader:
+        if self._opened is None:  # a new case, not made yet: reads see it empty
+            CaseStore(self.path, create=True).close()
+            self._opened = CaseReader(self.path)
+        return self._opened
 
     @property
     def reader(self) -> CaseReader:
@@ -65,7 +107,8 @@ class Case:
         return self._reader
 
     def close(self) -> None:
-        self._reader.close()
+        if self._opened is not None:
+            self._opened.close()
 
     def __enter__(self) -> Case:
         return self
@@ -83,6 +126,8 @@ class Case:
         """Ingest ``inputs`` (files and folders, any mix) and bring copies and statements up to date.
 
         Re-running adds only what is new; an interrupted run is completed by the next.
+        Raises NoInputError when ``inputs`` are given and none can be read: the
+        case is then left as it was (a new one is not made).
         """
         from sourcetrace.runner import RunOptions, run_case  # spaCy and the rest load only for a run
 
@@ -114,14 +159,28 @@ class Case:
         """The family of one segment (also a family of one); None for a repeat or an unknown id."""
         return self._reader.family_of(segment_id)
 
+    def family_count(self) -> int:
+        """How many families have at least one copy: what ``families`` lists with no limit."""
+        return self._reader.family_count()
+
+    def segment(self, segment_id: int) -> SegmentView | None:
+        """One segment's metadata (its family, or the segment it repeats); None for an unknown id."""
+        return self._reader.segment(segment_id)
+
     def singletons(self) -> int:
         """How many segments have no copies and copy nothing."""
         return self._reader.singletons()
 
     def trace(self, text: str) -> list[TraceMatch]:
-        """Every segment that copies, excerpts or rewrites ``text`` (the churnalism check), strongest first."""
+        """Every segment that copies, excerpts or rewrites ``text`` (the churnalism check), strongest first.
+
+        Raises TraceInputError when ``text`` is empty or only white space: an
+        empty list must mean that nothing reuses a text, not that there was none.
+        """
         from sourcetrace.report.trace import trace_text  # loads the reuse index code only when tracing
 
+        if not text.strip():
+            raise TraceInputError("the text to trace is empty")
         return trace_text(self._reader, text)
 
     # -- statements ----------------------------------------------------------------------
@@ -135,6 +194,10 @@ class Case:
         """
         return self._reader.statements(speaker, altered_only=altered_only, limit=limit)
 
+    def statement_count(self, speaker: str | None = None, altered_only: bool = False) -> int:
+        """How many statements ``statements`` lists with no limit."""
+        return self._reader.statement_count(speaker, altered_only=altered_only)
+
     def speakers(self) -> list[SpeakerView]:
         """Speakers by number of statements, with their roles and altered copies."""
         return self._reader.speakers()
@@ -145,15 +208,21 @@ class Case:
         """Stories (one event as the corpus covers it), those with the most independent sources first."""
         return self._reader.stories(limit)
 
+    def story_count(self) -> int:
+        return self._reader.story_count()
+
     def story(self, story_id: int) -> StoryView | None:
         """One story with its families, segments and statements; None for an unknown id."""
         return self._reader.story(story_id)
 
     # -- sources -------------------------------------------------------------------------
 
-    def sources(self) -> list[SourceView]:
+    def sources(self, limit: int | None = None) -> list[SourceView]:
         """The outlets of the case with their types, most segments first (docs/sources.md)."""
-        return self._reader.sources()
+        return self._reader.sources(limit)
+
+    def source_count(self) -> int:
+        return self._reader.source_count()
 
     def set_source_type(self, name: str, source_type: str) -> SourceView:
         """Set the type of the source called ``name`` (or with that key or host).
@@ -175,7 +244,7 @@ class Case:
 
     # -- timeline ------------------------------------------------------------------------
 
-    def events(self, story: int | None = None) -> list[EventView]:
+    def events(self, story: int | None = None, limit: int | None = None) -> list[EventView]:
         """The dated events of the case in date order: each segment's publication and
         every date its text mentions (docs/timeline.md); ``story`` keeps one story's.
 
@@ -185,7 +254,11 @@ class Case:
         if story is not None and self._reader.story(story) is None:
             raise ValueError(f"no story {story} in this case" if self._reader.has_stories()
                              else "this case has no stories yet: a run builds them once two segments report one event")
-        return self._reader.events(story)
+        return self._reader.events(story, limit)
+
+    def event_count(self, story: int | None = None) -> int:
+        """How many events ``events`` lists with no limit."""
+        return self._reader.event_count(story)
 
     # -- claims --------------------------------------------------------------------------
 
@@ -193,6 +266,9 @@ class Case:
         """The claims of the case (docs/claims.md), supplied ones in the order added, then those
         found in the statements; each with how many independent sources support and contest it."""
         return self._reader.claims(limit)
+
+    def claim_count(self) -> int:
+        return self._reader.claim_count()
 
     def claim(self, claim_id: int) -> ClaimView | None:
         """One claim with every position on it, by side, each with its cue and citation; None for an unknown id."""
@@ -224,18 +300,23 @@ class Case:
         else:
             write_export(self._reader, target)
 
-    def report(self, path: str | os.PathLike[str], budget: ReportBudget | None = None) -> Path:
-        """Write the self-contained HTML report to ``path``; returns the path written."""
+    def report(self, path: str | os.PathLike[str], budget: ReportBudget | None = None, *,
+               full_paths: bool = False) -> Path:
+        """Write the self-contained HTML report to ``path``; returns the path written. Inputs are shown
+        relative to the inputs the runs were given (a report gets mailed) unless ``full_paths``."""
         from sourcetrace.report.html import write_report
 
-        write_report(self._reader, Path(path), budget)
+        with CaseReader(self.path, full_paths=full_paths) as reader:
+            write_report(reader, Path(path), budget)
         return Path(path)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0, announce: Callable[[str], None] = print) -> None:
-        """Serve the local read-only web app until interrupted, announcing its address first."""
+    def serve(self, host: str = "127.0.0.1", port: int = 0, announce: Callable[[str], None] = print, *,
+              full_paths: bool = False) -> None:
+        """Serve the local read-only web app until interrupted, announcing its address first;
+        inputs shown as in :meth:`report`."""
         from sourcetrace.web.app import serve
 
-        serve(self.path, host, port, announce)
+        serve(self.path, host, port, announce, full_paths=full_paths)
 
 
 # The runner's names, for callers that build options or call run_case

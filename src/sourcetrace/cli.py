@@ -14,16 +14,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Concatenate, ParamSpec
+from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from sourcetrace import __version__
-from sourcetrace.api import Case, open_case
+from sourcetrace.api import Case, TraceInputError, open_case, read_text_to_trace
+from sourcetrace.ingest.discover import NoInputError
 from sourcetrace.ingest.extract import EXTRACTORS
 from sourcetrace.report.terminal import (
     claim_sides,
@@ -32,12 +34,15 @@ from sourcetrace.report.terminal import (
     position_text,
     reuse_label,
     run_line,
+    run_summary_table,
+    skipped_files_text,
     statement_block,
     steps_table,
 )
 from sourcetrace.store import CaseError
 from sourcetrace.stories.source_types import SOURCE_TYPES
 from sourcetrace.views import EventView, ProblemView, StoryView
+from sourcetrace.wording import more_line, plural
 
 if TYPE_CHECKING:
     from sourcetrace.runner import RunOptions, RunSummary
@@ -117,7 +122,9 @@ def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extracto
 
     With no INPUTS, runs on the demo corpus that ships with sourcetrace (and,
     without --claims, on its claims file, finding claims too). Re-running adds only what is new;
-    an interrupted run is completed by the next.
+    an interrupted run is completed by the next. In folders, files of no supported kind are
+    skipped and counted. When nothing given can be read, fails naming each path and leaves
+    the case as it was.
     """
     # Imported here: the run pulls in spaCy, which the reading commands
     # (trace, copies, quotes...) need not pay for at start-up.
@@ -140,7 +147,18 @@ def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extracto
     except KeyboardInterrupt:
         console.print(f"[yellow]Interrupted.[/] {case_path} is valid; run the same command again to complete it.")
         sys.exit(130)
+    except NoInputError as error:
+        raise click.ClickException(_no_input_message(error)) from error
     _print_summary(summary)
+    for folder in summary.folders_without_inputs:
+        console.print(f"[yellow]Warning:[/] {escape(folder)} holds no file of a kind sourcetrace reads.", highlight=False,
+                      soft_wrap=True)
+
+
+def _no_input_message(error: NoInputError) -> str:
+    """One line per path, so that each missing path is named plainly."""
+    lines = "".join(f"\n  {problem.path}: {problem.message}" for problem in error.problems)
+    return f"nothing could be read, so no case was changed or made:{lines}"
 
 
 def read_claims_file(path: Path) -> list[str]:
@@ -162,23 +180,7 @@ def _run_with_progress(case: Case, inputs: list[Path], options: RunOptions, quie
 
 
 def _print_summary(summary: RunSummary) -> None:
-    table = Table(title=f"Run summary: {summary.case}", show_header=False, title_justify="left")
-    table.add_row("inputs ingested", f"{summary.inputs:,} ({summary.input_bytes / 2**20:,.1f} MB)")
-    table.add_row("inputs already in the case", f"{summary.skipped_inputs:,}")
-    table.add_row("documents", f"{summary.documents:,}")
-    table.add_row("segments", f"{summary.segments:,} ({summary.duplicate_segments:,} repeated within their page)")
-    table.add_row("families of copies", f"{summary.families:,} holding {summary.copies:,} copies"
-                  "  (sourcetrace copies CASE lists them)")
-    table.add_row("statements", f"{summary.statements:,}, {summary.altered_occurrences:,} altered copies"
-                  "  (sourcetrace quotes CASE --altered)")
-    if summary.claims:
-        table.add_row("claims", f"{summary.claims:,}, {summary.positions:,} positions  (sourcetrace claims CASE)")
-    problems = sum(summary.problems.values())
-    table.add_row("problems", f"{problems:,}" + ("" if not problems else "  (sourcetrace status CASE lists them)"))
-    for reason, count in summary.problems.items():
-        table.add_row(f"  {reason}", f"{count:,}")
-    table.add_row("time", f"{summary.seconds:,.1f} s")
-    out.print(table)
+    out.print(run_summary_table(summary))
 
 
 @cli.command()
@@ -201,13 +203,14 @@ def status(case: Case, limit: int) -> None:
     last_run = case.last_run()
     if last_run is not None:
         out.print(run_line(last_run), markup=False, highlight=False, soft_wrap=True)
+        if last_run.skipped_files:
+            out.print(f"skipped: {skipped_files_text(last_run.skipped_files)}", markup=False, highlight=False)
         if last_run.steps:
             out.print(steps_table(last_run))
     problems = case.problems(limit or None)
     if problems:
         _print_problems(problems)
-        if limit and counts.problems > limit:
-            out.print(f"… {counts.problems - limit:,} more; use --limit 0 to list all.")
+        _print_more(counts.problems, len(problems))
 
 
 def _print_problems(problems: list[ProblemView]) -> None:
@@ -241,32 +244,59 @@ def copies(case: Case, segment: int | None, limit: int) -> None:
     exact, near_exact, excerpt or rewrite, each under the segment it copies.
     """
     if segment is not None:
-        family = case.family_of(segment)
-        if family is None:
-            raise click.ClickException(f"segment {segment} is not in CASE's copy map (is it a repeat?)")
-        out.print(family_tree(family))
+        _print_family_of(case, segment)
         return
     families = case.families(limit or None)
     for listed in families:
         out.print(family_tree(listed))
-    out.print(f"{len(families):,} families with copies shown; {case.singletons():,} segments have no copies "
-              "and copy nothing.")
+    total, singletons = case.family_count(), case.singletons()
+    out.print(f"{len(families):,} of {plural(total, 'family', 'families')} with copies shown; "
+              f"{plural(singletons, 'segment')} {'has' if singletons == 1 else 'have'} no copies and copy nothing.")
+    _print_more(total, len(families))
+
+
+def _print_family_of(case: Case, segment_id: int) -> None:
+    """The family of a segment; for a repeat within its page, the family of the segment it repeats."""
+    name = case.path.name
+    segment = case.segment(segment_id)
+    if segment is None:
+        raise click.ClickException(f"{name} has no segment {segment_id} (sourcetrace copies {name} lists families)")
+    shown_id = segment_id
+    if segment.duplicate_of is not None:
+        shown_id = segment.duplicate_of
+        out.print(f"Segment {segment_id} is a repeat of segment {shown_id} within its page; "
+                  f"the family of segment {shown_id}:", markup=False, highlight=False, soft_wrap=True)
+    family = case.family_of(shown_id)
+    if family is None:  # the run that would place it stopped before the families step
+        raise click.ClickException(f"segment {shown_id} is not in {name}'s copy map yet: run "
+                                   f"`sourcetrace run --case {case.path}` again to complete it")
+    out.print(family_tree(family))
+
+
+def _print_more(total: int, shown: int, option: str = "--limit 0") -> None:
+    """The line that ends a truncated listing: how many were left out and how to see them."""
+    line = more_line(total, shown, option)
+    if line is not None:
+        out.print(line, markup=False, highlight=False)
 
 
 @cli.command()
 @case_argument
-@click.argument("text_file", metavar="FILE", type=click.File("r", encoding="utf-8", errors="replace"))
+@click.argument("text_file", metavar="FILE", type=click.Path(allow_dash=True, path_type=str))
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Show at most this many reusing segments (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print every match as JSON (see docs/copies.md).")
-def trace(case: Case, text_file: IO[str], limit: int, as_json: bool) -> None:
+def trace(case: Case, text_file: str, limit: int, as_json: bool) -> None:
     """List every segment of CASE that reuses the text in FILE (- for standard input).
 
     FILE is a press release, a statement or any text: the churnalism check.
     Each reusing segment is shown with its kind (exact, near_exact, excerpt,
     rewrite), score, and the passages it shares with FILE.
     """
-    text = text_file.read()
+    try:  # an empty, unreadable or binary FILE is an error: "nothing reuses it" would mislead
+        text = read_text_to_trace(sys.stdin.buffer if text_file == "-" else text_file)
+    except TraceInputError as error:
+        raise click.ClickException(str(error)) from error
     matches = case.trace(text)
     if as_json:
         from sourcetrace.report.trace import trace_json  # with the reuse index code, loaded only to trace
@@ -276,10 +306,10 @@ def trace(case: Case, text_file: IO[str], limit: int, as_json: bool) -> None:
     if not matches:
         out.print("No segment of the case reuses this text.")
         return
-    for match in matches[: limit or None]:
+    shown = matches[: limit or None]
+    for match in shown:
         out.print(reuse_label(match, text))
-    if limit and len(matches) > limit:
-        out.print(f"… {len(matches) - limit:,} more; use --limit 0 to list all.")
+    _print_more(len(matches), len(shown))
 
 
 @cli.command()
@@ -307,8 +337,11 @@ def quotes(case: Case, speaker: str | None, altered: bool, limit: int) -> None:
     found = case.statements(speaker, altered_only=altered, limit=limit or None)
     if not found:
         out.print("No statement matches.")
+    plain_diff = not out.is_terminal or out.no_color  # without colour the diff needs its markers in the text
     for statement in found:
-        out.print(statement_block(statement))
+        out.print(statement_block(statement, plain_diff=plain_diff))
+    if limit:
+        _print_more(case.statement_count(speaker, altered_only=altered), len(found))
 
 
 @cli.command()
@@ -320,8 +353,9 @@ def stories(case: Case, story: int | None, limit: int) -> None:
     if story is not None:
         found = case.story(story)
         if found is None:
-            raise click.ClickException(f"CASE has no story {story} (sourcetrace stories CASE lists them)")
-        _print_story(found)
+            name = case.path.name
+            raise click.ClickException(f"{name} has no story {story} (sourcetrace stories {name} lists them)")
+        _print_story(found, case.path)
         return
     listed = case.stories(limit or None)
     if not listed:
@@ -335,6 +369,7 @@ def stories(case: Case, story: int | None, limit: int) -> None:
         table.add_row(str(s.id), s.title, f"{s.independent_sources:,}", f"{s.segments:,}", ", ".join(s.outlets),
                       _date_range(s.first_published, s.last_published))
     out.print(table)
+    _print_more(case.story_count(), len(listed))
 
 
 def _date_range(first: str | None, last: str | None) -> str:
@@ -342,11 +377,12 @@ def _date_range(first: str | None, last: str | None) -> str:
     return first if first == last else f"{first} – {last}"
 
 
-def _print_story(found: StoryView) -> None:
+def _print_story(found: StoryView, case_path: Path) -> None:
     """One story: its figures, then its segments in date order, each under its family."""
     s = found.story
     lines = [f"Story {s.id}: {s.title}",
-             f"{s.independent_sources} independent source(s); {s.families} families, {s.segments} segments",
+             f"{plural(s.independent_sources, 'independent source')}; {plural(s.families, 'family', 'families')}, "
+             f"{plural(s.segments, 'segment')}",
              f"published {_date_range(s.first_published, s.last_published)}",
              f"outlets: {', '.join(s.outlets) or '(unknown)'}"]
     if s.agencies:
@@ -357,11 +393,13 @@ def _print_story(found: StoryView) -> None:
                                          segment.published) if d)
         lines.append(f"  family {segment.family}  #{segment.id} {segment.title or '(untitled)'}  {details}")
     if found.statements:
-        lines.append(f"\n{len(found.statements)} statement(s) (sourcetrace quotes CASE shows them in full):")
+        lines.append(f"\n{plural(len(found.statements), 'statement')} (sourcetrace quotes {case_path} shows them "
+                     "in full):")
         lines.extend(f"  {st.speaker}: {st.text[:100]}" for st in found.statements[:10])
     mentioned = [e for e in found.events if e.kind == "mentioned" and e.date]
     if mentioned:
-        lines.append(f"\n{len(mentioned)} date(s) mentioned (sourcetrace timeline CASE --story {s.id} lists them):")
+        lines.append(f"\n{plural(len(mentioned), 'date')} mentioned (sourcetrace timeline {case_path} --story {s.id}"
+                     " lists them):")
         lines.extend(f"  {e.date}  {e.text}  (#{e.segment})" for e in mentioned[:10])
     out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
@@ -393,31 +431,32 @@ def sources(case: Case, settings: tuple[str, ...], limit: int) -> None:
 
 def _print_sources(case: Case, limit: int) -> None:
     """One line per source (never wrapped, so names stay greppable), its suggestion under it."""
-    listed = case.sources()
+    listed = case.sources(limit or None)
     if not listed:
         out.print("No sources: no segment of the case has a URL, a site name or a credit line.")
         return
-    for s in listed[: limit or None]:
+    for s in listed:
         kind = f"{s.type} (set by you)" if s.set_by_user else s.type
         kind += f", typology {s.typology}" if s.typology else ""
-        counted = f"{s.segments:,} segment(s)" + (f", {s.credited:,} crediting it" if s.credited else "")
+        counted = plural(s.segments, "segment") + (f", {s.credited:,} crediting it" if s.credited else "")
         hosts = ", ".join(s.hosts[:3]) + (f" and {len(s.hosts) - 3} more" if len(s.hosts) > 3 else "")
         line = "  ".join(part for part in (f"#{s.id}", s.name, f"[{kind}]", counted, hosts) if part)
         out.print(line, markup=False, highlight=False, soft_wrap=True)
         if s.suggested_type:
             out.print(f"    suggested: {s.suggested_type}: {s.evidence}", markup=False, highlight=False,
                       soft_wrap=True)
-    if limit and len(listed) > limit:
-        out.print(f"… {len(listed) - limit:,} more; use --limit 0 to list all.")
+    _print_more(case.source_count(), len(listed))
 
 
 @cli.command()
 @case_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The HTML file to write (default: CASE with .html).")
-def report(case: Case, output: Path | None) -> None:
+@click.option("--full-paths", is_flag=True,
+              help="Show inputs' full paths (default: relative to the inputs the runs were given).")
+def report(case: Case, output: Path | None, full_paths: bool) -> None:
     """Write a self-contained HTML report of CASE: one file that opens offline and can be mailed."""
-    written = case.report(output or case.path.with_suffix(".html"))
+    written = case.report(output or case.path.with_suffix(".html"), full_paths=full_paths)
     console.print(f"Wrote {written}")
 
 
@@ -425,9 +464,11 @@ def report(case: Case, output: Path | None) -> None:
 @case_argument
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one).")
-def serve(case: Case, host: str, port: int) -> None:
+@click.option("--full-paths", is_flag=True,
+              help="Show inputs' full paths (default: relative to the inputs the runs were given).")
+def serve(case: Case, host: str, port: int, full_paths: bool) -> None:
     """Browse CASE in a local, read-only web app: families, side by side, search, citations."""
-    case.serve(host, port, announce=out.print)
+    case.serve(host, port, announce=out.print, full_paths=full_paths)
 
 
 @cli.command()
@@ -442,16 +483,15 @@ def timeline(case: Case, story: int | None, limit: int) -> None:
     Wednesday") are resolved against their segment's publication date.
     """
     try:
-        found = case.events(story)
+        found = case.events(story, limit or None)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     if not found:
         out.print("No dated events.")
         return
-    for event in found[: limit or None]:
+    for event in found:
         out.print(_event_line(event), markup=False, highlight=False, soft_wrap=True)
-    if limit and len(found) > limit:
-        out.print(f"… {len(found) - limit:,} more; use --limit 0 to list all.")
+    _print_more(case.event_count(story), len(found))
 
 
 def _event_line(event: EventView) -> str:
@@ -478,34 +518,40 @@ def claims(case: Case, claim: int | None, add_file: Path | None, as_json: bool, 
         from sourcetrace.runner import RunOptions
 
         added = case.add_claims(read_claims_file(add_file), RunOptions(workers=workers))
-        console.print(f"{len(added)} claim(s) stored and assessed: {', '.join(str(c.id) for c in added)}")
+        console.print(f"{plural(len(added), 'claim')} stored and assessed: {', '.join(str(c.id) for c in added)}")
     if claim is not None:
         _print_claim(case, claim, as_json)
         return
     listed = case.claims(limit or None)
+    left_out = more_line(case.claim_count(), len(listed))
     if as_json:
         click.echo(json.dumps([asdict(c) for c in listed], ensure_ascii=False, indent=2))
+        if left_out:  # on standard error, so that standard output stays one JSON document
+            console.print(left_out, markup=False, highlight=False)
     elif not listed:
-        out.print("No claims: supply some with `sourcetrace run ... --claims FILE` or `sourcetrace claims CASE "
+        out.print(f"No claims: supply some with `sourcetrace run ... --claims FILE` or `sourcetrace claims {case.path} "
                   "--add FILE`; claims are also found when two independent sources state one proposition.")
     else:
         out.print(claims_table(listed, f"Claims in {case.path} (sources are families of copies)"))
+        if left_out:
+            out.print(left_out, markup=False, highlight=False)
 
 
 def _print_claim(case: Case, claim_id: int, as_json: bool) -> None:
     view = case.claim(claim_id)
     if view is None:
-        raise click.ClickException(f"CASE has no claim {claim_id} (sourcetrace claims CASE lists them)")
+        name = case.path.name
+        raise click.ClickException(f"{name} has no claim {claim_id} (sourcetrace claims {name} lists them)")
     if as_json:
         click.echo(json.dumps(asdict(view), ensure_ascii=False, indent=2))
         return
     out.print(claim_sides(view))
     if view.reporting:
-        out.print(f"\nreports without taking a side: {view.claim.reporting_sources} independent source(s)")
+        out.print(f"\nreports without taking a side: {plural(view.claim.reporting_sources, 'independent source')}")
         for position in view.reporting:
             out.print(position_text(position))
     if view.claim.stories:
-        out.print(f"\nstories: {', '.join(str(s) for s in view.claim.stories)} (sourcetrace stories CASE STORY)")
+        out.print(f"\nstories: {', '.join(str(s) for s in view.claim.stories)} (sourcetrace stories {case.path} STORY)")
 
 
 def main() -> None:

@@ -46,6 +46,9 @@ class RunSummary:
     status: str = "finished"  # or "interrupted", "failed"
     inputs: int = 0  # inputs ingested by this run
     skipped_inputs: int = 0  # already in the case, unchanged
+    # Files found in folders that are of no kind sourcetrace reads, not read: extension ("" for none) -> count.
+    skipped_files: dict[str, int] = field(default_factory=dict)
+    folders_without_inputs: list[str] = field(default_factory=list)  # named folders holding no file it reads
     input_bytes: int = 0
     documents: int = 0
     segments: int = 0

@@ -171,6 +171,9 @@ class SegmentedDocument:
 # --- the copy map (reuse stage) ------------------------------------------
 
 RelationKind = Literal["exact", "near_exact", "excerpt", "rewrite"]
+# A relation in the copy map: a verdict's kind, or "capture": the same page collected twice
+# (the same URL, docs/copies.md#captures), which is one page, not a copy.
+CopyKind = Literal["exact", "near_exact", "excerpt", "rewrite", "capture"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +187,7 @@ class SegmentForReuse:
     credit: str | None = None  # credited source: "AP", "Reuters"
     title: str | None = None
     url: str | None = None
+    captured: str | None = None  # when the page was collected (ISO 8601 UTC): WARC-Date, else the file's mtime
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +207,7 @@ class Relation:
 
     segment: int
     parent: int
-    kind: RelationKind
+    kind: CopyKind
     score: float  # 0..1; its meaning per kind is in docs/copies.md
     passages: tuple[Passage, ...] = ()
 
@@ -211,8 +215,8 @@ class Relation:
 @dataclass(frozen=True, slots=True)
 class FamilyMember:
     segment: int
-    kind: Literal["origin", "exact", "near_exact", "excerpt", "rewrite"]
-    parent: int | None  # None for the origin, and for members whose parent is undetermined
+    kind: Literal["origin", "exact", "near_exact", "excerpt", "rewrite", "capture"]
+    parent: int | None  # None for the origin, and for members whose parent is undetermined; a capture's: its page
     score: float
     passages: tuple[Passage, ...] = ()
 
@@ -226,6 +230,11 @@ class Family:
     origin: int | None
     origin_evidence: str  # e.g. "earliest date", "credit line names the wire", "undetermined: ..."
     members: tuple[FamilyMember, ...]
+
+    @property
+    def pages(self) -> int:
+        """Members counted once per page: a page's captures beyond the one chosen are not counted."""
+        return sum(1 for m in self.members if m.kind != "capture")
 
 
 # --- statements (voices stage) ---------------------------------------------

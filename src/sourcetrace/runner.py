@@ -18,6 +18,7 @@ from pathlib import Path
 from sourcetrace.claims.steps import AssessPositions, StoreClaims
 from sourcetrace.engines.contract import Engine
 from sourcetrace.engines.local import LocalEngine
+from sourcetrace.ingest.discover import NoInputError, why_no_input_reads
 from sourcetrace.ingest.steps import IngestInputs, LearnFurniture, SegmentPages
 from sourcetrace.pipeline import PipelineStep, RunContext, RunOptions, RunSummary
 from sourcetrace.progress import NullProgress, Progress
@@ -28,8 +29,8 @@ from sourcetrace.stories.steps_stories import BuildStories
 from sourcetrace.stories.steps_timeline import FindEvents
 from sourcetrace.voices.steps import ExtractStatements, MergeStatements
 
-__all__ = ["CLAIM_STEPS", "RUN_STEPS", "RunOptions", "RunSummary", "demo_claims_path", "demo_corpus_path",
-           "run_case"]
+__all__ = ["CLAIM_STEPS", "RUN_STEPS", "NoInputError", "RunOptions", "RunSummary", "demo_claims_path",
+           "demo_corpus_path", "run_case"]
 
 RUN_STEPS: tuple[PipelineStep, ...] = (
     IngestInputs(),
@@ -63,15 +64,22 @@ def run_case(
     """Ingest ``inputs`` (files and folders) into the case at ``case_path``
     and bring every later step up to date, on ``engine`` (default: a
     :class:`LocalEngine` with ``options.workers``). ``steps`` are the steps
-    to run (``CLAIM_STEPS``: only store and assess ``options.claims``)."""
+    to run (``CLAIM_STEPS``: only store and assess ``options.claims``).
+
+    Raises NoInputError, before the case is opened or made, when ``inputs``
+    are given and none of them can be read."""
     options = options or RunOptions()
+    if inputs and (unread := why_no_input_reads([str(p) for p in inputs])) is not None:
+        raise NoInputError(unread)
     summary = RunSummary(case=str(case_path))
     started = time.monotonic()
     own_engine = engine is None
     engine = engine or LocalEngine(options.workers)
     try:
         with CaseStore(Path(case_path)) as store:
-            arguments = {"inputs": [str(p) for p in inputs], **asdict(options)}
+            # input_roots: the inputs made absolute, which readers show paths relative to (store/read_paths.py)
+            arguments = {"inputs": [str(p) for p in inputs], "input_roots": [os.path.abspath(p) for p in inputs],
+                         **asdict(options)}
             run_id = store.begin_run(arguments)
             context = RunContext([str(p) for p in inputs], store, engine, options, progress or NullProgress(),
                                  run_id, summary)

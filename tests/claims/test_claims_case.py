@@ -93,7 +93,7 @@ def test_the_cli_shows_both_sides_with_counts_and_citations(claims_case: Path) -
     assert listing.exit_code == 0 and "supports" in listing.output
     shown = runner.invoke(cli, ["claims", str(claims_case), str(claim.id)], env={"COLUMNS": "200"})
     assert shown.exit_code == 0
-    assert "supports: 3 independent source(s)" in shown.output and "contests: 1 independent source(s)" in shown.output
+    assert "supports: 3 independent sources" in shown.output and "contests: 1 independent source" in shown.output
     assert "sha256" in shown.output and "vardenia-mod.example" in shown.output
     as_json = runner.invoke(cli, ["claims", str(claims_case), str(claim.id), "--json"])
     assert json.loads(as_json.output)["claim"]["supporting_sources"] == 3

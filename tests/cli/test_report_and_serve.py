@@ -23,6 +23,15 @@ def test_report_writes_a_self_contained_file_beside_the_case(case_with_copy_map:
     assert not re.search(r"<script[^>]+src=|<link[^>]+href=\"?https?:", html)  # nothing loaded from elsewhere
 
 
+def test_report_shows_inputs_relative_to_the_runs_inputs_unless_given_full_paths(case_with_copy_map: Path) -> None:
+    folder = case_with_copy_map.parent
+    mailed, full = folder / "mailed.html", folder / "full.html"
+    assert CliRunner().invoke(cli, ["report", str(case_with_copy_map), "-o", str(mailed)]).exit_code == 0
+    assert CliRunner().invoke(cli, ["report", str(case_with_copy_map), "-o", str(full), "--full-paths"]).exit_code == 0
+    assert str(folder) not in mailed.read_text(encoding="utf-8")
+    assert str(folder / "in" / "a.txt") in full.read_text(encoding="utf-8")
+
+
 def test_report_to_a_missing_case_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", str(tmp_path / "none.case"), "-o", str(tmp_path / "r.html")])
     assert result.exit_code == 1 and "sourcetrace run" in result.output

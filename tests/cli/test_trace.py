@@ -67,3 +67,22 @@ def test_trace_json_gives_each_match_with_passages_that_quote_both_texts(tmp_pat
         segment_text = reader.segment_text(blog["segment"]) or ""
     query_start, query_end, start, end = blog["passages"][0]
     assert release_text[query_start:query_end].split() == segment_text[start:end].split()
+
+
+def test_trace_of_an_empty_file_says_it_is_empty_and_fails(tmp_path: Path) -> None:
+    case = make_case(tmp_path)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["trace", str(case), str(tmp_path / "empty.txt")])
+    assert result.exit_code == 1
+    assert "empty.txt is empty: there is no text to trace" in result.output
+    assert "No segment" not in result.output
+
+
+def test_trace_of_an_unreadable_or_binary_file_says_why_and_fails(tmp_path: Path) -> None:
+    case = make_case(tmp_path)
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    for path, why in [(tmp_path / "in", "cannot be read: Is a directory"),
+                      (tmp_path / "gone.txt", "cannot be read: No such file or directory"),
+                      (tmp_path / "photo.png", "is not text: its bytes are binary")]:
+        result = CliRunner().invoke(cli, ["trace", str(case), str(path)])
+        assert result.exit_code == 1 and f"{path} {why}" in result.output, result.output

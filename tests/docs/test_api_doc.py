@@ -54,6 +54,7 @@ def test_every_example_in_the_api_doc_runs(folder: Path) -> None:
             exec(compile(block, f"docs/api.md, python block {number}", "exec"), namespace)
     output = printed.getvalue()
     assert "no case at missing.case" in output
+    assert "pagse: no such file or folder\n['not_found']\nFalse\n" in output  # a run that reads nothing makes no case
     assert re.search(r"family \d+: 3 segments", output)  # the story and its two copies
     assert "Ilse Dahl" in output
     assert re.search(r"claim 1: .*: [1-9]\d* supporting", output)  # the claim the pages state

@@ -316,3 +316,17 @@ def test_the_claims_view_sets_contesting_positions_beside_supporting_ones(page, 
     open_view(page, demo, f"#/story/{story}")
     listed = page.locator(".story-page table.claims tr.claim a").all_inner_texts()
     assert listed == [c.text for c in claims if story in c.stories]
+
+
+def test_a_citation_of_a_warc_copy_names_its_record_id_and_target_uri(page, demo: Target, servers) -> None:  # type: ignore[no-untyped-def]
+    with demo.db() as db:
+        segment, record_id, target_uri = db.execute(
+            "SELECT m.segment_id, d.record_id, d.url FROM family_members m JOIN segments s ON s.id = m.segment_id "
+            "JOIN documents d ON d.id = s.document_id JOIN inputs i ON i.id = d.input_id "
+            "WHERE m.parent_id IS NOT NULL AND i.kind = 'warc' ORDER BY m.segment_id LIMIT 1").fetchone()
+    open_view(page, demo, f"#/pair/{segment}")
+    page.locator("button.cite").first.click()
+    page.wait_for_selector("button.cite[data-copied='1']")
+    citation = read_clipboard(page, servers["demo"].url)
+    assert f"WARC-Record-ID: {record_id}" in citation.splitlines()
+    assert f"WARC-Target-URI: {target_uri}" in citation.splitlines()

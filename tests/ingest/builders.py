@@ -283,6 +283,16 @@ def _pdf_file(objects: dict[int, bytes], trailer_info: bytes) -> bytes:
     return out.getvalue()
 
 
+def tiny_png() -> bytes:
+    """A valid 1x1 PNG: the picture a folder of saved pages typically holds beside them."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    header = (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+            + chunk(b"IEND", b""))
+
+
 # --- ingesting a pile -------------------------------------------------------------
 
 

@@ -166,3 +166,53 @@ def test_unlistable_folder_by_permissions_is_unreadable(tmp_path: Path) -> None:
     finally:
         (tmp_path / "locked").chmod(0o755)
     assert [p.reason for p in problems] == [ProblemReason.UNREADABLE]
+
+
+# --- files of no supported kind ----------------------------------------------------
+
+
+def test_a_folder_walk_skips_files_of_no_supported_kind_and_counts_them(tmp_path: Path) -> None:
+    page = touch(tmp_path / "story.txt")
+    saved_page = touch(tmp_path / "article.php", "<!DOCTYPE html><html><body>A page saved by wget</body></html>")
+    touch(tmp_path / "pyproject.toml", '[project]\nname = "x"\n')
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    touch(tmp_path / "LICENSE", "Permission is hereby granted")
+    found = list(discover.discover_inputs([str(tmp_path)]))
+    # An unknown extension is read only when the magic bytes prove a kind (a saved page is HTML).
+    assert [item for item in found if isinstance(item, str)] == [str(saved_page), str(page)]
+    skipped = [item for item in found if isinstance(item, discover.SkippedFile)]
+    assert [(Path(s.path).name, s.extension) for s in skipped] == [
+        ("LICENSE", ""), ("logo.png", ".png"), ("pyproject.toml", ".toml")]
+    assert files_and_problems([tmp_path]) == ([str(saved_page), str(page)], [])
+
+
+def test_a_file_named_explicitly_is_never_skipped_whatever_its_extension(tmp_path: Path) -> None:
+    config = touch(tmp_path / "pyproject.toml", '[project]\nname = "x"\n')
+    assert list(discover.discover_inputs([str(config)])) == [str(config)]  # read.py decides: text, or "not text"
+
+
+def test_a_named_folder_without_inputs_is_reported_with_what_it_skipped(tmp_path: Path) -> None:
+    touch(tmp_path / "code" / "pyproject.toml")
+    touch(tmp_path / "code" / "main.py")
+    (tmp_path / "empty").mkdir()
+    touch(tmp_path / "pages" / "a.txt")
+    found = list(discover.discover_inputs([str(tmp_path / name) for name in ("code", "empty", "pages")]))
+    folders = [item for item in found if isinstance(item, discover.FolderWithoutInputs)]
+    assert folders == [discover.FolderWithoutInputs(str(tmp_path / "code"), (".py", ".toml")),
+                       discover.FolderWithoutInputs(str(tmp_path / "empty"), ())]
+    warning = folders[0].problem()
+    assert (warning.reason, warning.severity, warning.path) == (ProblemReason.EMPTY, "warning", str(tmp_path / "code"))
+    assert "no file of a kind sourcetrace reads (skipped: .py, .toml)" in warning.message
+
+
+def test_why_no_input_reads_is_none_once_one_input_opens(tmp_path: Path) -> None:
+    touch(tmp_path / "pages" / "a.txt")
+    assert discover.why_no_input_reads([str(tmp_path / "missing"), str(tmp_path / "pages")]) is None
+
+
+def test_why_no_input_reads_names_every_path_that_gave_nothing(tmp_path: Path) -> None:
+    touch(tmp_path / "code" / "pyproject.toml")
+    why = discover.why_no_input_reads([str(tmp_path / "missing.txt"), str(tmp_path / "code")])
+    assert why is not None
+    assert [(Path(p.path).name, p.reason) for p in why] == [
+        ("missing.txt", ProblemReason.NOT_FOUND), ("code", ProblemReason.EMPTY)]

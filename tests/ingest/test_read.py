@@ -23,7 +23,17 @@ from sourcetrace.ingest.extract import ExtractedPage
 from sourcetrace.ingest.read import ReadOptions, ingest_input
 from sourcetrace.records import IngestedInput, InputKind, Problem, ProblemReason, RawDocument
 
-from .builders import STORIES, PileResult, article_html, http_response, make_pdf, make_warc, story_text, warcinfo
+from .builders import (
+    STORIES,
+    PileResult,
+    article_html,
+    http_response,
+    make_pdf,
+    make_warc,
+    story_text,
+    tiny_png,
+    warcinfo,
+)
 
 GOOD_PAGE = "good.html"
 
@@ -212,14 +222,24 @@ def test_gzipped_html_without_extension_is_sniffed(tmp_path: Path) -> None:
 # --- bad inputs ----------------------------------------------------------------
 
 
-def test_binary_junk_is_binary(tmp_path: Path, ingest_folder: Callable[..., PileResult]) -> None:
-    path = pile_with(tmp_path, "blob.bin", bytes(range(256)) * 16)
-    results = ingest_folder(tmp_path)
-    junk = ingested(results["blob.bin"])
+def test_binary_junk_named_explicitly_is_binary_not_text(tmp_path: Path) -> None:
+    # Found in a folder, a .bin is skipped unread (test_discover.py); named by the user, it is read.
+    path = tmp_path / "blob.bin"
+    path.write_bytes(bytes(range(256)) * 16)
+    junk = ingest_input(str(path))
     assert reasons(junk) == [ProblemReason.BINARY]
+    assert junk.problems[0].message.startswith("not text")
     assert junk.documents == []
     assert_record_of(junk, path, InputKind.UNKNOWN)
-    assert_good_page_ingested(results)
+
+
+@pytest.mark.parametrize("name", ["picture.html", "picture.txt"])
+def test_binary_bytes_named_as_text_or_html_are_not_text(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(tiny_png())  # a picture saved under a page's name must not become a garbage document
+    result = ingest_input(str(path))
+    assert reasons(result) == [ProblemReason.BINARY]
+    assert result.problems[0].message.startswith("not text") and result.documents == []
 
 
 def test_empty_file_is_empty(tmp_path: Path, ingest_folder: Callable[..., PileResult]) -> None:

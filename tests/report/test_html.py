@@ -193,3 +193,18 @@ def test_a_report_over_its_segment_budget_still_lists_every_segment_of_its_stori
     assert in_stories - in_families  # a story segment that no copy map alone would have embedded
     assert {str(s) for s in in_stories} <= set(data["segments"])
     assert "segments outside families, stories and claims" in data["limits"]["note"]
+
+
+def test_a_report_of_inputs_under_a_folder_names_no_absolute_path_unless_asked(
+        case_with_copy_map: Path, tmp_path: Path) -> None:
+    from sourcetrace.api import open_case
+
+    case = open_case(case_with_copy_map)
+    try:
+        page = case.report(tmp_path / "mailed.html").read_text(encoding="utf-8")
+        full = case.report(tmp_path / "full.html", full_paths=True).read_text(encoding="utf-8")
+    finally:
+        case.close()
+    assert str(tmp_path) not in page and json.dumps(str(tmp_path))[1:-1] not in page
+    assert '"path":"in/a.txt"' in embedded(page)  # relative to the parent of the folder the run was given
+    assert str(tmp_path / "in" / "a.txt") in full

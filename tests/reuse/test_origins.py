@@ -203,3 +203,13 @@ def test_dates_outweigh_the_word_rarity_that_tells_the_spun_side() -> None:
 def test_without_dates_the_spun_side_still_decides() -> None:
     decision = decide_origin([seg(1, "2024-03-01"), seg(2)], [link(1, 2, "rewrite", rewritten=1)])
     assert decision.origin == 2
+
+
+def test_the_wires_own_text_says_in_a_sentence_how_many_members_credit_it() -> None:
+    members = [seg(1, "2024-03-01", "AP"), seg(2, "2024-03-03", None, "https://apnews.example/x"),
+               seg(3, "2024-03-02", "AP")]
+    decision = decide_origin(members, [link(1, 2), link(2, 3)])
+    assert "2 members credit it; this is its own text" in decision.evidence
+    one = decide_origin([seg(1, "2024-03-04", "AP"), seg(2, "2024-03-03", None, "https://apnews.example/x")],
+                        [link(1, 2)])
+    assert "1 member credits it; this is its own text" in one.evidence

@@ -41,6 +41,16 @@ def test_opening_a_missing_case_without_create_says_how_to_make_one(tmp_path: Pa
         CaseStore(tmp_path / "missing.case", create=False)
 
 
+def test_creating_a_case_in_a_missing_folder_names_the_folder_not_sqlite(tmp_path: Path) -> None:
+    with pytest.raises(CaseError, match=r"^cannot create the case .*/nope/dir/x\.case: the folder .*/nope/dir "
+                                        r"does not exist$"):
+        CaseStore(tmp_path / "nope" / "dir" / "x.case")
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(CaseError, match=r"^cannot create the case .*/file/x\.case: .*/file is not a folder$"):
+        CaseStore(tmp_path / "file" / "x.case")
+    assert not (tmp_path / "nope").exists()
+
+
 def test_another_sqlite_database_is_not_taken_for_a_case(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE t (x)")

@@ -147,6 +147,6 @@ def test_the_cli_lists_stories_and_shows_one(case: Path) -> None:
         story_id = next(s.id for s in opened.stories() if s.title == QUAKE_TITLE)
     shown = runner.invoke(cli, ["stories", str(case), str(story_id)])
     assert shown.exit_code == 0
-    assert "2 independent source(s)" in shown.output and "Skelby sleeps in the streets" in shown.output
+    assert "2 independent sources" in shown.output and "Skelby sleeps in the streets" in shown.output
     missing = runner.invoke(cli, ["stories", str(case), "999999"])
     assert missing.exit_code == 1 and "no story 999999" in missing.output

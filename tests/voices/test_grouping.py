@@ -91,17 +91,17 @@ def test_an_occurrences_keys_depend_on_nothing_but_itself_and_its_family() -> No
     words = "the barrier will be finished before the autumn storms".split()
     assert anchors(words) == anchors(list(reversed(words)))  # a set sketch, by stable hashes
     assert "the" not in anchors(words) and len(anchors(words)) <= 8
-    assert meet(blocks(["iosif", "barta"], "person", None), blocks(["barta"], "person", None))  # a surname alone meets the full name
-    assert meet(blocks(["the", "panel"], "organisation", None), blocks(["the", "council", "panel"], "organisation", None))
-    assert not meet(blocks(["mina", "holt"], "person", None), blocks(["iosif", "barta"], "person", None))
-    assert meet(blocks(["mina", "holt"], "person", 7), blocks(["iosif", "barta"], "person", 7))  # inside a family, any speaker may pair
+    assert meet(blocks(("iosif", "barta"), "person", None), blocks(("barta",), "person", None))  # a surname alone meets the full name
+    assert meet(blocks(("the", "panel"), "organisation", None), blocks(("the", "council", "panel"), "organisation", None))
+    assert not meet(blocks(("mina", "holt"), "person", None), blocks(("iosif", "barta"), "person", None))
+    assert meet(blocks(("mina", "holt"), "person", 7), blocks(("iosif", "barta"), "person", 7))  # inside a family, any speaker may pair
 
 
 def test_names_that_share_only_a_last_word_do_not_meet_unless_one_is_the_unresolved_form() -> None:
-    acme, beta = blocks(["acme", "inc"], "organisation", None), blocks(["beta", "inc"], "organisation", None)
+    acme, beta = blocks(("acme", "inc"), "organisation", None), blocks(("beta", "inc"), "organisation", None)
     assert not meet(acme, beta)  # "Acme Inc" and "Beta Inc" are never one speaker
-    assert meet(blocks(["the", "inc"], "organisation", None), acme)
-    assert not meet(blocks(["holt"], "organisation", None), blocks(["mina", "holt"], "person", None))  # a surname stands for persons only
+    assert meet(blocks(("the", "inc"), "organisation", None), acme)
+    assert not meet(blocks(("holt",), "organisation", None), blocks(("mina", "holt"), "person", None))  # a surname stands for persons only
 
 
 def meet(a: Blocks, b: Blocks) -> bool:

@@ -115,6 +115,117 @@ def test_offsets_point_into_the_segment_text(extract: Extract) -> None:
         assert text[occurrence.start : occurrence.end] == occurrence.text
 
 
+# --- real journalism: attributions as news agencies write them -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "speaker"),
+    [
+        ('"The verdict is a betrayal of every family that waited," Orla Menzies, Clearwater Rights\' '
+         "secretary-general, said in a statement.", "betrayal of every family", "Orla Menzies"),
+        ('"We reject these claims entirely," the Interior Ministry said in a statement on Tuesday.',
+         "reject these claims", "Interior Ministry"),
+        ("Michaela Dorsen, the High Commissioner, spoke on Monday. In a statement from her office, "
+         "Dorsen said the panel had ignored the evidence.", "ignored the evidence", "Michaela Dorsen"),
+        ('"We reject these claims entirely," said a statement from the Interior Ministry.',
+         "reject these claims", "Interior Ministry"),
+        ("Michaela Dorsen, the High Commissioner, spoke on Monday. A statement from her office said "
+         "the panel had ignored the evidence.", "ignored the evidence", "Michaela Dorsen"),
+    ],
+)
+def test_a_statement_issued_in_writing_is_its_issuers(extract: Extract, text: str, words: str, speaker: str) -> None:
+    """"said in a statement", "a statement from her office said": the speaker is who issued it."""
+    statement = only(extract(text), words)
+    assert statement.speaker == speaker
+    assert statement.speaker_kind != "document"
+
+
+def test_said_in_a_statement_keeps_the_role_and_kind_of_the_person() -> None:
+    text = ('"The verdict is a betrayal of every family that waited," Orla Menzies, Clearwater Rights\' '
+            "secretary-general, said in a statement.")
+    statement = only(dict(extract_from_texts([(1, text)]))[1], "betrayal")
+    assert statement.speaker_role == "Clearwater Rights' secretary-general"
+    assert statement.speaker_kind == "person"
+
+
+def test_every_paragraph_of_a_quote_opened_by_a_colon_is_the_speakers(extract: Extract) -> None:
+    text = ("The group's director, Jane Roe, said:\n\n"
+            '"We asked for the records three times and were refused each time.\n\n'
+            '"The ministry knew what it was hiding.\n\n'
+            '"We will go to court if we must."\n\n'
+            "The ministry did not respond.")
+    found = extract(text)
+    assert [a.occurrence.text for a in found] == [
+        "We asked for the records three times and were refused each time.",
+        "The ministry knew what it was hiding.",
+        "We will go to court if we must.",
+    ]
+    assert {a.speaker for a in found} == {"Jane Roe"}
+    assert {a.occurrence.kind for a in found} == {"direct"}
+
+
+@pytest.mark.parametrize(
+    ("text", "statement_text", "kind", "cue"),
+    [
+        ('Iosif Barta called the ruling "a turning point for the rights of river communities."',
+         "a turning point for the rights of river communities.", "direct", "called"),
+        ("Iosif Barta called the ruling a turning point for the rights of river communities.",
+         "the ruling a turning point for the rights of river communities", "reported", "called"),
+        ("Iosif Barta described the decision as a serious blow to the inquiry.",
+         "the decision as a serious blow to the inquiry", "reported", "described"),
+        ("Iosif Barta denounced the findings as biased and politically motivated.",
+         "the findings as biased and politically motivated", "reported", "denounced"),
+        ("Iosif Barta welcomed the decision to reopen the inquiry into the flooding.",
+         "the decision to reopen the inquiry into the flooding", "reported", "welcomed"),
+        ("Iosif Barta condemned the arrests of three journalists in Velmont.",
+         "the arrests of three journalists in Velmont", "reported", "condemned"),
+        ("According to Iosif Barta, the dam had been inspected only once in ten years.",
+         "the dam had been inspected only once in ten years", "reported", "according to"),
+    ],
+)
+def test_judging_a_decision_is_a_statement(extract: Extract, text: str, statement_text: str, kind: str, cue: str) -> None:
+    """Cues beyond "say": calling, describing, denouncing, welcoming, condemning."""
+    (statement,) = extract(text)
+    assert statement.occurrence.text == statement_text
+    assert text[statement.occurrence.start : statement.occurrence.end] == statement_text
+    assert statement.occurrence.kind == kind
+    assert statement.occurrence.cue == cue
+    assert statement.speaker == "Iosif Barta"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iosif Barta called the police.",  # calling someone, no judgement
+        "The town welcomed two million visitors last year.",  # a count of guests
+        "Iosif Barta described the scene.",  # describing, with nothing it is described as
+        "The delegation was welcomed by the mayor.",  # passive
+    ],
+)
+def test_judging_verbs_without_a_judgement_give_no_statement(extract: Extract, text: str) -> None:
+    assert extract(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "statement_text"),
+    [
+        ("VELMONT (CP) — The city will close the bridge for repairs, Mayor Ilse Tamm said on Friday.",
+         "The city will close the bridge for repairs"),
+        ("LONDON, March 3 (Reuters) - Vardenia will raise interest rates next month, the central bank said.",
+         "Vardenia will raise interest rates next month"),
+        ("MAREN — Vardenia will raise interest rates next month, the central bank said.",
+         "Vardenia will raise interest rates next month"),
+        ("Bridge to close\nMAREN, Vardenia (AP) — The city will close the bridge, Mayor Ilse Tamm said.",
+         "The city will close the bridge"),
+        ("NATO will raise spending next month, the alliance said.", "NATO will raise spending next month"),
+    ],
+)
+def test_a_dateline_is_not_part_of_the_statement(extract: Extract, text: str, statement_text: str) -> None:
+    (statement,) = extract(text)
+    assert statement.occurrence.text == statement_text
+    assert text[statement.occurrence.start : statement.occurrence.end] == statement_text
+
+
 # --- the pre-filter: spaCy parses only what can hold a statement --------------
 
 FILLER = "The river rose two metres overnight. Schools in the valley stayed closed. Buses ran on time."
@@ -205,6 +316,12 @@ PREFILTER_TEXTS = [
     # a quote of several sentences, attributed after its last one
     (f'{FILLER}\n\n"The bridge will close. It is not safe. Nobody can cross it. The piers are cracked," '
      f"said Anika Rowe.\n\n{FILLER}"),
+    # a colon closing the paragraph before a quote of several paragraphs
+    (f"{FILLER}\n\nThe group's director, Jane Roe, said:\n\n\"We asked for the records three times.\n\n"
+     f'"We will go to court if we must."\n\n{FILLER}'),
+    # a possessive role whose owner is named sentences before, judging cues, a dateline
+    (f"VELMONT (CP) — The Interior Ministry defended the arrests. {FILLER} Its spokeswoman said every "
+     f"detention was lawful.\n\n{FILLER} Camille Okafor condemned the arrests of three journalists in Velmont."),
     # no statement at all
     FILLER,
     f"{FILLER}\n\n{FILLER}",
@@ -231,7 +348,9 @@ def test_statements_are_identical_with_and_without_the_prefilter(nlp: Language) 
     assert only(with_filter[4], "We will go back").speaker == "Camille Okafor"
     assert only(with_filter[4], "We turned back").speaker == "Lena Hartwig"
     assert only(with_filter[5], "The piers are cracked").occurrence.text.startswith("The bridge will close.")
-    assert with_filter[6] == with_filter[7] == []
+    assert {a.speaker for a in with_filter[6]} == {"Jane Roe"}
+    assert only(with_filter[7], "detention was lawful").speaker == "Interior Ministry's spokeswoman"
+    assert with_filter[8] == with_filter[9] == []
 
 
 def test_the_prefilter_parses_less_and_skips_texts_without_a_cue(nlp: Language) -> None:

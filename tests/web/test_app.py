@@ -161,7 +161,7 @@ def test_an_unknown_item_is_404(server: CaseServer) -> None:
 
 def test_stories_are_listed_and_a_story_comes_with_its_families_segments_and_events(server: CaseServer,
                                                                                    case: Path) -> None:
-    with CaseReader(case) as reader:
+    with CaseReader(case, full_paths=False) as reader:  # as the app shows it
         expected = reader.stories()
         listed = api(server, "stories")
         assert listed["total"] == len(expected) >= 1
@@ -174,7 +174,7 @@ def test_stories_are_listed_and_a_story_comes_with_its_families_segments_and_eve
 
 
 def test_claims_are_listed_and_a_claim_comes_with_its_positions_side_by_side(server: CaseServer, case: Path) -> None:
-    with CaseReader(case) as reader:
+    with CaseReader(case, full_paths=False) as reader:  # as the app shows it
         expected = reader.claims()
         view = reader.claim(expected[0].id)
         story = reader.stories()[0].id
@@ -205,7 +205,7 @@ def test_every_outlet_is_listed_with_its_type_and_each_segment_names_its_publish
 
 
 def test_the_timeline_lists_the_cases_events_in_date_order_and_filters_them(server: CaseServer, case: Path) -> None:
-    with CaseReader(case) as reader:
+    with CaseReader(case, full_paths=False) as reader:  # as the app shows it
         events = reader.events()
         story = reader.stories()[0].id
     whole = api(server, "timeline")
@@ -267,3 +267,25 @@ def test_a_file_that_is_not_a_case_is_refused(tmp_path: Path) -> None:
         make_server(other)
     with pytest.raises(CaseError, match="no case at"):
         make_server(tmp_path / "missing.case")
+
+
+def test_the_app_shows_inputs_relative_to_the_runs_inputs(tmp_path: Path) -> None:
+    from tests.report.conftest import STORY
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(f"Cargo falls\n\n{STORY}\n")
+    (folder / "empty.html").write_bytes(b"")
+    from sourcetrace.runner import RunOptions, run_case
+
+    run_case([folder], tmp_path / "c.case", RunOptions(workers=1))
+    running = make_server(tmp_path / "c.case")
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    try:
+        bodies = [get(running, "/api/" + route)[2].decode("utf-8")
+                  for route in ("overview", "problems", "document/1", "search?q=cargo")]
+    finally:
+        running.shutdown()
+        running.server_close()
+    assert all(str(tmp_path) not in body for body in bodies)
+    assert '"path": "in/a.txt"' in bodies[2] or '"path":"in/a.txt"' in bodies[2]

@@ -126,7 +126,7 @@ def _refusal(path: str, kind: InputKind, fingerprint: Fingerprint, options: Read
         return Problem(path, ProblemReason.EMPTY, "the file is empty (0 bytes)")
     if kind is InputKind.UNKNOWN:
         if looks_binary(fingerprint.head):
-            return Problem(path, ProblemReason.BINARY, "binary content of no kind sourcetrace reads")
+            return Problem(path, ProblemReason.BINARY, "not text: binary content of no kind sourcetrace reads")
         return Problem(path, ProblemReason.UNSUPPORTED, "a file type sourcetrace does not read")
     if kind in SINGLE_DOCUMENT_KINDS and fingerprint.size > options.max_document_bytes:
         return readers.too_large(path, fingerprint.size, options.max_document_bytes, "the file")

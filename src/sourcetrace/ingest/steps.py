@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from sourcetrace.ingest.discover import iter_input_files
+from sourcetrace.ingest.discover import FolderWithoutInputs, SkippedFile, discover_inputs
 from sourcetrace.ingest.furniture import FurnitureModel, line_fingerprint, parse_fingerprint
 from sourcetrace.ingest.read import ReadOptions
 from sourcetrace.ingest.segment import DocumentText, SegmentDocuments
@@ -45,13 +45,22 @@ class IngestInputs(PipelineStep):
                 summary.documents += len(result.documents)
             context.progress.advance()
         engine.count("skipped_inputs", summary.skipped_inputs)
+        engine.count("skipped_files", sum(summary.skipped_files.values()))
 
     def _pending(self, context: RunContext) -> list[tuple[str, int]]:
         """(path, mtime_ns) of every input not yet in the case."""
         pending: list[tuple[str, int]] = []
-        for found in iter_input_files(context.inputs):
+        summary = context.summary
+        for found in discover_inputs(context.inputs):
             if isinstance(found, Problem):
                 context.store.add_problem(found, "discover", context.run_id)
+                continue
+            if isinstance(found, SkippedFile):
+                summary.skipped_files[found.extension] = summary.skipped_files.get(found.extension, 0) + 1
+                continue
+            if isinstance(found, FolderWithoutInputs):
+                context.store.add_problem(found.problem(), "discover", context.run_id)
+                summary.folders_without_inputs.append(found.path)
                 continue
             stat = _stat(found, context)
             if stat is None:

@@ -17,7 +17,7 @@ from sourcetrace import __version__
 from sourcetrace.store import CaseReader
 
 EXPORT_FORMAT = "sourcetrace-export"
-EXPORT_VERSION = 2
+EXPORT_VERSION = 3
 
 
 def export_json(reader: CaseReader, destination: str | Path) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -19,11 +20,17 @@ from sourcetrace.views import (
     StatementView,
     TraceMatch,
 )
+from sourcetrace.wording import plural, times
 
-KIND_STYLES = {"origin": "bold green", "exact": "cyan", "near_exact": "blue", "excerpt": "magenta", "rewrite": "yellow"}
+if TYPE_CHECKING:
+    from sourcetrace.pipeline import RunSummary
+
+KIND_STYLES = {"origin": "bold green", "exact": "cyan", "near_exact": "blue", "excerpt": "magenta", "rewrite": "yellow",
+               "capture": "dim"}
 
 
-def member_label(member: MemberView) -> Text:
+def member_label(member: MemberView, captured: str | None = None) -> Text:
+    """A member's line; ``captured`` (:func:`captured_line`) lists its page's captures when there are several."""
     seg = member.segment
     label = Text()
     label.append(f"{member.kind:<10}", style=KIND_STYLES.get(member.kind, ""))
@@ -31,33 +38,57 @@ def member_label(member: MemberView) -> Text:
     label.append(seg.title or "(untitled)", style="bold")
     details = [d for d in (seg.where(), seg.credit and f"credit: {seg.credit}", seg.published) if d]
     if member.kind != "origin":
-        details.append(f"score {member.score:.2f}, {len(member.passages)} passage(s)")
+        details.append(f"score {member.score:.2f}, {plural(len(member.passages), 'passage')}")
     label.append("  " + " · ".join(details), style="dim")
+    if captured:
+        label.append(f"\n    {captured}", style="dim")
     return label
 
 
+def captured_line(family: FamilyView, member: MemberView) -> str | None:
+    """"captured twice: page.html, WARC record <urn:uuid:…> in crawl.warc.gz" for a page collected
+    more than once (the member that stands for it first); None for a page collected once."""
+    others = family.captures_of(member.segment.id)
+    if not others:
+        return None
+    names = [member.segment.capture_name(), *(m.segment.capture_name() for m in others)]
+    return f"captured {times(len(names))}: " + ", ".join(names)
+
+
 def family_tree(family: FamilyView) -> Tree:
-    """The family as a tree: each copy under the segment it copies."""
-    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(family.kind_counts().items()))
-    origin = f"origin #{family.origin}" if family.origin is not None else "origin undetermined"
-    tree = Tree(Text(f"Family {family.id}: {len(family.members)} segments ({counts}); {origin}: "
-                     f"{family.origin_evidence}", style="bold"))
+    """The family as a tree: each copy under the segment it copies; a page's captures on its own line."""
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(family.kind_counts().items()) if kind != "capture")
+    captured = sum(1 for m in family.members if m.kind != "capture" and family.captures_of(m.segment.id))
+    also = f", {plural(captured, 'page')} captured more than once" if captured else ""
+    tree = Tree(Text(f"Family {family.id}: {plural(family.pages(), 'segment')} ({counts}{also}); "
+                     f"{origin_line(family)}", style="bold"))
     children: dict[int | None, list[MemberView]] = {}
     for member in family.members:
-        children.setdefault(member.parent, []).append(member)
+        if member.kind != "capture":  # shown on its page's line
+            children.setdefault(member.parent, []).append(member)
     roots = [m for m in family.members if m.parent is None]
     for root in roots:
-        _add(tree, root, children, seen=set())
+        _add(tree, root, children, family, seen=set())
     return tree
 
 
-def _add(node: Tree, member: MemberView, children: dict[int | None, list[MemberView]], seen: set[int]) -> None:
+def origin_line(family: FamilyView) -> str:
+    """"origin #12: earliest date", or "origin undetermined: 2 possible origins..." with the
+    evidence's own "undetermined:" dropped, so that the word is not said twice."""
+    if family.origin is not None:
+        return f"origin #{family.origin}: {family.origin_evidence}"
+    why = family.origin_evidence.removeprefix("undetermined:").strip()
+    return f"origin undetermined: {why}" if why else "origin undetermined"
+
+
+def _add(node: Tree, member: MemberView, children: dict[int | None, list[MemberView]], family: FamilyView,
+         seen: set[int]) -> None:
     if member.segment.id in seen:  # a malformed map must not recurse forever
         return
     seen.add(member.segment.id)
-    branch = node.add(member_label(member))
+    branch = node.add(member_label(member, captured_line(family, member)))
     for child in children.get(member.segment.id, []):
-        _add(branch, child, children, seen)
+        _add(branch, child, children, family, seen)
 
 
 def reuse_label(match: TraceMatch, query: str, *, shown: int = 2) -> Text:
@@ -73,12 +104,18 @@ def reuse_label(match: TraceMatch, query: str, *, shown: int = 2) -> Text:
         quoted = " ".join(query[passage.parent_start:passage.parent_end].split())
         label.append(f"\n    “{quoted[:160]}{'…' if len(quoted) > 160 else ''}”", style="italic")
     if len(match.passages) > shown:
-        label.append(f"\n    … {len(match.passages) - shown} more passage(s)", style="dim")
+        label.append(f"\n    … {plural(len(match.passages) - shown, 'more passage')}", style="dim")
     return label
 
 
-def diff_text(occurrence: OccurrenceView) -> Text:
-    """Words removed from the reference form struck in red, added ones in green."""
+def diff_text(occurrence: OccurrenceView, *, plain: bool = False) -> Text:
+    """Words removed from the reference form struck in red, added ones in green.
+
+    ``plain`` (no terminal, or NO_COLOR) marks them in the text instead, wdiff
+    style, since the styles would be lost: "a [-method-]{+system+}".
+    """
+    if plain:
+        return Text(plain_diff(occurrence.diff))
     text = Text()
     for op, word in occurrence.diff:
         style = {"-": "red strike", "+": "green underline"}.get(op, "")
@@ -86,8 +123,29 @@ def diff_text(occurrence: OccurrenceView) -> Text:
     return text
 
 
-def statement_block(view: StatementView) -> Tree:
-    """A statement with each occurrence; altered ones show their word-level diff."""
+_PLAIN_MARKS = {"-": ("[-", "-]"), "+": ("{+", "+}"), "=": ("", "")}
+
+
+def plain_diff(diff: Sequence[tuple[str, str]]) -> str:
+    """A word diff in wdiff's marks: each run of removed words in [-...-], of added words
+    in {+...+}; an addition replacing a removal follows it without a space."""
+    runs: list[tuple[str, list[str]]] = []
+    for op, word in diff:
+        if runs and runs[-1][0] == op:
+            runs[-1][1].append(word)
+        else:
+            runs.append((op, [word]))
+    text = ""
+    for index, (op, words) in enumerate(runs):
+        opening, closing = _PLAIN_MARKS.get(op, ("", ""))
+        replaces = op == "+" and index > 0 and runs[index - 1][0] == "-"
+        text += ("" if not text or replaces else " ") + opening + " ".join(words) + closing
+    return text
+
+
+def statement_block(view: StatementView, *, plain_diff: bool = False) -> Tree:
+    """A statement with each occurrence; altered ones show their word-level diff
+    (marked in the text with ``plain_diff``, for output without colour)."""
     statement = view.statement
     role = f" ({statement.speaker_role})" if statement.speaker_role else ""
     head = Text()
@@ -106,7 +164,7 @@ def statement_block(view: StatementView) -> Tree:
             line.append("  speaker garbled", style="bold red")
         if occurrence.altered:
             line.append("\n    ")
-            line.append_text(diff_text(occurrence))
+            line.append_text(diff_text(occurrence, plain=plain_diff))
         tree.add(line)
     return tree
 
@@ -116,6 +174,40 @@ def run_line(run: RunView) -> str:
     total = "unfinished" if run.seconds is None else f"{run.seconds:,.1f} s"
     finished = f", finished {run.finished_at}" if run.finished_at else ""
     return f"Last run #{run.id}: {run.status}, started {run.started_at}{finished}, {total}"
+
+
+def run_summary_table(summary: RunSummary) -> Table:
+    """What a run added, apart from what the case holds now (families and statements are
+    recomputed over the whole case, so only their totals mean something)."""
+    case = summary.case
+    table = Table(title=f"Run summary: {case}", show_header=False, title_justify="left")
+    table.add_row(Text("added by this run", style="bold"), "")
+    table.add_row("  inputs ingested", f"{summary.inputs:,} ({summary.input_bytes / 2**20:,.1f} MB)")
+    table.add_row("  inputs already in the case", f"{summary.skipped_inputs:,} (skipped)")
+    table.add_row("  documents", f"{summary.documents:,}")
+    table.add_row("  segments", f"{summary.segments:,} ({summary.duplicate_segments:,} repeated within their page)")
+    problems = sum(summary.problems.values())
+    table.add_row("  problems", f"{problems:,}" + (f"  (sourcetrace status {case} lists them)" if problems else ""))
+    for reason, count in summary.problems.items():
+        table.add_row(f"    {reason}", f"{count:,}")
+    if summary.skipped_files:
+        table.add_row("  skipped", skipped_files_text(summary.skipped_files))
+    table.add_row(Text("in the case now", style="bold"), "")
+    table.add_row("  families of copies", f"{summary.families:,}, holding {plural(summary.copies, 'copy', 'copies')}"
+                  f"  (sourcetrace copies {case} lists them)")
+    altered = plural(summary.altered_occurrences, "altered copy", "altered copies")
+    table.add_row("  statements", f"{summary.statements:,}, {altered}  (sourcetrace quotes {case} --altered)")
+    if summary.claims:
+        table.add_row("  claims", f"{summary.claims:,}, {plural(summary.positions, 'position')}"
+                      f"  (sourcetrace claims {case})")
+    table.add_row("time", f"{summary.seconds:,.1f} s")
+    return table
+
+
+def skipped_files_text(skipped: Mapping[str, int]) -> str:
+    """Files a folder walk skipped: "3 files of no supported kind (.toml, .png)"."""
+    extensions = ", ".join(extension or "no extension" for extension in skipped)
+    return f"{plural(sum(skipped.values()), 'file')} of no supported kind ({extensions})"
 
 
 def steps_table(run: RunView) -> Table:
@@ -148,8 +240,8 @@ def claim_sides(view: ClaimView) -> Table:
     """One claim: who supports it beside who contests it, each position with its cue and citation."""
     claim = view.claim
     table = Table(title=f"Claim {claim.id}: {claim.text}", title_justify="left", show_lines=True, expand=True)
-    table.add_column(f"supports: {claim.supporting_sources} independent source(s)", ratio=1)
-    table.add_column(f"contests: {claim.contesting_sources} independent source(s)", ratio=1)
+    table.add_column(f"supports: {plural(claim.supporting_sources, 'independent source')}", ratio=1)
+    table.add_column(f"contests: {plural(claim.contesting_sources, 'independent source')}", ratio=1)
     for index in range(max(len(view.supporting), len(view.contesting), 1)):
         table.add_row(*(position_text(side[index]) if index < len(side) else Text("")
                         for side in (view.supporting, view.contesting)))
@@ -171,5 +263,7 @@ def position_text(position: PositionView) -> Text:
 def citation(position: PositionView) -> str:
     """Input SHA-256, document, character span in its text, and URL (or file)."""
     seg = position.segment
+    record = seg.archive_record()
     return (f"#{seg.id} · sha256 {seg.sha256[:16]}… · document {seg.document} · chars "
-            f"{position.document_start}–{position.document_end} · {seg.url or seg.path}")
+            f"{position.document_start}–{position.document_end} · {seg.url or seg.path}"
+            + (f" · {record}" if record else ""))

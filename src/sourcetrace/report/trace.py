@@ -63,6 +63,8 @@ def trace_json(matches: Sequence[TraceMatch]) -> str:
                 "url": m.segment.url,
                 "site": m.segment.site,
                 "input": m.segment.path,
+                "warc_record_id": m.segment.warc_record_id,
+                "warc_target_uri": m.segment.warc_target_uri,
             }
             for m in matches
         ],

@@ -34,6 +34,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sourcetrace.records import Family, FamilyMember, Relation, SegmentForReuse
+from sourcetrace.reuse.captures import (
+    capture_relations,
+    find_captures,
+    page_verdicts,
+    restore_family,
+    restore_relation,
+)
 from sourcetrace.reuse.origins import (
     PublicationTime,
     decide_origin,
@@ -41,16 +48,12 @@ from sourcetrace.reuse.origins import (
     parse_published,
     published_after,
 )
-from sourcetrace.reuse.relations import PairVerdict, oriented
+from sourcetrace.reuse.relations import KIND_RANK as KIND_RANK  # re-exported: where the ranking was defined first
+from sourcetrace.reuse.relations import PairVerdict, oriented, strength
 
-KIND_RANK = {"exact": 3, "near_exact": 2, "excerpt": 1, "rewrite": 0}
 Related = Callable[[int, int], bool]  # are two segments about the same thing at all?
 Arc = tuple[int, PairVerdict]  # (the other member, the verdict joining them)
 Link = tuple[int | None, PairVerdict | None]  # a member's parent and the verdict joining them
-
-
-def strength(verdict: PairVerdict) -> tuple[int, float]:
-    return KIND_RANK[verdict.kind], verdict.score
 
 
 def find_composites(
@@ -141,7 +144,26 @@ def build_families(
     related: Related,
 ) -> CopyGraph:
     """Relations (every derived pair, oriented) and families (every segment
-    in exactly one; a segment without copies is a family of one)."""
+    in exactly one; a segment without copies is a family of one). Families
+    are built over pages: the captures of one page
+    (:mod:`sourcetrace.reuse.captures`) join its family as ``capture`` members."""
+    captures = find_captures(segments, verdicts)
+    if not captures.page_of:
+        return _page_families(segments, verdicts, related)
+    pages = page_verdicts(verdicts, captures)
+    graph = _page_families({i: s for i, s in segments.items() if captures.page(i) == i}, pages.verdicts, related)
+    relations = [restore_relation(r, pages, captures) for r in graph.relations] + capture_relations(captures)
+    families = [restore_family(f, pages, captures) for f in graph.families]
+    relations.sort(key=lambda r: (r.segment, r.parent))
+    families.sort(key=lambda f: f.key)
+    return CopyGraph(tuple(relations), tuple(families))
+
+
+def _page_families(
+    segments: Mapping[int, SegmentForReuse],
+    verdicts: Sequence[PairVerdict],
+    related: Related,
+) -> CopyGraph:
     composites = find_composites(verdicts, related, segments)
     joining = _joining_verdicts(verdicts, composites)
     groups = _UnionFind()

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from sourcetrace.records import SegmentForReuse
 from sourcetrace.reuse.relations import PairVerdict
+from sourcetrace.wording import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +187,8 @@ def _wire_text_origin(
             f"undetermined: the wire's own text (#{wire.id}) was published after "
             f"{_segment_list(unexplained)}, which does not credit it",
         )
-    evidence = f"credit line names the wire: {crediting} member(s) credit it, this is its own text"
+    credit = "credits" if crediting == 1 else "credit"
+    evidence = f"credit line names the wire: {plural(crediting, 'member')} {credit} it; this is its own text"
     return OriginDecision(wire.id, evidence + _dated_after(wire, members, copies))
 
 

@@ -178,6 +178,14 @@ def _whole(a: PreparedText, b: PreparedText) -> tuple[Passage, ...]:
     )
 
 
+KIND_RANK = {"exact": 3, "near_exact": 2, "excerpt": 1, "rewrite": 0}
+
+
+def strength(verdict: PairVerdict) -> tuple[int, float]:
+    """How close a verdict's pair is: its kind (exact first), then its score."""
+    return KIND_RANK[verdict.kind], verdict.score
+
+
 def oriented(verdict: PairVerdict, parent: int) -> tuple[Passage, ...]:
     """The verdict's passages with ``parent``'s offsets as ``parent_*``."""
     if parent == verdict.a:

@@ -8,6 +8,7 @@ any moment leaves a valid case and the next run picks up where it stopped.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -89,8 +90,10 @@ class CaseStore:
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
-        if not create and not self.path.exists():
-            raise CaseError(f"no case at {self.path}: run `sourcetrace run INPUT... --case {self.path}` first")
+        if not self.path.exists():
+            if not create:
+                raise CaseError(f"no case at {self.path}: run `sourcetrace run INPUT... --case {self.path}` first")
+            check_can_create(self.path)
         self._db = _connect(self.path)
         _check_is_case(self._db, self.path)
         _migrate(self._db, self.path)
@@ -221,9 +224,11 @@ class CaseStore:
     def iter_segments_for_reuse(self, *, without_statements: bool = False) -> Iterator[SegmentForReuse]:
         """Kept segments (not repeats inside their page) with what origins need."""
         pending = " AND s.id NOT IN (SELECT segment_id FROM segment_statements)" if without_statements else ""
+        # When the page was collected: its WARC-Date, else its file's modification time (for captures).
         rows = self._db.execute(
-            "SELECT s.id, s.text, s.document_id, s.published, s.credit, s.title, d.url"
-            " FROM segments s JOIN documents d ON d.id = s.document_id"
+            "SELECT s.id, s.text, s.document_id, s.published, s.credit, s.title, d.url,"
+            " coalesce(d.fetched, strftime('%Y-%m-%dT%H:%M:%SZ', i.mtime_ns / 1000000000, 'unixepoch'))"
+            " FROM segments s JOIN documents d ON d.id = s.document_id JOIN inputs i ON i.id = d.input_id"
             f" WHERE s.duplicate_of IS NULL{pending} ORDER BY s.id"
         ).fetchall()  # fetched whole: the run writes while it reads them
         for row in rows:
@@ -495,7 +500,7 @@ def _insert_document_problem(
 def _write_family(db: sqlite3.Connection, family: Family) -> None:
     db.execute(
         "INSERT INTO families (id, origin_id, origin_evidence, size) VALUES (?, ?, ?, ?)",
-        (family.key, family.origin, family.origin_evidence, len(family.members)),
+        (family.key, family.origin, family.origin_evidence, family.pages),
     )
     db.executemany(
         "INSERT INTO family_members VALUES (?, ?, ?, ?, ?, ?)",
@@ -515,6 +520,21 @@ def _write_statement(db: sqlite3.Connection, statement: Statement) -> None:
         [(statement.key, o.segment, o.start, o.end, o.text, o.speaker_as_written, o.cue, o.kind, o.altered,
           json.dumps([list(op) for op in o.diff]), o.garbled_speaker) for o in occurrences],
     )
+
+
+def check_can_create(path: Path) -> None:
+    """Raise a CaseError naming what is wrong when no case can be made at ``path``:
+    SQLite only says "unable to open database file"."""
+    folder = path.absolute().parent
+    what = None
+    if not folder.exists():
+        what = f"the folder {folder} does not exist"
+    elif not folder.is_dir():
+        what = f"{folder} is not a folder"
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        what = f"the folder {folder} is not writable"
+    if what is not None:
+        raise CaseError(f"cannot create the case {path}: {what}")
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -19,6 +19,7 @@ from sourcetrace.records import SegmentForReuse
 from sourcetrace.store import read_claims as claimed
 from sourcetrace.store import read_copies as copies
 from sourcetrace.store import read_events as dated
+from sourcetrace.store import read_paths as shown
 from sourcetrace.store import read_sources as outlets
 from sourcetrace.store import read_statements as said
 from sourcetrace.store import read_stories as told
@@ -62,12 +63,15 @@ def _no_case_error(path: Path) -> CaseError:
 class CaseReader:
     """A case opened read-only: it cannot change the case, whatever is asked of it."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, full_paths: bool = True) -> None:
+        """``full_paths=False`` shows input paths relative to the runs' inputs (read_paths.py)."""
         self.path = Path(path)
         if not self.path.is_file():
             raise _no_case_error(self.path)
         _bring_up_to_date(self.path)
         self._db = _connect_read_only(self.path)
+        self.full_paths = full_paths
+        shown.register(self._db, full_paths)
 
     @property
     def name(self) -> str:
@@ -100,7 +104,7 @@ class CaseReader:
         one = self._one
         kinds = dict(self._db.execute("SELECT kind, count(*) FROM family_members GROUP BY kind"))
         inputs = tuple(InputView(*row) for row in self._db.execute(
-            """SELECT i.id, i.path, i.sha256, i.kind, i.size, (SELECT count(*) FROM documents d WHERE d.input_id = i.id)
+            """SELECT i.id, shown_path(i.path), i.sha256, i.kind, i.size, (SELECT count(*) FROM documents d WHERE d.input_id = i.id)
                FROM inputs i ORDER BY i.id LIMIT 100"""))
         return Overview(
             case=self.name,
@@ -135,7 +139,8 @@ class CaseReader:
     def problems(self, limit: int | None = None, offset: int = 0) -> list[ProblemView]:
         """Errors before warnings, then by reason and input."""
         rows = self._db.execute(
-            """SELECT path, CASE WHEN ordinal < 0 THEN NULL ELSE ordinal END, stage, reason, severity, message
+            """SELECT shown_path(path), CASE WHEN ordinal < 0 THEN NULL ELSE ordinal END, stage, reason, severity,
+                      shown_text(message)
                FROM problems ORDER BY severity = 'warning', reason, path, ordinal LIMIT ? OFFSET ?""",
             (-1 if limit is None else limit, offset))
         return [ProblemView(*row) for row in rows]
@@ -151,13 +156,15 @@ class CaseReader:
         if row is None:
             return None
         run_id, status, started_at, finished_at, summary = row
-        seconds = json.loads(summary).get("seconds") if summary else None
+        summary_fields = json.loads(summary) if summary else {}
+        seconds = summary_fields.get("seconds")
         steps = tuple(
             StepView(step, started, seconds_, cpu, records, json.loads(counters))
             for step, started, seconds_, cpu, records, counters in self._db.execute(
                 "SELECT step, started_at, seconds, cpu_seconds, records, counters FROM run_steps"
                 " WHERE run_id = ? ORDER BY ordinal", (run_id,)))
-        return RunView(run_id, status, started_at, finished_at, seconds, steps)
+        return RunView(run_id, status, started_at, finished_at, seconds, steps,
+                       summary_fields.get("skipped_files", {}))  # not in runs before sourcetrace skipped files
 
     # -- copies ----------------------------------------------------------------------------
 
@@ -179,6 +186,10 @@ class CaseReader:
         family_id = copies.family_of(self._db, segment_id)
         return None if family_id is None else self.family(family_id)
 
+    def family_count(self, *, min_size: int = 2) -> int:
+        """How many families ``families`` lists with no limit."""
+        return copies.family_count(self._db, min_size=min_size)
+
     def singletons(self) -> int:
         """Kept segments that no other segment copies and that copy none."""
         return copies.singletons(self._db)
@@ -191,6 +202,9 @@ class CaseReader:
 
     def segments(self, ids: Sequence[int]) -> dict[int, SegmentView]:
         return copies.segments(self._db, ids)
+
+    def segment(self, segment_id: int) -> SegmentView | None:
+        return copies.segments(self._db, [segment_id]).get(segment_id)
 
     def segment_ids(self) -> list[int]:
         return copies.segment_ids(self._db)
@@ -248,6 +262,10 @@ class CaseReader:
         return said.with_occurrences(self._db, said.statement_summaries(
             self._db, speaker=speaker, altered_only=altered_only, limit=limit))
 
+    def statement_count(self, speaker: str | None = None, *, altered_only: bool = False) -> int:
+        """How many statements ``statements`` lists with no limit."""
+        return said.statement_count(self._db, speaker=speaker, altered_only=altered_only)
+
     def statements_page(self, page: int = 1, per_page: int = PER_PAGE, *, speaker: str | None = None,
                         altered_only: bool = False) -> Page[StatementSummary]:
         return said.statements_page(self._db, page, per_page, speaker=speaker, altered_only=altered_only)
@@ -264,6 +282,9 @@ class CaseReader:
         """Stories, those with the most independent sources first."""
         return told.story_summaries(self._db, limit)
 
+    def story_count(self) -> int:
+        return told.story_count(self._db)
+
     def stories_page(self, page: int = 1, per_page: int = PER_PAGE) -> Page[StorySummary]:
         listed = told.story_summaries(self._db, per_page, (page - 1) * per_page)
         return Page(tuple(listed), page, per_page, told.story_count(self._db))
@@ -277,15 +298,21 @@ class CaseReader:
 
     # -- sources ---------------------------------------------------------------------------
 
-    def sources(self) -> list[SourceView]:
+    def sources(self, limit: int | None = None) -> list[SourceView]:
         """The case's outlets with their types, most segments first (docs/sources.md)."""
-        return outlets.sources(self._db)
+        return outlets.sources(self._db, limit)
+
+    def source_count(self) -> int:
+        return outlets.source_count(self._db)
 
     # -- timeline --------------------------------------------------------------------------
 
-    def events(self, story: int | None = None) -> list[EventView]:
+    def events(self, story: int | None = None, limit: int | None = None) -> list[EventView]:
         """Dated events (publications and mentioned dates) in date order; ``story`` keeps one story's."""
-        return dated.events(self._db, story)
+        return dated.events(self._db, story, limit=limit)
+
+    def event_count(self, story: int | None = None) -> int:
+        return dated.event_count(self._db, story)
 
     def events_page(self, page: int = 1, per_page: int = PER_PAGE, *, story: int | None = None,
                     kind: str | None = None) -> Page[EventView]:
@@ -306,6 +333,9 @@ class CaseReader:
     def claim(self, claim_id: int) -> ClaimView | None:
         """One claim with its positions side by side; None for an unknown id."""
         return claimed.claim(self._db, claim_id)
+
+    def claim_count(self) -> int:
+        return claimed.claim_count(self._db)
 
     def has_claims(self) -> bool:
         return claimed.has_claims(self._db)

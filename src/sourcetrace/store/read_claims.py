@@ -39,6 +39,10 @@ def claim_summaries(db: sqlite3.Connection, limit: int | None = None) -> list[Cl
     return ordered if limit is None else ordered[:limit]
 
 
+def claim_count(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT count(*) FROM claims").fetchone()[0])
+
+
 def _summary(db: sqlite3.Connection, claim_id: int, text: str, supplied: bool) -> ClaimSummary:
     rows = db.execute(f"{_POSITIONS} WHERE p.claim_id = ?", (claim_id,)).fetchall()
     sources = {stance: {r[9] for r in rows if r[2] == stance} for stance in ("supports", "contests", "reports")}

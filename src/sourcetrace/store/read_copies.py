@@ -26,10 +26,12 @@ from sourcetrace.views import (
     SharedSpan,
 )
 
-# The last column is the segment's publisher in the sources registry (by its index on segment_id).
+# Then the segment's publisher in the sources registry (by its index on segment_id), and for an archive
+# record its WARC-Record-ID and WARC-Target-URI: documents.url, since the record's header wins over the page.
 SEGMENT_COLUMNS = """s.id, s.document_id, s.ordinal, s.title, s.byline, s.credit, s.published, d.url, d.site,
-    i.path, i.sha256, s.start, s."end", s.removed, s.duplicate_of, m.family_id, m.kind,
-    (SELECT min(o.source_id) FROM source_segments o WHERE o.segment_id = s.id AND o.role = 'published')"""
+    shown_path(i.path), i.sha256, s.start, s."end", s.removed, s.duplicate_of, m.family_id, m.kind,
+    (SELECT min(o.source_id) FROM source_segments o WHERE o.segment_id = s.id AND o.role = 'published'),
+    CASE WHEN i.kind = 'warc' THEN d.record_id END, CASE WHEN i.kind IN ('warc', 'arc') THEN d.url END"""
 SEGMENT_JOINS = """JOIN documents d ON d.id = s.document_id JOIN inputs i ON i.id = d.input_id
     LEFT JOIN family_members m ON m.segment_id = s.id"""
 SEGMENT_FROM = "segments s " + SEGMENT_JOINS
@@ -39,10 +41,11 @@ _CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on parameters
 def segment_view(row: Sequence[object]) -> SegmentView:
     """A SegmentView from the SEGMENT_COLUMNS of one row."""
     (sid, document, ordinal, title, byline, credit, published, url, site, path, sha256, start, end, removed,
-     duplicate_of, family, kind, source) = row
+     duplicate_of, family, kind, source, warc_record_id, warc_target_uri) = row
     spans = tuple((int(a), int(b)) for a, b in json.loads(str(removed)))
     return SegmentView(sid, document, ordinal, title, byline, credit, published, url, site, path, sha256,  # type: ignore[arg-type]
-                       start, end, spans, duplicate_of, family, kind, source)  # type: ignore[arg-type]
+                       start, end, spans, duplicate_of, family, kind, source,  # type: ignore[arg-type]
+                       warc_record_id, warc_target_uri)  # type: ignore[arg-type]
 
 
 def passages(stored: str) -> tuple[PassageView, ...]:
@@ -178,7 +181,7 @@ def pair(db: sqlite3.Connection, segment_id: int) -> PairView | None:
 
 def document(db: sqlite3.Connection, document_id: int) -> DocumentView | None:
     row = db.execute(
-        """SELECT d.id, d.title, d.url, d.site, d.published, i.path, i.sha256, d.text
+        """SELECT d.id, d.title, d.url, d.site, d.published, shown_path(i.path), i.sha256, d.text
            FROM documents d JOIN inputs i ON i.id = d.input_id WHERE d.id = ?""", (document_id,)).fetchone()
     if row is None:
         return None
@@ -230,7 +233,7 @@ def filter_clause(filters: SegmentFilters) -> tuple[str, list[object]]:
         params.append(filters.family)
     if filters.outlet:
         conditions.append("(instr(lower(coalesce(d.site, '') || ' ' || coalesce(s.credit, '') || ' ' || "
-                          "coalesce(d.url, '') || ' ' || i.path), lower(?)) > 0)")
+                          "coalesce(d.url, '') || ' ' || shown_path(i.path)), lower(?)) > 0)")
         params.append(filters.outlet)
     if filters.date_from:
         conditions.append("s.published >= ?")

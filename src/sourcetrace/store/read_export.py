@@ -24,7 +24,9 @@ _TABLE_SECTIONS: tuple[tuple[str, str], ...] = (
     (
         "documents",
         """SELECT d.id, d.input_id AS input, i.sha256, i.path, d.ordinal, d.record_id, d.url, d.title,
-                  d.author, d.site, d.published, d.fetched, d.extractor, d.charset
+                  d.author, d.site, d.published, d.fetched, d.extractor, d.charset,
+                  CASE WHEN i.kind = 'warc' THEN d.record_id END AS warc_record_id,
+                  CASE WHEN i.kind IN ('warc', 'arc') THEN d.url END AS warc_target_uri
            FROM documents d JOIN inputs i ON i.id = d.input_id ORDER BY d.id""",
     ),
     (

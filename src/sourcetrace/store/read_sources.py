@@ -23,10 +23,14 @@ _SOURCES = """
 """
 
 
-def sources(db: sqlite3.Connection) -> list[SourceView]:
-    """Every source, most segments first, then by name."""
+def sources(db: sqlite3.Connection, limit: int | None = None) -> list[SourceView]:
+    """Every source (the first ``limit``), most segments first, then by name."""
     listed = [_view(row) for row in db.execute(_SOURCES + " ORDER BY s.id")]
-    return sorted(listed, key=lambda s: (-s.segments, s.name.casefold(), s.id))
+    return sorted(listed, key=lambda s: (-s.segments, s.name.casefold(), s.id))[:limit]
+
+
+def source_count(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT count(*) FROM sources").fetchone()[0])
 
 
 def source_rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:

@@ -46,10 +46,15 @@ def statement_summaries(db: sqlite3.Connection, *, speaker: str | None = None, a
     return [StatementSummary(*row) for row in rows]
 
 
+def statement_count(db: sqlite3.Connection, *, speaker: str | None = None, altered_only: bool = False) -> int:
+    """How many statements statement_summaries lists with no limit."""
+    where, params = _where(speaker, altered_only)
+    return int(db.execute(f"SELECT count(*) FROM statements WHERE {where}", params).fetchone()[0])
+
+
 def statements_page(db: sqlite3.Connection, page: int, per_page: int, *, speaker: str | None,
                     altered_only: bool) -> Page[StatementSummary]:
-    where, params = _where(speaker, altered_only)
-    total = int(db.execute(f"SELECT count(*) FROM statements WHERE {where}", params).fetchone()[0])
+    total = statement_count(db, speaker=speaker, altered_only=altered_only)
     listed = statement_summaries(db, speaker=speaker, altered_only=altered_only, limit=per_page,
                                  offset=(page - 1) * per_page)
     return Page(tuple(listed), page, per_page, total)

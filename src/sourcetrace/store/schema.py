@@ -101,7 +101,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE relations (
         segment_id INTEGER NOT NULL REFERENCES segments(id),
         parent_id INTEGER NOT NULL REFERENCES segments(id),
-        kind TEXT NOT NULL,              -- exact, near_exact, excerpt, rewrite
+        kind TEXT NOT NULL,              -- exact, near_exact, excerpt, rewrite (capture: schema 8)
         score REAL NOT NULL,
         passages TEXT NOT NULL,          -- JSON [[parent_start, parent_end, start, end], ...]
         PRIMARY KEY (segment_id, parent_id)
@@ -116,7 +116,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE family_members (
         family_id INTEGER NOT NULL REFERENCES families(id),
         segment_id INTEGER NOT NULL REFERENCES segments(id),
-        kind TEXT NOT NULL,              -- origin, exact, near_exact, excerpt, rewrite
+        kind TEXT NOT NULL,              -- origin, exact, near_exact, excerpt, rewrite (capture: schema 8)
         parent_id INTEGER REFERENCES segments(id),
         score REAL NOT NULL,
         passages TEXT NOT NULL,
@@ -313,6 +313,12 @@ MIGRATIONS: tuple[str, ...] = (
         FOREIGN KEY (claim_id, segment_id) REFERENCES claim_checks(claim_id, segment_id) ON DELETE CASCADE
     );
     CREATE INDEX claim_positions_segment ON claim_positions (segment_id);
+    """,
+    # 8: captures (family_members.kind 'capture', families.size counts pages): no table changes, but a copy
+    # map built before counted a page collected twice as a copy, so the next run builds it again, and what
+    # rests on it (statements merged over families, stories) is checked again.
+    """
+    DELETE FROM meta WHERE key IN ('copy_map_version', 'statements_version', 'stories_version');
     """,
 )
 

@@ -38,14 +38,15 @@ def segments_for_stories(store: CaseStore) -> list[tuple[StorySegment, str]]:
             quotes.setdefault(segment, []).append(statement)
         registry = _registered_outlets(db)
         rows = db.execute(
-            """SELECT s.id, m.family_id, s.title, s.published, s.credit, d.url, d.site, m.kind = 'origin', s.text
+            """SELECT s.id, m.family_id, s.title, s.published, s.credit, d.url, d.site, m.kind = 'origin', s.text,
+                      m.kind = 'capture'
                FROM segments s JOIN family_members m ON m.segment_id = s.id JOIN documents d ON d.id = s.document_id
                WHERE s.duplicate_of IS NULL ORDER BY s.id""").fetchall()
     found = []
-    for i, family, title, published, credit, url, site, origin, text in rows:
+    for i, family, title, published, credit, url, site, origin, text, capture in rows:
         publisher, carries = registry.get(i) or outlets_of(url, site, credit)
         found.append((StorySegment(i, family, title, published, credit, publisher, carries, bool(origin),
-                                   text[:OPENING_CHARS], tuple(quotes.get(i, ()))), text))
+                                   text[:OPENING_CHARS], tuple(quotes.get(i, ())), bool(capture)), text))
     return found
 
 

@@ -39,6 +39,7 @@ class StorySegment:
     is_origin: bool  # the origin of its family
     opening: str  # the first words of its text, for a story without a headline
     quotes: tuple[int, ...] = ()  # the direct statements (statement ids) it carries
+    is_capture: bool = False  # another capture of a page already in its family: counted once, with the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ class Story:
     id: int  # its smallest family id
     title: str
     families: tuple[int, ...]
-    segments: tuple[int, ...]
+    segments: tuple[int, ...]  # its pages' segments: a page captured twice is counted once
     independent_sources: int  # families, a wire's own copy and the families credited to it counted once
     outlets: tuple[str, ...]  # where its segments were published
     agencies: tuple[str, ...]  # the wires and agencies its segments credit
@@ -65,7 +66,7 @@ def build_stories(segments: Sequence[StorySegment], features: Mapping[int, Story
     units = [_unit(family, members, features) for family, members in sorted(by_family.items())]
     stories = []
     for cluster in cluster_units(units, settings):
-        members = [segment for family in cluster for segment in by_family[family]]
+        members = [segment for family in cluster for segment in by_family[family] if not segment.is_capture]
         if len(members) >= 2:
             stories.append(_story(cluster, members, by_family))
     return stories
@@ -108,7 +109,7 @@ def story_title(cluster: Sequence[int], by_family: Mapping[int, list[StorySegmen
     """The headline of the largest family's origin (else of its earliest titled member);
     among families of one size, the earliest published."""
     def rank(family: int) -> tuple[int, str, int]:
-        return (-len(by_family[family]), _earliest(s.published for s in by_family[family]) or "~", family)
+        return (-sum(not s.is_capture for s in by_family[family]), _earliest(s.published for s in by_family[family]) or "~", family)
 
     for family in sorted(cluster, key=rank):
         members = sorted(by_family[family], key=lambda s: (not s.is_origin, s.published or "~", s.id))

@@ -17,8 +17,9 @@ from sourcetrace.records import DiffOp
 
 T = TypeVar("T")
 
-KINDS = ("origin", "exact", "near_exact", "excerpt", "rewrite")
-"""A family member's kind: the origin, or how it was derived from its parent."""
+KINDS = ("origin", "exact", "near_exact", "excerpt", "rewrite", "capture")
+"""A family member's kind: the origin, how it was derived from its parent, or
+another capture of its parent's page (the same page collected twice: docs/copies.md)."""
 
 EVENT_KINDS = ("published", "mentioned")
 """An event's kind: a segment's publication, or a date its text mentions."""
@@ -62,10 +63,24 @@ class SegmentView:
     family: int | None
     kind: str | None  # its kind in its family
     source: int | None = None  # the outlet that published it (SourceView.id); None before the sources step
+    warc_record_id: str | None = None  # WARC-Record-ID of the archive record it came from; None outside WARC
+    warc_target_uri: str | None = None  # WARC-Target-URI (ARC: the record's URL); None outside archives
 
     def where(self) -> str:
         """Where it was published, as briefly as the metadata allows."""
         return self.site or self.url or self.path
+
+    def archive_record(self) -> str | None:
+        """The archive record it came from, for a citation; None outside WARC and ARC inputs."""
+        named = [f"{header} {value}" for header, value in
+                 (("WARC-Record-ID", self.warc_record_id), ("WARC-Target-URI", self.warc_target_uri)) if value]
+        return " · ".join(named) or None
+
+    def capture_name(self) -> str:
+        """This capture of its page as a list of captures names it: its file, or its WARC record in its file."""
+        if self.warc_record_id:
+            return f"WARC record {self.warc_record_id} in {self.path}"
+        return self.path
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +167,14 @@ class FamilyView:
         for member in self.members:
             counts[member.kind] = counts.get(member.kind, 0) + 1
         return counts
+
+    def pages(self) -> int:
+        """Its members, a page's captures counted once."""
+        return sum(1 for m in self.members if m.kind != "capture")
+
+    def captures_of(self, segment_id: int) -> tuple[MemberView, ...]:
+        """The other captures of the page ``segment_id`` stands for (none when it was collected once)."""
+        return tuple(m for m in self.members if m.kind == "capture" and m.parent == segment_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +317,8 @@ class RunView:
     finished_at: str | None
     seconds: float | None  # as the run measured it; None until it finishes
     steps: tuple[StepView, ...]
+    # Files found in folders of no kind sourcetrace reads, not read: extension ("" for none) -> count.
+    skipped_files: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

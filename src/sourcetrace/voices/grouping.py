@@ -20,6 +20,10 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
 
 from sourcetrace.voices.statements import Attribution
 
@@ -69,11 +73,19 @@ def anchors(words: Sequence[str], k: int = ANCHORS) -> list[str]:
     first, then by CRC-32, which is the same in every process): a bottom-k sketch, so a quote and a trimmed
     copy of it share an anchor whenever the copy keeps one of the original's.
     Long words first, because they are the rare ones ("barrier", not "mln")."""
-    content = {w for w in words if w not in STOPWORDS and not w.isdigit()} or set(words)
-    return sorted(content, key=lambda w: (-len(w), zlib.crc32(w.encode()), w))[:k]
+    distinct = set(words)
+    content = {w for w in distinct - STOPWORDS if not w.isdigit()} or distinct
+    return sorted(content, key=_anchor_rank)[:k]
 
 
-def blocks(speaker_words: Sequence[str], speaker_kind: str | None, family: int | None) -> Blocks:
+@lru_cache(maxsize=1 << 18)
+def _anchor_rank(word: str) -> tuple[int, int, str]:
+    # Cached: a case's quotes share most of their words.
+    return -len(word), zlib.crc32(word.encode()), word
+
+
+@lru_cache(maxsize=1 << 16)
+def blocks(speaker_words: tuple[str, ...], speaker_kind: str | None, family: int | None) -> Blocks:
     """The blocks two occurrences meet on whenever they could be one
     statement (merge.speakers_compatible): the same name; "the panel" and a
     name ending in "panel"; a person's surname or first name alone and the
@@ -96,63 +108,103 @@ def blocks(speaker_words: Sequence[str], speaker_kind: str | None, family: int |
 class KeyIndex:
     """Items by key, to find each one's candidate partners.
 
-    A key is a block and an anchor, numbered as one integer: a case has
-    millions of keys, and integers are what Python hashes fastest."""
+    A key is a block and an anchor, numbered as one integer, and each of the
+    three tables (shared, held, sought) is a pair of numpy arrays sorted by
+    key: a case has millions of keys, and sorted arrays find the items that
+    share one without a Python object per key."""
 
     def __init__(self, items: Sequence[Item]) -> None:
-        self._names: dict[str, int] = {}
-        self._anchors: dict[str, int] = {}
-        self._shared: dict[int, list[int]] = defaultdict(list)
-        self._held: dict[int, list[int]] = defaultdict(list)
-        self._sought: dict[int, list[int]] = defaultdict(list)
-        self._keys: list[tuple[list[int], list[int], list[int]]] = []
+        names: dict[str, int] = {}
+        anchor_ids: dict[str, int] = {}
+        keys: tuple[list[int], list[int], list[int]] = ([], [], [])
+        owners: tuple[list[int], list[int], list[int]] = ([], [], [])
         for index, entry in enumerate(items):
-            keys = self._item_keys(entry)
-            self._keys.append(keys)
-            for table, found in zip((self._shared, self._held, self._sought), keys, strict=True):
-                for key in found:
-                    table[key].append(index)
+            anchored = [anchor_ids.setdefault(a, len(anchor_ids)) for a in entry.anchors]
+            found = (entry.blocks.shared, entry.blocks.held, entry.blocks.sought)
+            for table_keys, table_owners, block_names in zip(keys, owners, found, strict=True):
+                for name in block_names:
+                    base = names.setdefault(name, len(names)) << 32
+                    table_keys.extend(base | anchor for anchor in anchored)
+                    table_owners.extend([index] * len(anchored))
+        self._count = len(items)
+        self._shared, self._held, self._sought = (_KeyTable(k, o) for k, o in zip(keys, owners, strict=True))
 
-    def _item_keys(self, entry: Item) -> tuple[list[int], list[int], list[int]]:
-        """(shared, held, sought) keys of one item."""
-        anchor_ids = [self._anchors.setdefault(a, len(self._anchors)) for a in entry.anchors]
-
-        def keys(names: frozenset[str]) -> list[int]:
-            name_ids = [self._names.setdefault(n, len(self._names)) for n in names]
-            return [(name << 32) | anchor for name in name_ids for anchor in anchor_ids]
-
-        blocks_of = entry.blocks
-        return keys(blocks_of.shared), keys(blocks_of.held), keys(blocks_of.sought)
-
-    def partners(self, indices: Iterable[int]) -> set[int]:
-        found: set[int] = set()
-        for index in indices:
-            shared, held, sought = self._keys[index]
-            for key in shared:
-                found.update(self._shared[key])
-            for key in sought:
-                found.update(self._held.get(key, ()))
-            for key in held:
-                found.update(self._sought.get(key, ()))
-        return found
+    def partner_pairs(self, indices: Iterable[int]) -> list[tuple[int, int]]:
+        """Candidate pairs (i < j), sorted, that hold at least one of ``indices``."""
+        chosen = np.fromiter(indices, dtype=np.int64)
+        found = (
+            self._shared.meeting(*self._shared.keys_of(chosen)),
+            self._held.meeting(*self._sought.keys_of(chosen)),
+            self._sought.meeting(*self._held.keys_of(chosen)),
+        )
+        return _unique_pairs(found, self._count)
 
     def pairs(self, within: set[int] | None = None) -> list[tuple[int, int]]:
         """Candidate pairs (i < j), sorted; only among ``within`` when given."""
-        def chosen(members: list[int]) -> list[int]:
-            return members if within is None else [m for m in members if m in within]
+        kept = None
+        if within is not None:
+            kept = np.zeros(self._count, dtype=bool)
+            kept[np.fromiter(within, dtype=np.int64)] = True
+        shared, held, sought = (table.among(kept) for table in (self._shared, self._held, self._sought))
+        return _unique_pairs((shared.pairs_within_keys(), held.meeting(sought.keys, sought.owners)), self._count)
 
-        found: set[tuple[int, int]] = set()
-        for members in self._shared.values():
-            if len(members) < 2:
-                continue
-            kept = chosen(members)
-            for position, first in enumerate(kept):
-                found.update((first, second) for second in kept[position + 1 :])
-        for key, seekers in self._sought.items():
-            holders = chosen(self._held.get(key, []))
-            for seeker in chosen(seekers):
-                found.update((min(seeker, h), max(seeker, h)) for h in holders if h != seeker)
-        return sorted(found)
+
+I64 = npt.NDArray[np.int64]
+PairArrays = tuple[I64, I64]
+
+
+class _KeyTable:
+    """(key, owner) entries sorted by key, then owner."""
+
+    def __init__(self, keys: Sequence[int] | I64, owners: Sequence[int] | I64) -> None:
+        key_array, owner_array = np.asarray(keys, dtype=np.int64), np.asarray(owners, dtype=np.int64)
+        order = np.lexsort((owner_array, key_array))
+        self.keys, self.owners = key_array[order], owner_array[order]
+
+    def among(self, kept: npt.NDArray[np.bool_] | None) -> _KeyTable:
+        if kept is None:
+            return self
+        mask = kept[self.owners]
+        return _KeyTable(self.keys[mask], self.owners[mask])
+
+    def keys_of(self, chosen: I64) -> PairArrays:
+        """(keys, owner) of the entries owned by ``chosen``."""
+        mask = np.isin(self.owners, chosen)
+        return self.keys[mask], self.owners[mask]
+
+    def meeting(self, keys: I64, owners: I64) -> PairArrays:
+        """(owner of a query key, owner here) for every entry here whose key is one of ``keys``."""
+        low = np.searchsorted(self.keys, keys, side="left")
+        high = np.searchsorted(self.keys, keys, side="right")
+        counts = high - low
+        return np.repeat(owners, counts), self.owners[_ranges(low, counts)]
+
+    def pairs_within_keys(self) -> PairArrays:
+        """Every two owners of one key."""
+        if len(self.keys) < 2:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, self.keys[1:] != self.keys[:-1]])
+        ends = np.r_[starts[1:], len(self.keys)]
+        run_end = np.repeat(ends, ends - starts)
+        positions = np.arange(len(self.keys))
+        counts = run_end - positions - 1  # the later owners of the same key
+        return np.repeat(self.owners, counts), self.owners[_ranges(positions + 1, counts)]
+
+
+def _ranges(starts: I64, counts: I64) -> I64:
+    """The concatenated ranges starts[k] .. starts[k] + counts[k] - 1."""
+    total = int(counts.sum())
+    offsets = np.cumsum(counts) - counts
+    return np.repeat(starts - offsets, counts) + np.arange(total, dtype=np.int64)
+
+
+def _unique_pairs(found: Iterable[PairArrays], count: int) -> list[tuple[int, int]]:
+    codes = [np.minimum(a, b) * count + np.maximum(a, b) for a, b in found if len(a)]
+    if not codes:
+        return []
+    kept = np.unique(np.concatenate(codes))
+    first, second = np.divmod(kept, max(count, 1))
+    return [(a, b) for a, b in zip(first.tolist(), second.tolist()) if a != b]
 
 
 def components(
@@ -208,7 +260,7 @@ def touched_members(
     statement with a changed one. Any other stays exactly as it is: its
     pairs with everything but the changed items were answered as before, and
     none of its pairs with a changed item is "same"."""
-    pairs = sorted({(min(t, p), max(t, p)) for t in changed for p in index.partners([t]) if p != t})
+    pairs = index.partner_pairs(changed)
     joined = {i for pair, is_same in zip(pairs, same(pairs)) if is_same for i in pair}
     reached = changed | joined
     replaced = {previous[items[i].at] for i in reached if items[i].at in previous}

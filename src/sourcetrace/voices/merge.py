@@ -140,8 +140,8 @@ def _items(by_segment: Mapping[int, Sequence[Attribution]], families: Mapping[in
     codes, items = [], []
     for segment in sorted(by_segment):
         for rank, attribution in enumerate(by_segment[segment]):
-            words = tuple(normalised_words(attribution.occurrence.text))
-            speaker = normalised_words(attribution.speaker)
+            words = _normalised(attribution.occurrence.text)
+            speaker = _normalised(attribution.speaker)
             codes.append(segment * ITEM_BASE + rank)
             items.append(item(attribution, words, blocks(speaker, attribution.speaker_kind, families.get(segment))))
     return codes, items

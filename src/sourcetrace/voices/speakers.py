@@ -39,6 +39,10 @@ DOCUMENT_NOUNS = frozenset(
 )
 PRONOUNS_PERSON = {"he": "m", "she": "f", "him": "m", "her": "f"}
 PRONOUNS_GROUP = frozenset({"it", "they", "we"})
+# A possessive determiner and the pronoun that finds its owner: "its spokeswoman", "her office".
+POSSESSIVE_PRONOUNS = {"its": "it", "their": "they", "his": "he", "her": "she"}
+# "a statement from the ministry": the issuer is the speaker.
+ISSUED_NOUNS = frozenset(["statement", "release", "communique", "communiqué"])
 ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
 _EXCLUDED_DEPS = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "prep"})
 
@@ -69,6 +73,7 @@ def phrase_for(subject: Token) -> SpeakerPhrase:
     """The speaker noun phrase headed by ``subject``, without appositives or
     relative clauses; an appositive (or a title before a name) becomes the role.
     "Its spokeswoman, Ilona Brandt," names the speaker in the appositive."""
+    subject = _issuer(subject)
     appos = next((c for c in subject.children if c.dep_ == "appos"), None)
     named = _name_head(appos) if appos is not None and (_is_title(subject) or subject.lower_ in ORG_NOUNS) else None
     named = named or (_apposed_name(subject) if _is_title(subject) or subject.lower_ in ORG_NOUNS else None)
@@ -85,6 +90,23 @@ def phrase_for(subject: Token) -> SpeakerPhrase:
             prefix = _without_article(_strip(subject.doc[span.start : name_start].text))
             role = role or (prefix or None)
     return SpeakerPhrase(span.start_char, span.end_char, span.text, subject, role)
+
+
+def _possessive_pronoun(text: str) -> bool:
+    """"its spokeswoman", "her office": a phrase opened by a possessive pronoun."""
+    words = text.split()
+    return len(words) > 1 and words[0].lower() in POSSESSIVE_PRONOUNS
+
+
+def _issuer(subject: Token) -> Token:
+    """"a statement from her office", "a release by the ministry": who issued it."""
+    if subject.lower_ not in ISSUED_NOUNS:
+        return subject
+    for prep in (c for c in subject.children if c.dep_ == "prep" and c.lower_ in ("from", "by")):
+        issuer = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if issuer is not None:
+            return issuer
+    return subject
 
 
 def _name_head(token: Token) -> Token | None:
@@ -241,7 +263,7 @@ class SegmentResolver:
     def resolve(self, phrase: SpeakerPhrase, offset: int = 0) -> ResolvedSpeaker:
         """The speaker of ``phrase``, read in a doc that starts at ``offset`` of the segment."""
         position = phrase.start + offset
-        resolved = self._resolve(phrase, position)
+        resolved = self._owned(self._resolve(phrase, position), position)
         gender = self.genders.get(resolved.name)
         self.speakers.append(
             _Mention(position, resolved.name, resolved.kind, _words(resolved.role or ""), resolved.role, gender)
@@ -269,6 +291,30 @@ class SegmentResolver:
             return ResolvedSpeaker(name, phrase.role or self._known_role(name), "person")
         return self._resolve_noun(phrase, lowered, position)
 
+    def _owned(self, resolved: ResolvedSpeaker, position: int) -> ResolvedSpeaker:
+        """"its spokeswoman" -> "Interior Ministry's spokeswoman", in the name and
+        the role; a role whose owner is not found is left empty. "her office" is her."""
+        role = resolved.role
+        if role is not None and _possessive_pronoun(role):
+            role = self._with_owner(role, position)
+        if not _possessive_pronoun(resolved.name):
+            return ResolvedSpeaker(resolved.name, role, resolved.kind)
+        owner = self._owner(resolved.name, position)
+        if owner is None:
+            return ResolvedSpeaker(resolved.name, role, resolved.kind)
+        if owner.kind == "person" and resolved.name.lower().split()[1:] == ["office"]:
+            return ResolvedSpeaker(owner.name, role or owner.role, "person")
+        return ResolvedSpeaker(f"{owner.name}'s {resolved.name.split(' ', 1)[1]}", role, resolved.kind)
+
+    def _owner(self, text: str, position: int) -> ResolvedSpeaker | None:
+        """Who the possessive pronoun opening ``text`` refers to."""
+        return self._resolve_pronoun(position, POSSESSIVE_PRONOUNS[text.split()[0].lower()])
+
+    def _with_owner(self, text: str, position: int) -> str | None:
+        """``text`` with its opening possessive pronoun replaced by the owner's name; None without an owner."""
+        owner = self._owner(text, position)
+        return f"{owner.name}'s {text.split(' ', 1)[1]}" if owner is not None else None
+
     def _is_person(self, phrase: SpeakerPhrase) -> bool:
         """Evidence for a person over an organisation: a known full name, a
         person's title as role, or no organisation label; spaCy's small model
@@ -279,8 +325,8 @@ class SegmentResolver:
         run_start = _name_run_start(head)
         if head.doc[run_start].lower_ in TITLES or _title_gender(head.doc, run_start - 1):
             return True  # "Ms Vera Holt", even when labelled ORG
-        role_words = (phrase.role or "").lower().split()
-        if role_words and role_words[-1] in PERSON_NOUNS | TITLES:
+        role_words = (phrase.role or "").lower().replace("-", " ").split()  # "secretary-general"
+        if role_words and (role_words[-1] in PERSON_NOUNS | TITLES or role_words[0] in PERSON_NOUNS | TITLES):
             return True
         return _ent_label(head) not in ORG_LABELS and not _org_like(phrase)
 
@@ -420,3 +466,52 @@ def _without_article(text: str) -> str:
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(word.lower().strip(",.'’") for word in text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class _BodyName:
+    """A body's name read as its kind of body, the names it is of, and other words:
+    "independent panel of the Council of Nations" -> panel, {Council, Nations}, {independent}."""
+
+    noun: str
+    names: frozenset[str]
+    modifiers: frozenset[str]
+
+    def same_body(self, other: _BodyName) -> bool:
+        return (self.noun == other.noun and self.names == other.names
+                and (self.modifiers <= other.modifiers or other.modifiers <= self.modifiers))
+
+
+def _body_name(name: str) -> _BodyName | None:
+    words = [w.removesuffix("'s").removesuffix("’s") for w in name.split() if w.lower() not in ("the", "a", "an")]
+    if len(words) < 2:
+        return None
+    if words[-1].lower() in ORG_NOUNS:  # "Council of Nations panel", "Vardenia's government"
+        noun, rest = words[-1].lower(), words[:-1]
+    elif "of" in words[1:] and words[words.index("of", 1) - 1].lower() in ORG_NOUNS:  # "government of Vardenia"
+        at = words.index("of", 1)
+        noun, rest = words[at - 1].lower(), words[: at - 1] + words[at + 1 :]
+    else:
+        return None
+    names = frozenset(w for w in rest if w[:1].isupper())
+    modifiers = frozenset(w.lower() for w in rest if not w[:1].isupper() and w != "of")
+    return _BodyName(noun, names, modifiers) if names else None
+
+
+def same_body_names(names: list[str]) -> dict[str, str]:
+    """Each organisation name of a segment -> the fullest name of the same body in it:
+    "Vardenia's government" and "the government of Vardenia" are one body, as are
+    "the Council of Nations panel" and "the independent panel of the Council of Nations"."""
+    groups: list[tuple[_BodyName, list[str]]] = []
+    for name in dict.fromkeys(names):
+        body = _body_name(name)
+        group = next((members for key, members in groups if body is not None and key.same_body(body)), None)
+        if group is not None:
+            group.append(name)
+        elif body is not None:
+            groups.append((body, [name]))
+    canonical: dict[str, str] = {}
+    for _, members in groups:
+        fullest = max(members, key=lambda member: len(member.split()))  # first among equals
+        canonical.update(dict.fromkeys(members, fullest))
+    return canonical

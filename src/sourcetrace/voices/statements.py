@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -35,6 +35,7 @@ from sourcetrace.voices.speakers import (
     SpeakerKind,
     SpeakerPhrase,
     phrase_for,
+    same_body_names,
 )
 
 # Verbs whose clause complement is what was said.
@@ -46,9 +47,17 @@ OBJECT_CUES = frozenset(
     ["denied", "denies", "deny", "denying", "urged", "urges", "urging", "accused", "accuses", "rejected", "rejects", "demanded", "demands", "estimated", "estimates"]
 )
 CALL_CUES = frozenset(["called", "calls", "calling", "appealed", "appeals"])
+# Verbs that judge their object: "called the ruling a turning point", "described
+# it as …", "denounced the findings as …", "welcomed the decision", "condemned the arrests".
+JUDGING_CUES = frozenset(
+    ["described", "describes", "describing", "denounced", "denounces", "denouncing", "condemned", "condemns",
+     "condemning", "welcomed", "welcomes", "welcoming"]
+)
+# Of those, the ones that need a complement to be a statement ("described the scene" is none).
+_NEED_COMPLEMENT = frozenset(["called", "calls", "calling", "described", "describes", "describing"])
 # Cues that are reported speech only with a clause, never with just an object.
 _CLAUSE_ONLY = SAY_CUES - frozenset({"warned", "warns", "promised", "promises", "pledged", "vowed"})
-_ALL_CUES = SAY_CUES | OBJECT_CUES | CALL_CUES
+_ALL_CUES = SAY_CUES | OBJECT_CUES | CALL_CUES | JUDGING_CUES
 _OPENING = {'"': '"', "“": "”", "„": "“", "«": "»"}
 _SENTENCE_END = frozenset(".!?")
 _MIN_QUOTE_WORDS = 3
@@ -143,7 +152,9 @@ def _attribute(segment: int, parts: list[tuple[Doc, int]]) -> list[Attribution]:
         )
         kind = "person" if garbled else resolved.kind
         results.append(Attribution(occurrence, name, resolved.role, kind))
-    return results
+    bodies = same_body_names([a.speaker for a in results if a.speaker_kind == "organisation"])
+    return [replace(a, speaker=bodies.get(a.speaker, a.speaker)) if a.speaker_kind == "organisation" else a
+            for a in results]
 
 
 def _find(doc: Doc) -> list[_Found]:
@@ -248,6 +259,10 @@ _ROLE_NOUN = re.compile(
 )
 PRONOUN_CONTEXT = True
 _PRONOUN = re.compile(r"\b(?:he|she|it|they|we)\b", re.IGNORECASE)
+# "Its spokeswoman said", "a statement from her office": the owner is named before.
+_POSSESSED_ROLE = re.compile(
+    r"\b(?:its|their|his|her)\s+(?:[\w-]+\s+)?(?:" + "|".join(sorted(PERSON_NOUNS | ORG_NOUNS)) + r")\b", re.IGNORECASE
+)
 _SEGMENT_KEY = "sourcetrace_segment"  # doc.user_data: (segment text, offset of the doc in it)
 
 
@@ -342,7 +357,7 @@ def _keep_antecedents(text: str, units: list[tuple[int, int]], keep: list[bool])
     """"He said …": keep the nearest earlier sentence naming someone, unless a
     kept sentence between names someone (a pronoun takes the nearest person)."""
     for i in range(len(units) - 1, -1, -1):
-        if not keep[i] or not _PRONOUN.search(text, *units[i]):
+        if not keep[i] or not (_PRONOUN.search(text, *units[i]) or _POSSESSED_ROLE.search(text, *units[i])):
             continue
         for j in range(i - 1, -1, -1):
             alone, named = _names(text, *units[j], first_alone=False)
@@ -465,6 +480,9 @@ def _cue_before(doc: Doc, quote: _Quote) -> tuple[SpeakerPhrase, str, int] | Non
         if not window or window[-1].lower_ not in SAY_CUES or not _is_sentence(_text(doc)[quote.start : quote.end]):
             return None
     window = _tokens_before(doc, quote.open_at)
+    if not window and lead[-1] == ":" and not _text(doc)[len(lead) : quote.open_at].strip(" \t\n"):
+        # 'The director, Jane Roe, said:' closing the paragraph before the quote's.
+        window = _tokens_before(doc, len(lead))
     return _speech_cue(window, before_quote=True)
 
 
@@ -590,15 +608,46 @@ def _reported(doc: Doc, quotes: list[_Quote], used_cues: set[int | None]) -> lis
         else:
             continue
         if item is not None and not _inside_quote(item, quotes):
-            found.append(item)
+            found.append(_quoted_judgement(doc, item, quotes) if token.lower_ in JUDGING_CUES | CALL_CUES else item)
     return found
+
+
+def _judged(verb: Token) -> list[Token]:
+    """The object and its complement of a judging verb: "the ruling" + "a turning
+    point", "it" + "as a blow", "the findings" + "as biased"; [] when it has none."""
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+    if not objects or any(c.dep_ == "nummod" for c in objects[0].children):
+        return []  # "welcomed two million visitors" is no judgement
+    complements = [c for c in verb.children if c.i > objects[0].i and (
+        c.dep_ == "oprd" or (c.dep_ in ("prep", "advcl") and next(iter(c.subtree)).lower_ == "as"))]
+    complements += [c for c in objects[0].children if c.dep_ == "prep" and c.lower_ == "as"]
+    if not complements and verb.lower_ in _NEED_COMPLEMENT:
+        return []
+    return objects[:1] + complements[:1]
+
+
+def _quoted_judgement(doc: Doc, item: _Found, quotes: list[_Quote]) -> _Found:
+    """'called the ruling "a turning point for …"': the quoted words are the statement, direct."""
+    for quote in quotes:
+        if not item.start < quote.open_at < item.end:
+            continue
+        if len(_text(doc)[quote.start : quote.end].split()) >= _MIN_QUOTE_WORDS:
+            return _Found(quote.start, quote.end, item.speaker, item.cue, "direct", item.cue_index)
+        if quote.close_at is not None and quote.close_at <= item.end + 1:  # 'it "a disgrace"', both marks kept
+            return _Found(item.start, max(item.end, quote.close_at + 1), item.speaker, item.cue, item.kind, item.cue_index)
+    return item
 
 
 def _verb_statement(doc: Doc, verb: Token) -> _Found | None:
     lowered = verb.lower_
     clause = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i != verb.i]
     clause = clause or _that_clause_on_object(verb)
-    if lowered in CALL_CUES:
+    judged = _judged(verb) if lowered in JUDGING_CUES or lowered in CALL_CUES else []
+    if judged:
+        cue, parts, start_token = lowered, judged, None
+    elif lowered in JUDGING_CUES:
+        return None
+    elif lowered in CALL_CUES:
         preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("on", "for", "upon", "to")]
         if not preps:
             return None
@@ -691,7 +740,23 @@ def _trim(doc: Doc, first: int, last: int) -> tuple[int, int] | None:
         last -= 1
     if last < first or last - first + 1 < 2:
         return None
-    return doc[first].idx, doc[last].idx + len(doc[last].text)
+    return _after_dateline(_text(doc), doc[first].idx), doc[last].idx + len(doc[last].text)
+
+
+# "VELMONT (CP) — ", "LONDON, March 3 (Reuters) - ", "MAREN, Vardenia (AP) — ": place in
+# capitals, then an optional region, date and credit, then a dash.
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+)*(?:,\s+[A-Z][\w.'’]*(?: [A-Z][\w.'’]*)*)?"
+    r"(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?(?:\s*\([^()\n]{1,40}\))?\s*[—–-]{1,2}\s+"
+)
+
+
+def _after_dateline(text: str, start: int) -> int:
+    """Where a statement starting a line begins, past the line's dateline."""
+    if start > 0 and text[start - 1] != "\n":
+        return start
+    dateline = _DATELINE.match(text, start)
+    return dateline.end() if dateline and dateline.end() < len(text) else start
 
 
 def _inside_quote(item: _Found, quotes: list[_Quote]) -> bool:

@@ -50,8 +50,10 @@ class Asset:
 class CaseApp:
     """The case, its search index and the routes; shared by the request threads."""
 
-    def __init__(self, case_path: Path) -> None:
+    def __init__(self, case_path: Path, *, full_paths: bool = False) -> None:
+        """``full_paths``: show inputs' stored paths, not paths relative to the runs' inputs."""
         self.case_path = case_path
+        self.full_paths = full_paths
         self.name = case_path.name
         self._local = threading.local()
         with CaseReader(case_path) as reader:  # refuses a missing file, or one that is not a case
@@ -74,7 +76,7 @@ class CaseApp:
         """One reader per request thread (a connection serves one thread), with the search index attached."""
         reader: CaseReader | None = getattr(self._local, "reader", None)
         if reader is None:
-            reader = CaseReader(self.case_path)
+            reader = CaseReader(self.case_path, full_paths=self.full_paths)
             reader.attach_search(self.index)
             self._local.reader = reader
         return reader
@@ -256,15 +258,16 @@ class CaseServer(ThreadingHTTPServer):
         self.app.close()
 
 
-def make_server(case_path: str | Path, host: str = "127.0.0.1", port: int = 0) -> CaseServer:
+def make_server(case_path: str | Path, host: str = "127.0.0.1", port: int = 0, *,
+                full_paths: bool = False) -> CaseServer:
     """A server for ``case_path``, bound but not yet serving; port 0 picks a free port."""
-    return CaseServer(CaseApp(Path(case_path)), host, port)
+    return CaseServer(CaseApp(Path(case_path), full_paths=full_paths), host, port)
 
 
 def serve(case_path: str | Path, host: str = "127.0.0.1", port: int = 0,
-          announce: Callable[[str], None] = print) -> None:
+          announce: Callable[[str], None] = print, *, full_paths: bool = False) -> None:
     """Serve the case until interrupted (Ctrl-C), announcing the address first."""
-    server = make_server(case_path, host, port)
+    server = make_server(case_path, host, port, full_paths=full_paths)
     announce(f"sourcetrace is serving {Path(case_path).name} at {server.url}  (Ctrl-C to stop)")
     try:
         server.serve_forever()

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO, Literal, Protocol
 
-from sourcetrace.ingest.sniff import GZIP_MAGIC, looks_binary, looks_like_html
+from sourcetrace.ingest.charset import bom_codec
+from sourcetrace.ingest.sniff import GZIP_MAGIC, HEAD_BYTES, looks_binary, looks_like_html
 from sourcetrace.records import Problem, ProblemReason, RawDocument
 
 ReaderItem = RawDocument | Problem
@@ -28,6 +29,15 @@ Payload = BinaryIO | gzip.GzipFile
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _PLAIN_TYPES = frozenset({"text/plain", "text/markdown"})
 _UNTYPED = frozenset({"", "application/octet-stream", "unknown/unknown"})
+
+
+def not_text(path: str, data: bytes, named_as: str) -> Problem | None:
+    """A ``binary`` problem ("not text") when a file named as text or HTML holds
+    binary bytes (a picture saved as .html), instead of decoding it to garbage."""
+    if bom_codec(data) is not None or not looks_binary(data[:HEAD_BYTES]):
+        return None
+    return Problem(path, ProblemReason.BINARY, f"not text: named as {named_as} but its bytes are binary "
+                   "(NUL or control bytes)")
 
 
 def open_input(path: str) -> BinaryIO:

@@ -16,4 +16,8 @@ def read_html(path: str, max_document_bytes: int) -> readers.ReaderOutput:
     if isinstance(data, Problem):
         yield data
         return
+    refusal = readers.not_text(path, data, "HTML")
+    if refusal is not None:
+        yield refusal
+        return
     yield RawDocument(ordinal=0, body=data, media_type="text/html")

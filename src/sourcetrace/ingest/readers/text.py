@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from sourcetrace.ingest import readers
-from sourcetrace.ingest.charset import bom_codec
-from sourcetrace.ingest.sniff import HEAD_BYTES, looks_binary
-from sourcetrace.records import Problem, ProblemReason, RawDocument
+from sourcetrace.records import Problem, RawDocument
 
 
 def read_text(path: str, max_document_bytes: int) -> readers.ReaderOutput:
@@ -14,7 +12,8 @@ def read_text(path: str, max_document_bytes: int) -> readers.ReaderOutput:
     if isinstance(data, Problem):
         yield data
         return
-    if bom_codec(data) is None and looks_binary(data[:HEAD_BYTES]):
-        yield Problem(path, ProblemReason.BINARY, "named as text but its bytes are binary (NUL or control bytes)")
+    refusal = readers.not_text(path, data, "text")
+    if refusal is not None:
+        yield refusal
         return
     yield RawDocument(ordinal=0, body=data, media_type="text/plain")

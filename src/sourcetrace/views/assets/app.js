@@ -6,14 +6,15 @@
  */
 "use strict";
 (function () {
-  const KINDS = ["origin", "exact", "near_exact", "excerpt", "rewrite"];
-  const KIND_LABEL = { origin: "origin", exact: "exact copy", near_exact: "near-exact copy", excerpt: "excerpt", rewrite: "rewrite" };
+  const KINDS = ["origin", "exact", "near_exact", "excerpt", "rewrite", "capture"];
+  const KIND_LABEL = { origin: "origin", exact: "exact copy", near_exact: "near-exact copy", excerpt: "excerpt", rewrite: "rewrite", capture: "capture" };
   const KIND_HELP = {
     origin: "the text the others descend from",
     exact: "the same words",
     near_exact: "the same article with small edits",
     excerpt: "a part of the other",
     rewrite: "rewritten sentence by sentence",
+    capture: "the same page collected again (the same URL): one page, not a copy",
   };
   const PER_PAGE = 50;
   const MARK_START = "\u0002", MARK_END = "\u0003";
@@ -117,6 +118,8 @@
       "URL: " + (seg.url || "none recorded"),
       "Input file: " + seg.path,
       "Input SHA-256: " + seg.sha256,
+      ...(seg.warc_record_id ? ["WARC-Record-ID: " + seg.warc_record_id] : []),
+      ...(seg.warc_target_uri ? ["WARC-Target-URI: " + seg.warc_target_uri] : []),
       "Span: characters " + docStart + "–" + docEnd + " of the extracted text of document " + seg.document + " (segment " + seg.id + ")",
       "Case: " + state.caseName + " (sourcetrace)",
     ].join("\n");
@@ -329,8 +332,8 @@
     pg.items.length ? h("ol", { class: "families" }, pg.items.map(familyCard)) : h("p", { class: "empty" }, "No segment of this case copies another."),
     pager(pg, "#/families", p)));
   function familyCard(f) {
-    const total = f.size || 1;
-    const bar = h("div", { class: "minibar" }, KINDS.filter((k) => f.kind_counts[k]).map((k) => {
+    const total = f.size || 1;  // pages: a page's other captures are not counted, nor drawn
+    const bar = h("div", { class: "minibar" }, KINDS.filter((k) => k !== "capture" && f.kind_counts[k]).map((k) => {
       const part = h("span", { class: "k-" + k, title: KIND_LABEL[k] + ": " + f.kind_counts[k] });
       part.style.width = (100 * f.kind_counts[k] / total) + "%";
       return part;
@@ -344,9 +347,11 @@
 
   VIEWS.family = (id) => state.source.family(id).then((f) => {
     if (!f) return notFound("No family " + id + " in this case.");
-    const rows = f.members.map((m) => h("tr", { class: "member" },
+    const pages = f.members.filter((m) => m.kind !== "capture");  // a page's other captures are listed on its row
+    const rows = pages.map((m) => h("tr", { class: "member" },
       h("td", {}, kindChip(m.kind)),
-      h("td", {}, h("span", { class: "segid" }, "#" + m.segment.id), " ", link("#/document/" + m.segment.document, title(m.segment))),
+      h("td", {}, h("span", { class: "segid" }, "#" + m.segment.id), " ", link("#/document/" + m.segment.document, title(m.segment)),
+        capturedLine(f, m)),
       h("td", {}, outlet(m.segment), m.segment.credit ? h("div", { class: "meta" }, creditOf(m.segment)) : null),
       h("td", { class: "date" }, fmtDate(m.segment.published)),
       h("td", { class: "num" }, m.kind === "origin" ? "" : m.score.toFixed(2)),
@@ -354,12 +359,21 @@
         m.compare_with !== null ? h("a", { class: "button", href: "#/pair/" + m.segment.id }, "Compare with #" + m.compare_with) : null,
         citeMember(m.segment, f))));
     return h("section", {},
-      h("h1", {}, "Family " + f.id + ": " + plural(f.members.length, "segment")),
+      h("h1", {}, "Family " + f.id + ": " + plural(pages.length, "segment")),
       h("p", { class: "lead" }, f.origin !== null ? "Origin: segment #" + f.origin + ". Evidence: " + f.origin_evidence + "." : "Origin undetermined — " + f.origin_evidence.replace(/^undetermined:\s*/, "") + "."),
-      legend(), provenanceGraph(f),
+      legend(), provenanceGraph({ ...f, members: pages }),
       h("h2", {}, "Members"),
       h("table", { class: "list" }, h("tr", {}, h("th", {}, "Kind"), h("th", {}, "Segment"), h("th", {}, "Outlet"), h("th", {}, "Published"), h("th", { class: "num" }, "Score"), h("th", {}, "")), rows));
   });
+  // "captured twice: page.html, WARC record <urn:…> in crawl.warc.gz": the same page collected more than once.
+  function capturedLine(f, page) {
+    const others = f.members.filter((m) => m.kind === "capture" && m.parent === page.segment.id);
+    if (!others.length) return null;
+    const name = (seg) => seg.warc_record_id ? "WARC record " + seg.warc_record_id + " in " + seg.path : seg.path;
+    const count = others.length + 1;
+    return h("div", { class: "meta captured" }, "captured " + (count === 2 ? "twice" : count + " times") + ": " +
+      [page, ...others].map((m) => name(m.segment)).join(", "));
+  }
   function citeMember(seg) {
     return h("button", { class: "cite", type: "button", title: "Copy a citation of this segment",
       on: { click: (ev) => {
@@ -582,6 +596,7 @@
         h("dt", {}, "URL"), h("dd", {}, href ? h("a", { href, rel: "noopener noreferrer nofollow", target: "_blank" }, d.url) : (d.url || "none recorded")),
         h("dt", {}, "Input"), h("dd", { class: "path" }, d.path),
         h("dt", {}, "SHA-256"), h("dd", { class: "hash" }, d.sha256),
+        ...archiveFacts(d.segments[0]),
         h("dt", {}, "Published"), h("dd", {}, fmtDate(d.published)),
         h("dt", {}, "Outlet"), h("dd", {}, d.segments.length ? outlet(d.segments[0]) : d.site || "none recorded"),
         h("dt", {}, "Segments"), h("dd", {}, String(d.segments.length))),
@@ -591,6 +606,11 @@
         h("span", { class: "legend-item" }, h("span", { class: "swatch furniture" }), "page furniture, left out")),
       documentText(d, p));
   });
+  function archiveFacts(seg) {  // the WARC record a document came from, as its citation names it
+    if (!seg || !seg.warc_record_id) return [];
+    return [h("dt", {}, "WARC-Record-ID"), h("dd", { class: "hash" }, seg.warc_record_id),
+      h("dt", {}, "WARC-Target-URI"), h("dd", { class: "path" }, seg.warc_target_uri || "none recorded")];
+  }
   function documentText(d, p) {
     const marks = [];  // [start, end, class, info] in document offsets
     d.furniture.forEach(([a, b]) => marks.push([a, b, "furniture", null]));
@@ -903,9 +923,22 @@
     };
     state.ready.then(() => view(arg ? decodeURIComponent(arg) : null, params)).then((node) => {
       if (!show(node)) return;
+      labelCells(main);
       const focus = main.querySelector(".focus-span, .seg-block.focus");
       if (focus) focus.scrollIntoView({ block: "center" }); else window.scrollTo(0, 0);
     }, (error) => { show(h("p", { class: "error" }, "Could not show this view: " + error.message)); });
+  }
+  // On a phone list tables stack their rows (app.css): each cell then shows its column's heading.
+  function labelCells(root) {
+    root.querySelectorAll("table.list").forEach((table) => {
+      const heads = Array.from(table.querySelectorAll("tr:first-child > th"), (th) => th.textContent.trim());
+      if (!heads.length) return;
+      table.querySelectorAll("tr").forEach((tr) => {
+        const cells = Array.from(tr.children);
+        if (cells.some((c) => c.tagName === "TH" || c.colSpan > 1)) return;
+        cells.forEach((td, i) => { if (heads[i]) td.setAttribute("data-label", heads[i]); });
+      });
+    });
   }
   function start() {
     const embedded = document.getElementById("case-data");

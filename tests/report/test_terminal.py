@@ -1,0 +1,56 @@
+"""Terminal renderings: word diffs without colour, origins, and counts in words."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from sourcetrace.pipeline import RunSummary
+from sourcetrace.report.terminal import family_tree, origin_line, plain_diff, run_summary_table
+from sourcetrace.views import FamilyView, MemberView, SegmentView
+
+
+def rendered(renderable: object) -> str:
+    console = Console(width=200, no_color=True)
+    with console.capture() as captured:
+        console.print(renderable)
+    return captured.get()
+
+
+def test_a_plain_diff_marks_removed_and_added_words_as_wdiff_does() -> None:
+    diff = (("=", "It"), ("=", "is"), ("=", "a"), ("-", "method"), ("+", "system"))
+    assert plain_diff(diff) == "It is a [-method-]{+system+}"
+
+
+def test_a_plain_diff_groups_runs_of_words_and_marks_lone_additions_and_removals() -> None:
+    diff = (("=", "the"), ("-", "northern"), ("-", "quay"), ("+", "north"), ("+", "dock"), ("=", "before"),
+            ("+", "the"), ("=", "winter"), ("-", "ends"))
+    assert plain_diff(diff) == "the [-northern quay-]{+north dock+} before {+the+} winter [-ends-]"
+
+
+def segment(segment_id: int) -> SegmentView:
+    return SegmentView(segment_id, 1, 0, "Title", None, None, None, None, None, "a.txt", "0" * 64, 0, 10, (), None,
+                       segment_id, "origin")
+
+
+def test_an_undetermined_origin_is_said_to_be_undetermined_once() -> None:
+    family = FamilyView(1000, None, "undetermined: 2 possible origins published at the same time", ())
+    assert origin_line(family) == "origin undetermined: 2 possible origins published at the same time"
+    assert origin_line(FamilyView(1000, 1000, "earliest date", ())) == "origin #1000: earliest date"
+
+
+def test_a_family_of_one_has_1_segment() -> None:
+    member = MemberView(segment(1000), "origin", None, 1.0, (), None)
+    heading = rendered(family_tree(FamilyView(1000, 1000, "only member", (member,)))).splitlines()[0]
+    assert heading == "Family 1000: 1 segment (1 origin); origin #1000: only member"
+
+
+def test_the_run_summary_keeps_what_the_run_added_apart_from_what_the_case_holds() -> None:
+    summary = RunSummary("my.case", inputs=3, documents=4, segments=5, families=2, copies=1, statements=7,
+                         altered_occurrences=1)
+    lines = [" ".join(line.strip("│ ").split()) for line in rendered(run_summary_table(summary)).splitlines()]
+    added, now = lines.index("added by this run"), lines.index("in the case now")
+    labels = {line.split(" ")[0]: index for index, line in enumerate(lines) if line}
+    assert added < labels["inputs"] < labels["documents"] < labels["segments"] < now
+    assert now < labels["families"] < labels["statements"]
+    assert "2, holding 1 copy (sourcetrace copies my.case lists them)" in " ".join(lines)
+    assert "7, 1 altered copy (sourcetrace quotes my.case --altered)" in " ".join(lines)
