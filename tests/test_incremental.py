@@ -124,3 +124,37 @@ def test_pages_that_make_a_line_furniture_resegment_only_the_older_pages_holding
     extended = exported(case)
     assert all(NAV_LINE not in segment["text"] for segment in extended["segments"])
     assert extended == exported(tmp_path / "at-once.case")
+
+
+WIRE = ("ORTHAVEN — The harbour authority of Orthaven closed the north pier on Monday after divers found cracks "
+        "in its foundations. \"We will not reopen the pier until every pile has been inspected and the cracks are "
+        "repaired,\" harbour master Ines Kalder said. Fishing boats were moved to the inner basin, and ferry "
+        "services will use the south quay until further notice, the authority said in a notice to mariners.")
+COPY = WIRE.replace("every pile has been inspected", "each pile has been checked")  # a copy that altered the quote
+
+
+def _feed(folder: Path, name: str, url: str, date: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    row = {"text": text, "url": url, "date": date, "title": "North pier closed"}
+    (folder / f"{name}.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+
+
+def test_a_statements_reference_form_follows_the_origin_when_a_later_run_adds_it(tmp_path: Path) -> None:
+    copies, wire = tmp_path / "copies", tmp_path / "wire"
+    _feed(copies, "gazette", "https://gazette.example/pier", "2024-03-05T09:00:00", COPY)
+    _feed(copies, "courier", "https://courier.example/pier", "2024-03-05T11:00:00", COPY)
+    _feed(wire, "wire", "https://wire.example/orthaven-pier", "2024-03-04T18:00:00", WIRE)
+    run_case([copies], tmp_path / "extended.case", ONE_WORKER)
+    before = exported(tmp_path / "extended.case")
+    run_case([copies, wire], tmp_path / "extended.case", ONE_WORKER)
+    run_case([copies, wire], tmp_path / "at-once.case", ONE_WORKER)
+    extended, at_once = exported(tmp_path / "extended.case"), exported(tmp_path / "at-once.case")
+    assert extended == at_once
+
+    def quote(export: dict[str, Any]) -> dict[str, Any]:
+        return next(s for s in export["statements"] if "pier until" in s["text"])
+
+    assert "each pile has been checked" in quote(before)["text"]  # the copies' own form, before the wire is in
+    after = quote(extended)
+    assert "every pile has been inspected" in after["text"]  # the origin's form, once it is
+    assert sum(o["altered"] for o in after["occurrences"]) == 2

@@ -15,11 +15,21 @@ from sourcetrace.cli import cli
 MORE = re.compile(r"^… ([\d,]+) more \(use --limit 0 for all\)$")
 
 
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo"
+
+
 @pytest.fixture(scope="module")
 def demo_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo corpus: more than one family, story, source and claim, and many statements and events."""
-    case = tmp_path_factory.mktemp("demo") / "demo.case"
-    result = CliRunner().invoke(cli, ["run", "--case", str(case), "--workers", "1", "--quiet"])
+    """The demo corpus: more than one family, story, source and claim, and many statements and events.
+    One more page copies the Meridian dam report under another URL: the demo's other dam page is
+    only collected twice (a capture, not a copy), which leaves the demo a single family of copies."""
+    root = tmp_path_factory.mktemp("demo")
+    page = (DEMO / "web" / "meridian-brenna-dam.html").read_text(encoding="utf-8")
+    (root / "syndicated.html").write_text(page.replace("meridiannews.example", "dam-watch.example"), encoding="utf-8")
+    case = root / "demo.case"
+    claims = DEMO.parent / "demo-claims.txt"
+    result = CliRunner().invoke(cli, ["run", "--case", str(case), "--workers", "1", "--quiet", "--find-claims",
+                                      "--claims", str(claims), str(DEMO), str(root / "syndicated.html")])
     assert result.exit_code == 0, result.output
     return case
 

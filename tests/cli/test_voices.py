@@ -26,7 +26,7 @@ def test_voices_lists_speakers_with_altered_copy_counts(case_with_statements: Pa
 def test_quotes_shows_occurrences_and_the_diff_of_an_altered_copy(case_with_statements: Path) -> None:
     result = CliRunner().invoke(cli, ["quotes", str(case_with_statements), "--altered"])
     assert result.exit_code == 0, result.output
-    assert "ALTERED" in result.output and "speaker garbled" in result.output
+    assert "ALTERED quote" in result.output and "speaker garbled" in result.output  # a direct quote changed
     assert "dock" in result.output and "quay" in result.output
     assert "harbour authority" not in result.output  # not altered, filtered out
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 from rich.console import Console
 
 from sourcetrace.pipeline import RunSummary
-from sourcetrace.report.terminal import family_tree, origin_line, plain_diff, run_summary_table
-from sourcetrace.views import FamilyView, MemberView, SegmentView
+from sourcetrace.report.terminal import family_tree, origin_line, plain_diff, run_summary_table, statement_block
+from sourcetrace.views import (
+    FamilyView,
+    MemberView,
+    OccurrenceView,
+    SegmentView,
+    StatementSummary,
+    StatementView,
+)
 
 
 def rendered(renderable: object) -> str:
@@ -54,3 +61,21 @@ def test_the_run_summary_keeps_what_the_run_added_apart_from_what_the_case_holds
     assert now < labels["families"] < labels["statements"]
     assert "2, holding 1 copy (sourcetrace copies my.case lists them)" in " ".join(lines)
     assert "7, 1 altered copy (sourcetrace quotes my.case --altered)" in " ".join(lines)
+
+
+def _occurrence(segment_id: int, kind: str, outlet: str | None, altered: bool) -> OccurrenceView:
+    diff = (("=", "the"), ("-", "quay"), ("+", "dock")) if altered else ()
+    return OccurrenceView(segment(segment_id), 0, 9, "the dock" if altered else "the quay", "Ilse Dahl", "said",
+                          altered, diff, False, kind, outlet)
+
+
+def test_an_altered_copy_names_its_outlet_and_whether_it_changed_a_quote_or_a_paraphrase() -> None:
+    summary = StatementSummary(1, "Ilse Dahl", None, "direct", "said", "the quay", 3, 2)
+    view = StatementView(summary, (_occurrence(1000, "direct", "Harbour Post", False),
+                                   _occurrence(2000, "direct", "Coast Wire", True),
+                                   _occurrence(3000, "reported", None, True)))
+    lines = [line.strip("│├└─ ") for line in rendered(statement_block(view, plain_diff=True)).splitlines()]
+    same, quote, paraphrase = (next(line for line in lines if f"#{sid} " in line) for sid in (1000, 2000, 3000))
+    assert same.startswith("same ") and "Harbour Post · a.txt" in same
+    assert quote.startswith("ALTERED quote ") and "Coast Wire · a.txt" in quote
+    assert paraphrase.startswith("ALTERED paraphrase ") and "  a.txt" in paraphrase  # no outlet known yet

@@ -193,3 +193,13 @@ def test_two_reports_quoting_one_statement_are_one_story_even_when_their_words_d
     assert not without_quotes  # the words alone do not tie them
     stories = stories_of(listed)
     assert together(stories, 1000, 2000) and story_of(stories, 3000) is None
+
+
+def test_a_page_collected_twice_is_one_segment_of_a_story_and_never_a_story_alone() -> None:
+    saved, archived = (StorySegment(sid, 1000, "Quake in Dorvan", "2025-02-06", None, None, None, sid == 1000,
+                                    QUAKE_WIRE[:200], is_capture=sid == 2000) for sid in (1000, 2000))
+    features = {s.id: story_features(s.id, s.title, QUAKE_WIRE) for s in (saved, archived)}
+    assert build_stories([saved, archived], features) == []  # one page, however often collected: no story
+    other, other_features = segment(3000, 3000, QUAKE_INDEPENDENT, "2025-02-07", site="Valley Herald", origin=True)
+    stories = build_stories([saved, archived, other], {**features, 3000: other_features})
+    assert [(s.families, s.segments, s.independent_sources) for s in stories] == [((1000, 3000), (1000, 3000), 2)]

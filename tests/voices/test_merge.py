@@ -127,3 +127,27 @@ def test_two_statements_of_one_segment_by_one_speaker_stay_two() -> None:
     second = _occurrence(7, "Metal-forming tool orders fell 13.3 pct last month to 41.4 mln dlrs.", start=120)
     statements = merge_statements({7: [first, second]}, {7: "2024-02-01"}, families={7: 3})
     assert len(statements) == 2
+
+
+def test_the_reference_form_is_the_origins_occurrence_even_when_a_copy_is_dated_earlier() -> None:
+    # A spun copy that misdates itself (or a copy dated by its crawl) must not become the quote as said.
+    origin_words = "The sirens did not sound and nobody warned the valley."
+    spun_words = "The alarms did not sound and nobody warned the valley."
+    found = {1: [_occurrence(1, origin_words)], 2: [_occurrence(2, spun_words)]}
+    dates = {1: "2024-03-02", 2: "2024-03-01"}
+    (by_date,) = merge_statements(found, dates, families={1: 1, 2: 1})
+    (by_origin,) = merge_statements(found, dates, families={1: 1, 2: 1}, origins={1})
+    assert by_date.text == spun_words  # without an origin, the earliest dated occurrence
+    assert by_origin.text == origin_words
+    assert [(o.segment, o.altered) for o in by_origin.occurrences] == [(1, False), (2, True)]
+    assert ("-", "sirens") in by_origin.occurrences[1].diff and ("+", "alarms") in by_origin.occurrences[1].diff
+
+
+def test_a_reworded_quote_that_keeps_only_the_first_of_two_sentences_is_altered() -> None:
+    full = "The river barrier will be finished before the storms. We have asked the ministry for forty engineers."
+    first_half = "The river barrier will be finished before the storms."
+    found = {1: [_occurrence(1, full)], 2: [_occurrence(2, first_half)]}
+    (statement,) = merge_statements(found, {1: "2024-05-01", 2: "2024-05-02"}, families={1: 1, 2: 1}, origins={1})
+    assert statement.text == full
+    trimmed = statement.occurrences[1]
+    assert trimmed.altered and ("-", "engineers.") in trimmed.diff

@@ -105,19 +105,20 @@ def test_a_surname_after_the_full_name_is_the_same_speaker(extract: Extract) -> 
     assert only(found, "formality").occurrence.speaker_as_written == "Barta"
 
 
-def test_the_names_of_one_body_resolve_to_its_fullest_name(extract: Extract) -> None:
+def test_the_names_of_one_body_resolve_to_one_name(extract: Extract) -> None:
     text = ("The independent panel of the Council of Nations said the dam was unsafe. "
             "The Council of Nations panel said the inspections had been a formality. "
             "The panel said the ministry had ignored its warnings.")
     found = extract(text)
-    assert {a.speaker for a in found} == {"independent panel of the Council of Nations"}
+    # the one ending with the kind of body: an unresolved "the panel" of another copy still matches it
+    assert {a.speaker for a in found} == {"Council of Nations panel"}
     assert len(found) == 3
 
 
 def test_a_government_named_two_ways_is_one_speaker(extract: Extract) -> None:
     text = ("Vardenia's government said the report was biased. "
             "The government of Vardenia said the panel had never visited the valley.")
-    assert {a.speaker for a in extract(text)} == {"government of Vardenia"}
+    assert {a.speaker for a in extract(text)} == {"Vardenia's government"}
 
 
 def test_bodies_of_one_kind_and_one_country_stay_apart_when_their_words_differ() -> None:

@@ -193,6 +193,26 @@ def test_judging_a_decision_is_a_statement(extract: Extract, text: str, statemen
     assert statement.speaker == "Iosif Barta"
 
 
+def test_a_quoted_judgement_followed_by_adding_is_the_judges(extract: Extract) -> None:
+    text = 'Iosif Barta called the ruling "a disgrace for all of us," adding that the panel would appeal.'
+    found = extract(text)
+    assert only(found, "a disgrace for all of us").speaker == "Iosif Barta"
+    assert only(found, "the panel would appeal").speaker == "Iosif Barta"
+
+
+def test_words_quoted_in_reported_speech_before_adding_stay_reported(extract: Extract) -> None:
+    text = 'Iosif Barta said the ruling was "a disgrace for all of us," adding that the panel would appeal.'
+    found = extract(text)
+    assert [a.occurrence.kind for a in found] == ["reported", "reported"]
+    assert only(found, "the ruling was").speaker == only(found, "the panel would appeal").speaker == "Iosif Barta"
+
+
+def test_a_phrase_quoted_in_a_call_on_stays_inside_the_reported_statement(extract: Extract) -> None:
+    (statement,) = extract('The union called on the government "to stop the killings at once" and free the detainees.')
+    assert statement.occurrence.kind == "reported"
+    assert statement.occurrence.text.startswith('the government "to stop the killings')
+
+
 @pytest.mark.parametrize(
     "text",
     [

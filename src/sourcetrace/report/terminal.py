@@ -62,10 +62,11 @@ def family_tree(family: FamilyView) -> Tree:
     also = f", {plural(captured, 'page')} captured more than once" if captured else ""
     tree = Tree(Text(f"Family {family.id}: {plural(family.pages(), 'segment')} ({counts}{also}); "
                      f"{origin_line(family)}", style="bold"))
+    page_of = {m.segment.id: m.parent for m in family.members if m.kind == "capture"}
     children: dict[int | None, list[MemberView]] = {}
     for member in family.members:
-        if member.kind != "capture":  # shown on its page's line
-            children.setdefault(member.parent, []).append(member)
+        if member.kind != "capture":  # a capture is shown on its page's line, and what copies it under the page
+            children.setdefault(page_of.get(member.parent, member.parent) if member.parent else None, []).append(member)
     roots = [m for m in family.members if m.parent is None]
     for root in roots:
         _add(tree, root, children, family, seen=set())
@@ -143,6 +144,13 @@ def plain_diff(diff: Sequence[tuple[str, str]]) -> str:
     return text
 
 
+def occurrence_status(occurrence: OccurrenceView) -> str:
+    """Whether a copy changed the words, and whether they were a quote or a paraphrase."""
+    if not occurrence.altered:
+        return "same"
+    return "ALTERED quote" if occurrence.kind == "direct" else "ALTERED paraphrase"
+
+
 def statement_block(view: StatementView, *, plain_diff: bool = False) -> Tree:
     """A statement with each occurrence; altered ones show their word-level diff
     (marked in the text with ``plain_diff``, for output without colour)."""
@@ -156,10 +164,12 @@ def statement_block(view: StatementView, *, plain_diff: bool = False) -> Tree:
     for occurrence in view.occurrences:
         seg = occurrence.segment
         line = Text()
-        line.append("ALTERED " if occurrence.altered else "same    ", style="bold red" if occurrence.altered else "dim")
+        line.append(f"{occurrence_status(occurrence):<19}", style="bold red" if occurrence.altered else "dim")
         line.append(f"#{seg.id} {seg.title or '(untitled)'}", style="bold")
-        line.append("  " + " · ".join(d for d in (seg.where(), seg.published, f"as “{occurrence.speaker_as_written}”")
-                                       if d), style="dim")
+        where = seg.where()
+        shown_where = None if occurrence.outlet and where.lower() == occurrence.outlet.lower() else where
+        line.append("  " + " · ".join(d for d in (occurrence.outlet, shown_where, seg.published,
+                                                  f"as “{occurrence.speaker_as_written}”") if d), style="dim")
         if occurrence.garbled_speaker:
             line.append("  speaker garbled", style="bold red")
         if occurrence.altered:

@@ -24,6 +24,7 @@ stood in are given back to the capture that has them.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -86,29 +87,38 @@ def find_captures(segments: Mapping[int, SegmentForReuse], verdicts: Sequence[Pa
          and segments[v.a].document_id != segments[v.b].document_id),
         key=lambda v: (-strength(v)[0], -strength(v)[1], min(v.a, v.b), max(v.a, v.b)),
     )
-    group_of: dict[int, int] = {}
-    members: dict[int, list[int]] = {}
+    edges_of: dict[int, list[PairVerdict]] = defaultdict(list)  # strongest first, as ``edges``
     for verdict in edges:
-        first, second = (group_of.get(i, i) for i in (verdict.a, verdict.b))
-        joined_first, joined_second = members.get(first, [first]), members.get(second, [second])
-        documents = {segments[i].document_id for i in joined_first}
-        if first == second or any(segments[i].document_id in documents for i in joined_second):
-            continue
-        group = min(first, second)
-        members[group] = joined_first + joined_second
-        members.pop(max(first, second), None)
-        for i in members[group]:
-            group_of[i] = group
+        edges_of[verdict.a].append(verdict)
+        edges_of[verdict.b].append(verdict)
     page_of: dict[int, int] = {}
     links: dict[int, PairVerdict] = {}
     others_of: dict[int, tuple[int, ...]] = {}
-    for captured in members.values():
+    for captured in _capture_sets(edges, segments):
         page = min(captured, key=lambda i: _capture_order(segments[i]))
         page_of.update((i, page) for i in captured)
         others_of[page] = tuple(sorted(i for i in captured if i != page))
         for capture in others_of[page]:
-            links[capture] = _link(capture, page, edges, set(captured))
+            links[capture] = _link(page, edges_of[capture], set(captured))
     return Captures(page_of, links, others_of)
+
+
+def _capture_sets(edges: Sequence[PairVerdict], segments: Mapping[int, SegmentForReuse]) -> list[list[int]]:
+    """Segments joined by ``edges`` (strongest first), one segment per document in each set."""
+    set_of: dict[int, int] = {}  # segment -> its set's lowest id
+    members: dict[int, list[int]] = {}
+    for verdict in edges:
+        first, second = (set_of.get(i, i) for i in (verdict.a, verdict.b))
+        joined_first, joined_second = members.get(first, [first]), members.get(second, [second])
+        documents = {segments[i].document_id for i in joined_first}
+        if first == second or any(segments[i].document_id in documents for i in joined_second):
+            continue
+        lowest = min(first, second)
+        members[lowest] = joined_first + joined_second
+        members.pop(max(first, second), None)
+        for i in members[lowest]:
+            set_of[i] = lowest
+    return list(members.values())
 
 
 def _capture_order(segment: SegmentForReuse) -> tuple[bool, datetime, int]:
@@ -116,11 +126,12 @@ def _capture_order(segment: SegmentForReuse) -> tuple[bool, datetime, int]:
     return (time is None, time.moment if time is not None else datetime.min, segment.id)
 
 
-def _link(capture: int, page: int, edges: Sequence[PairVerdict], group: set[int]) -> PairVerdict:
-    """The capture's verdict with its page, else its strongest with another capture of the page."""
-    touching = [v for v in edges if capture in (v.a, v.b) and {v.a, v.b} <= group]
+def _link(page: int, edges: Sequence[PairVerdict], captured: set[int]) -> PairVerdict:
+    """A capture's verdict with its page, else its strongest with another capture of the page
+    (``edges``: the capture's, strongest first)."""
+    touching = [v for v in edges if v.a in captured and v.b in captured]
     direct = [v for v in touching if page in (v.a, v.b)]
-    return (direct or touching)[0]  # edges are sorted strongest first
+    return (direct or touching)[0]
 
 
 @dataclass(frozen=True, slots=True)

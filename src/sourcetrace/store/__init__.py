@@ -5,9 +5,10 @@ from sourcetrace.store.case import (
     CaseCounts,
     CaseError,
     CaseStore,
+    MergedFamily,
     StoredDocumentText,
     StoredProblem,
 )
 from sourcetrace.store.read import CaseReader
 
-__all__ = ["CaseCounts", "CaseError", "CaseReader", "CaseStore", "StoredDocumentText", "StoredProblem"]
+__all__ = ["CaseCounts", "CaseError", "CaseReader", "CaseStore", "MergedFamily", "StoredDocumentText", "StoredProblem"]

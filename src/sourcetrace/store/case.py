@@ -81,6 +81,14 @@ class StoredProblem:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class MergedFamily:
+    """A segment's place in the copy map when its statements were merged."""
+
+    family: int | None
+    is_origin: bool  # the family's determined origin: its occurrences are the reference forms
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -286,10 +294,19 @@ class CaseStore:
         )
         return {segment: attributions_from_json(segment, text) for segment, text in rows}
 
-    def stored_statement_pairs(self) -> dict[tuple[str, str, bool], bool]:
-        """Merge decisions made so far: (first, second, same family) -> one statement."""
-        rows = self._db.execute("SELECT first, second, same_family, same FROM statement_pairs")
-        return {(a, b, bool(f)): bool(same) for a, b, f, same in rows}
+    def has_statement_pairs(self) -> bool:
+        return self._db.execute("SELECT 1 FROM statement_pairs LIMIT 1").fetchone() is not None
+
+    def statement_pair_answers(self, keys: Iterable[tuple[str, str, bool]]) -> dict[tuple[str, str, bool], bool]:
+        """The stored decisions on ``keys`` only: a run that adds a few
+        segments asks thousands of questions of a case that answered hundreds of thousands."""
+        query = "SELECT same FROM statement_pairs WHERE first = ? AND second = ? AND same_family = ?"
+        found: dict[tuple[str, str, bool], bool] = {}
+        for first, second, same_family in keys:
+            row = self._db.execute(query, (first, second, int(same_family))).fetchone()
+            if row is not None:
+                found[first, second, same_family] = bool(row[0])
+        return found
 
     def add_statement_pairs(self, decisions: Iterable[tuple[str, str, bool, bool]]) -> None:
         with self.transaction() as db:
@@ -310,12 +327,17 @@ class CaseStore:
         rows = self._db.execute("SELECT segment_id, start, statement_id FROM statement_occurrences")
         return {(segment, start): statement for segment, start, statement in rows}
 
-    def merged_families(self) -> dict[int, int | None]:
-        """Segment -> its family when its statements were last merged."""
-        return dict(self._db.execute("SELECT segment_id, family_id FROM merged_segments"))
+    def merged_families(self) -> dict[int, MergedFamily]:
+        """Segment -> its family, and whether it was the family's origin, when its statements were last merged."""
+        rows = self._db.execute("SELECT segment_id, family_id, is_origin FROM merged_segments")
+        return {segment: MergedFamily(family, bool(is_origin)) for segment, family, is_origin in rows}
+
+    def origin_segments(self) -> set[int]:
+        """The segments that are the determined origin of their family."""
+        return {origin for (origin,) in self._db.execute("SELECT origin_id FROM families WHERE origin_id IS NOT NULL")}
 
     def apply_statement_changes(self, replaced: Iterable[int], statements: Iterable[Statement],
-                                families: Mapping[int, int | None]) -> None:
+                                families: Mapping[int, MergedFamily]) -> None:
         """Replace some statements by others, in one transaction, and record
         each merged segment's family (``families``: every segment with statements)."""
         with self.transaction() as db:
@@ -325,7 +347,8 @@ class CaseStore:
             for statement in statements:
                 _write_statement(db, statement)
             db.execute("DELETE FROM merged_segments")
-            db.executemany("INSERT INTO merged_segments VALUES (?, ?)", sorted(families.items()))
+            db.executemany("INSERT INTO merged_segments VALUES (?, ?, ?)",
+                           [(segment, f.family, int(f.is_origin)) for segment, f in sorted(families.items())])
             db.execute(
                 "INSERT OR REPLACE INTO meta SELECT 'statements_version', value FROM meta WHERE key = 'copy_map_version'"
             )

@@ -113,8 +113,9 @@ class CaseReader:
             documents=one("SELECT count(*) FROM documents"),
             segments=one("SELECT count(*) FROM segments"),
             repeats=one("SELECT count(*) FROM segments WHERE duplicate_of IS NOT NULL"),
-            kept=one("SELECT count(*) FROM family_members"),
-            copies=one("SELECT count(*) FROM family_members WHERE kind != 'origin'"),
+            # Pages: a page's other captures (docs/copies.md#captures) are neither kept pages nor copies.
+            kept=one("SELECT count(*) FROM family_members WHERE kind != 'capture'"),
+            copies=one("SELECT count(*) FROM family_members WHERE kind NOT IN ('origin', 'capture')"),
             families_with_copies=one("SELECT count(*) FROM families WHERE size > 1"),
             singletons=copies.singletons(self._db),
             problems=one("SELECT count(*) FROM problems"),

@@ -14,11 +14,13 @@ from typing import Any
 
 from sourcetrace.views import SourceView
 
-_SOURCES = """
+# A page's other captures (docs/copies.md#captures) are not counted: the page is, once.
+_PAGES = " AND m.segment_id NOT IN (SELECT segment_id FROM family_members WHERE kind = 'capture')"
+_SOURCES = f"""
     SELECT s.id, s.name, s.key, coalesce(u.type, s.known_type), u.type IS NOT NULL, s.suggested_type, s.evidence,
            s.typology, s.listed_in, s.names, s.hosts,
-           (SELECT count(*) FROM source_segments m WHERE m.source_id = s.id AND m.role = 'published'),
-           (SELECT count(*) FROM source_segments m WHERE m.source_id = s.id AND m.role = 'credited')
+           (SELECT count(*) FROM source_segments m WHERE m.source_id = s.id AND m.role = 'published'{_PAGES}),
+           (SELECT count(*) FROM source_segments m WHERE m.source_id = s.id AND m.role = 'credited'{_PAGES})
     FROM sources s LEFT JOIN source_types_set u ON u.key = s.key
 """
 

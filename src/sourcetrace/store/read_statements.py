@@ -73,13 +73,15 @@ def with_occurrences(db: sqlite3.Connection, listed: Sequence[StatementSummary])
 def _occurrences(db: sqlite3.Connection, statement_id: int) -> tuple[OccurrenceView, ...]:
     found = db.execute(
         """SELECT o.segment_id, o.start, o."end", o.text, o.speaker_as_written, o.cue, o.altered, o.diff,
-                  o.garbled_speaker
+                  o.garbled_speaker, o.kind,
+                  (SELECT src.name FROM source_segments p JOIN sources src ON src.id = p.source_id
+                   WHERE p.segment_id = o.segment_id AND p.role = 'published' ORDER BY p.source_id LIMIT 1)
            FROM statement_occurrences o JOIN segments s ON s.id = o.segment_id WHERE o.statement_id = ?
            ORDER BY s.published IS NULL, s.published, s.id, o.start""", (statement_id,)).fetchall()
     infos = segments(db, [row[0] for row in found])
     return tuple(OccurrenceView(infos[segment], start, end, text, written, cue, bool(altered), _diff(diff),
-                                bool(garbled))
-                 for segment, start, end, text, written, cue, altered, diff, garbled in found)
+                                bool(garbled), kind, outlet)
+                 for segment, start, end, text, written, cue, altered, diff, garbled, kind, outlet in found)
 
 
 def _diff(stored: str) -> tuple[DiffOp, ...]:

@@ -320,6 +320,20 @@ MIGRATIONS: tuple[str, ...] = (
     """
     DELETE FROM meta WHERE key IN ('copy_map_version', 'statements_version', 'stories_version');
     """,
+    # 9: a statement's reference form is its occurrence in its family's origin, so the merge records
+    # whether each segment was its family's origin. Statements merged before chose another reference:
+    # the next run merges them all again (from the stored answers, asking nothing twice).
+    """
+    DROP TABLE IF EXISTS merged_segments;
+    CREATE TABLE merged_segments (
+        segment_id INTEGER PRIMARY KEY REFERENCES segments(id),
+        family_id INTEGER,               -- the segment's family when its statements were last merged
+        is_origin INTEGER NOT NULL       -- 1: it was that family's determined origin
+    );
+    DELETE FROM statement_occurrences;
+    DELETE FROM statements;
+    DELETE FROM meta WHERE key = 'statements_version';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -36,14 +36,13 @@ def segment_facts(store: CaseStore) -> list[SegmentFacts]:
     with store.transaction() as db:
         rows = db.execute(
             """SELECT s.id, s.document_id, d.url, d.site, s.credit, m.family_id,
-                      coalesce(k.kind != 'origin' AND k.parent_id IS NOT NULL, 0), coalesce(k.kind = 'rewrite', 0)
+                      coalesce(m.kind != 'origin' AND m.parent_id IS NOT NULL, 0), coalesce(m.kind = 'rewrite', 0),
+                      coalesce(m.kind = 'capture', 0)
                FROM segments s JOIN documents d ON d.id = s.document_id
                LEFT JOIN family_members m ON m.segment_id = s.id
-               -- a page's other capture is copied as the page is, not from the page
-               LEFT JOIN family_members k ON k.segment_id = CASE WHEN m.kind = 'capture' THEN m.parent_id ELSE s.id END
                WHERE s.duplicate_of IS NULL ORDER BY s.id""").fetchall()
-    return [SegmentFacts(i, doc, url, site, credit, family, bool(copied), bool(rewritten))
-            for i, doc, url, site, credit, family, copied, rewritten in rows]
+    return [SegmentFacts(i, doc, url, site, credit, family, bool(copied), bool(rewritten), bool(capture))
+            for i, doc, url, site, credit, family, copied, rewritten, capture in rows]
 
 
 def replace_sources(store: CaseStore, sources: Iterable[Source], version: str) -> int:

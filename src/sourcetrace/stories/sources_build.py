@@ -53,6 +53,7 @@ class SegmentFacts:
     family: int | None  # None: not in the copy map yet
     copied: bool  # its family member row derives it from another member (kind != origin, parent known)
     rewritten: bool  # ... as a rewrite
+    capture: bool = False  # another capture of a page (docs/copies.md#captures): the page is counted, once
 
 
 SourceRole = Literal["published", "credited"]
@@ -130,7 +131,7 @@ def suggest_type(published: Sequence[SegmentFacts]) -> Suggestion | None:
     those copies are rewrites; an aggregator when most copy others and it
     pastes unrelated stories (segments of different families) onto its
     pages. None when it publishes too little, or mostly its own texts."""
-    mapped = [f for f in published if f.family is not None]
+    mapped = [f for f in published if f.family is not None and not f.capture]
     if len(mapped) < MIN_SEGMENTS_FOR_SUGGESTION:
         return None
     copies = [f for f in mapped if f.copied]

@@ -103,8 +103,8 @@ class Overview:
     documents: int
     segments: int
     repeats: int  # repeated within their own page
-    kept: int
-    copies: int  # kept segments derived from another
+    kept: int  # kept segments, a page's other captures not counted
+    copies: int  # kept segments derived from another (a capture is not a copy)
     families_with_copies: int
     singletons: int
     problems: int
@@ -271,6 +271,8 @@ class OccurrenceView:
     altered: bool
     diff: tuple[DiffOp, ...]  # word-level against the reference form; empty when not altered
     garbled_speaker: bool
+    kind: str  # of this occurrence: direct (a quote) or reported (a paraphrase)
+    outlet: str | None  # the name of the outlet that published this copy (SourceView.name); None before the sources step
 
 
 @dataclass(frozen=True, slots=True)

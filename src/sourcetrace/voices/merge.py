@@ -4,8 +4,9 @@ Occurrences are grouped when their speakers are compatible and their words
 are close (rapidfuzz on normalised words). Candidates come from an index of
 the statements' rarer words, so the work grows with the number of sharing
 pairs, not with all pairs. Each group becomes a :class:`Statement` whose
-reference form is its earliest dated occurrence (or the most common form
-when dates are missing); an occurrence whose words differ from it is
+reference form is its occurrence in a copy family's origin, where it has
+one, else its earliest dated occurrence (or the most common form when dates
+are missing); an occurrence whose words differ from it is
 ``altered``, with a word-level diff. Quote style, case, whitespace and
 punctuation never count as alteration.
 """
@@ -16,7 +17,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -86,13 +87,15 @@ def merge_statements(
     segment_dates: Mapping[int, str | None],
     families: Mapping[int, int] | None = None,
     decide: PairDecider = decide_here,
+    origins: Collection[int] = frozenset(),
 ) -> list[Statement]:
     """Merge every segment's statements into case-wide ones, sorted by their
     first occurrence. ``families`` maps a segment id to its copy-family key,
     when known; ``decide`` answers the pair questions the merge needs (in
-    batches). ``Statement.key`` is the first occurrence's segment id times
+    batches); ``origins`` are the segments that are their family's origin.
+    ``Statement.key`` is the first occurrence's segment id times
     :data:`ITEM_BASE` plus its rank among that segment's statements."""
-    changes = merge_changes(attributions_by_segment, segment_dates, families or {}, {}, set(), decide)
+    changes = merge_changes(attributions_by_segment, segment_dates, families or {}, {}, set(), decide, origins)
     return changes.statements
 
 
@@ -103,11 +106,12 @@ def merge_changes(
     previous: Mapping[tuple[int, int], int],
     moved: set[int],
     decide: PairDecider = decide_here,
+    origins: Collection[int] = frozenset(),
 ) -> MergeChanges:
     """The statements to replace after segments were added or moved between
     families. ``previous`` maps each occurrence merged before, by (segment,
     start), to its statement; ``moved`` are the segments whose family changed
-    since. The result equals a merge of everything (see voices/grouping.py)."""
+    since (or that stopped or started being their family's origin). The result equals a merge of everything (see voices/grouping.py)."""
     codes, items = _items(attributions_by_segment, families)
     index = KeyIndex(items)
     changed = {i for i, item in enumerate(items) if item.at not in previous or item.at[0] in moved}
@@ -131,7 +135,7 @@ def merge_changes(
     else:  # nothing merged before: everything is regrouped, with no need to ask who joins what first
         members, replaced = set(range(len(items))), set()
     groups = components(items, index.pairs(members), _certainly_same, ask, members)
-    statements = [_statement(items, codes, group, segment_dates) for group in groups]
+    statements = [_statement(items, codes, group, segment_dates, origins) for group in groups]
     statements.sort(key=lambda s: s.key)
     return MergeChanges(statements, replaced)
 
@@ -201,11 +205,11 @@ def _unresolved(attribution: Attribution) -> bool:
 
 
 def _statement(items: list[Item], codes: list[int], members: list[int],
-               dates: Mapping[int, str | None]) -> Statement:
+               dates: Mapping[int, str | None], origins: Collection[int]) -> Statement:
     said = [items[i].attribution for i in members]
     words = [list(items[i].words) for i in members]
     local = list(range(len(members)))
-    reference = _reference(said, words, local, dates)
+    reference = _reference(said, words, local, dates, origins)
     occurrences = []
     ref_tokens: list[str] | None = None
     for index in sorted(local, key=lambda i: (said[i].occurrence.segment, said[i].occurrence.start)):
@@ -229,7 +233,12 @@ def _statement(items: list[Item], codes: list[int], members: list[int],
 
 
 def _reference(items: list[Attribution], words: list[list[str]], members: list[int],
-               dates: Mapping[int, str | None]) -> int:
+               dates: Mapping[int, str | None], origins: Collection[int]) -> int:
+    """The occurrence the others are compared with: one in a family's origin
+    (the text every copy in that family derives from), else the earliest
+    dated, else the most common form."""
+    in_origin = [i for i in members if items[i].occurrence.segment in origins]
+    members = in_origin or members
     published = {i: parse_published(dates.get(items[i].occurrence.segment)) for i in members}
     dated = [i for i in members if published[i] is not None]
     if dated:  # the earliest moment (dates with and without time of day, any offset)

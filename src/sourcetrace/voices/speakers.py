@@ -498,10 +498,16 @@ def _body_name(name: str) -> _BodyName | None:
     return _BodyName(noun, names, modifiers) if names else None
 
 
+def _ends_with(name: str, noun: str) -> bool:
+    return name.split()[-1].lower() == noun
+
+
 def same_body_names(names: list[str]) -> dict[str, str]:
-    """Each organisation name of a segment -> the fullest name of the same body in it:
+    """Each organisation name of a segment -> one name for all the names of its body:
     "Vardenia's government" and "the government of Vardenia" are one body, as are
-    "the Council of Nations panel" and "the independent panel of the Council of Nations"."""
+    "the Council of Nations panel" and "the independent panel of the Council of Nations".
+    The name is the fullest of those ending with the kind of body ("Vardenia's government"),
+    so that "the government" of another copy still matches it when statements are merged."""
     groups: list[tuple[_BodyName, list[str]]] = []
     for name in dict.fromkeys(names):
         body = _body_name(name)
@@ -511,7 +517,7 @@ def same_body_names(names: list[str]) -> dict[str, str]:
         elif body is not None:
             groups.append((body, [name]))
     canonical: dict[str, str] = {}
-    for _, members in groups:
-        fullest = max(members, key=lambda member: len(member.split()))  # first among equals
-        canonical.update(dict.fromkeys(members, fullest))
+    for body, members in groups:
+        chosen = max(members, key=lambda member: (_ends_with(member, body.noun), len(member.split())))  # first among equals
+        canonical.update(dict.fromkeys(members, chosen))
     return canonical

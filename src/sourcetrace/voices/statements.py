@@ -8,7 +8,10 @@ Rules over spaCy's parse (see docs in the functions):
   one (``X said: "…"``); a quote with no cue of its own continues the quote
   before it in the same or the previous paragraph (``"…," X said. "…"``);
 * reported speech is a cue verb's clause: ``X said (that) …``, ``X denied …``,
-  ``X urged … to …``, ``X called on … to …``, ``according to X, …``.
+  ``X urged … to …``, ``X called on … to …``, ``according to X, …``; or what a
+  judging verb says of its object: ``X called Y Z``, ``X described Y as Z``,
+  ``X welcomed Y`` (direct when Z is a quotation: ``called it "a turning point …"``).
+A dateline opening the line ("VELMONT (CP) — ") is never part of a statement.
 
 spaCy parses only the sentences that can hold a statement, with the context
 their speakers need (:func:`parse_spans`, the pre-filter); speakers are then
@@ -468,7 +471,7 @@ def _cue_after(doc: Doc, quote: _Quote) -> tuple[SpeakerPhrase, str, int] | None
     window = _tokens_after(doc, quote.close_at + 1)
     if not ends_open and not (window and window[0].lower_ in SAY_CUES and window[0].pos_ in ("VERB", "AUX")):
         return None
-    return _speech_cue(window, before_quote=False)
+    return _speech_cue(window, before_quote=False, quote_opens=_token_at(doc, quote.open_at))
 
 
 def _cue_before(doc: Doc, quote: _Quote) -> tuple[SpeakerPhrase, str, int] | None:
@@ -525,19 +528,27 @@ def _text(doc: Doc) -> str:
     return text
 
 
-def _speech_cue(window: list[Token], before_quote: bool) -> tuple[SpeakerPhrase, str, int] | None:
+def _speech_cue(window: list[Token], before_quote: bool, quote_opens: int = 0) -> tuple[SpeakerPhrase, str, int] | None:
     cues = [t for t in window if t.lower_ in SAY_CUES | OBJECT_CUES | CALL_CUES and t.pos_ in ("VERB", "AUX")]
     if not cues:
         return None
     cue = cues[-1] if before_quote else cues[0]
     inside = {t.i for t in window}
     subject = _subject_of(cue)
-    if subject is None or subject.i not in inside:
+    # 'X called it "…," adding …': the subject of a cue continuing a verb before the quote.
+    named_before = subject is not None and not before_quote and subject.i < quote_opens
+    if subject is None or (subject.i not in inside and not named_before):
         # '"…," said Feher, 29': the parser may take a word of the quote as subject.
         after = [t for t in window if t.i > cue.i and t.pos_ in ("PROPN", "NOUN", "PRON")]
         subject = _head_of_phrase(after[0]) if after else None
     if subject is None:
         return None
+    if named_before:
+        # 'X called it "…," adding that …': the quote is the judgement, "adding" keeps its own clause;
+        # 'X said it was "…," adding …': the quote is inside X's reported statement.
+        if subject.head.i > quote_opens or subject.head.lower_ not in JUDGING_CUES | CALL_CUES:
+            return None
+        cue = subject.head
     return phrase_for(subject), cue.lower_, cue.i
 
 
@@ -608,7 +619,8 @@ def _reported(doc: Doc, quotes: list[_Quote], used_cues: set[int | None]) -> lis
         else:
             continue
         if item is not None and not _inside_quote(item, quotes):
-            found.append(_quoted_judgement(doc, item, quotes) if token.lower_ in JUDGING_CUES | CALL_CUES else item)
+            # "called on … to" keeps its quoted words inside: only a judgement is its quote.
+            found.append(_quoted_judgement(doc, item, quotes) if item.cue in JUDGING_CUES | CALL_CUES else item)
     return found
 
 

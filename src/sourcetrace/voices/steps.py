@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from sourcetrace.engines.contract import MapStep
 from sourcetrace.pipeline import PipelineStep, RunContext
+from sourcetrace.store import MergedFamily
 from sourcetrace.voices.merge import PairQuestion, merge_changes, same_statement
 from sourcetrace.voices.stage import VoicesStage, batches
 from sourcetrace.voices.statements import Attribution
@@ -65,12 +66,13 @@ class MergeStatements(PipelineStep):
         if not store.statements_are_current():
             context.progress.phase("merging statements", None)
             found = store.segment_statements()
-            families = store.family_of_segments()
+            families, origins = store.family_of_segments(), store.origin_segments()
+            now = {s: MergedFamily(families.get(s), s in origins) for s in found}
             merged = store.merged_families()
-            moved = {s for s in found if s in merged and merged[s] != families.get(s)}
+            moved = {s for s in found if s in merged and merged[s] != now[s]}  # another family, or origin no more
             changes = merge_changes(found, store.segment_dates(), families, store.statement_index(), moved,
-                                    _Decider(context, found).decide)
-            store.apply_statement_changes(changes.replaced, changes.statements, {s: families.get(s) for s in found})
+                                    _Decider(context, found).decide, origins)
+            store.apply_statement_changes(changes.replaced, changes.statements, now)
             engine.count("statements_replaced", len(changes.replaced))
             engine.count("statements_written", len(changes.statements))
         context.summary.statements, context.summary.altered_occurrences = store.statement_counts()
@@ -83,11 +85,14 @@ class _Decider:
     def __init__(self, context: RunContext, found: dict[int, list[Attribution]]) -> None:
         self.context = context
         self.keys = {id(a): _key(a, n) for attributions in found.values() for n, a in enumerate(attributions)}
-        self.known = context.store.stored_statement_pairs()
+        self.known: dict[tuple[str, str, bool], bool] = {}
+        self.stored = context.store.has_statement_pairs()  # a first merge need not look
 
     def decide(self, questions: Sequence[PairQuestion]) -> list[bool]:
         engine, keys, known = self.context.engine, self.keys, self.known
         asked = [_pair_key(keys[id(q.first)], keys[id(q.second)], q.same_family) for q in questions]
+        if self.stored:
+            known.update(self.context.store.statement_pair_answers(key for key in asked if key not in known))
         new = [(q, key) for q, key in zip(questions, asked) if key not in known]
         engine.count("questions", len(questions))
         engine.count("questions_answered_before", len(questions) - len(new))

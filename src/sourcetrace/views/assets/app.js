@@ -347,7 +347,10 @@
 
   VIEWS.family = (id) => state.source.family(id).then((f) => {
     if (!f) return notFound("No family " + id + " in this case.");
-    const pages = f.members.filter((m) => m.kind !== "capture");  // a page's other captures are listed on its row
+    // A page's other captures are listed on its row; in the graph, what copies one of them hangs under the page.
+    const pageOf = new Map(f.members.filter((m) => m.kind === "capture").map((m) => [m.segment.id, m.parent]));
+    const pages = f.members.filter((m) => m.kind !== "capture");
+    const graphed = pages.map((m) => pageOf.has(m.compare_with) ? { ...m, compare_with: pageOf.get(m.compare_with) } : m);
     const rows = pages.map((m) => h("tr", { class: "member" },
       h("td", {}, kindChip(m.kind)),
       h("td", {}, h("span", { class: "segid" }, "#" + m.segment.id), " ", link("#/document/" + m.segment.document, title(m.segment)),
@@ -361,7 +364,7 @@
     return h("section", {},
       h("h1", {}, "Family " + f.id + ": " + plural(pages.length, "segment")),
       h("p", { class: "lead" }, f.origin !== null ? "Origin: segment #" + f.origin + ". Evidence: " + f.origin_evidence + "." : "Origin undetermined — " + f.origin_evidence.replace(/^undetermined:\s*/, "") + "."),
-      legend(), provenanceGraph({ ...f, members: pages }),
+      legend(), provenanceGraph({ ...f, members: graphed }),
       h("h2", {}, "Members"),
       h("table", { class: "list" }, h("tr", {}, h("th", {}, "Kind"), h("th", {}, "Segment"), h("th", {}, "Outlet"), h("th", {}, "Published"), h("th", { class: "num" }, "Score"), h("th", {}, "")), rows));
   });
@@ -691,10 +694,10 @@
         h("span", { class: "legend-item" }, h("del", {}, "words of the reference left out")),
         h("span", { class: "legend-item" }, h("ins", {}, "words the copy put in"))),
       h("ol", { class: "hits" }, d.occurrences.map((o) => h("li", { class: "hit occurrence" + (o.altered ? " altered" : "") },
-        h("div", {}, o.altered ? h("span", { class: "chip altered" }, "altered words") : null, " ", h("span", { class: "segid" }, "#" + o.segment.id), " ",
+        h("div", {}, o.altered ? h("span", { class: "chip altered" }, o.kind === "direct" ? "altered quote" : "altered paraphrase") : null, " ", h("span", { class: "segid" }, "#" + o.segment.id), " ",
           link("#/document/" + o.segment.document, title(o.segment))),
         h("div", { class: "snippet" }, o.altered && o.diff.length ? diffWords(o.diff) : "“" + o.text + "”"),
-        h("div", { class: "meta" }, outlet(o.segment), " · " + fmtDate(o.segment.published) + " · as written: " + o.speaker_as_written + " " + o.cue +
+        h("div", { class: "meta" }, o.outlet ? o.outlet + " · " : "", outlet(o.segment), " · " + fmtDate(o.segment.published) + " · as written: " + o.speaker_as_written + " " + o.cue +
           (o.garbled_speaker ? " · the attribution is garbled" : "") + " ", citeButton(o.segment, o.start, o.end, o.text))))));
   });
   function diffWords(diff) {
