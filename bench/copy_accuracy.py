@@ -18,6 +18,16 @@ the origin, so undetermined is right there unless structure rules it out),
 and neither. Baseline: LSHIndex verified pairs at Jaccard 0.8 (excerpt windows
 on), families = connected components, origin = the earliest dated member.
 
+Spun families (a faithful copy and a spun rewrite, the original present or
+absent; ``--spun``), per strength of spinning: the share whose two copies
+the copy map links ("linked"); of those, "direction right", the share whose
+spun copy hangs under the faithful copy or the original (and not the other
+way round); the share whose origin is the original (present) or the
+faithful copy as closest to the origin (absent); and "altered flags on the
+spun side", of the statements both copies carry in different words, the
+share flagged altered in the spun copy and not in the faithful one (the
+voices stage on those segments, with the copy map's families and origins).
+
 Prints a Markdown table and writes bench/out/copy_accuracy.json.
 """
 
@@ -33,11 +43,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from copy_corpus import KINDS, Truth, make_corpus
+from copy_corpus import KINDS, SPIN_STRENGTHS, SpunFamily, Truth, make_corpus
 from sklearn.metrics import adjusted_rand_score
 
 from sourcetrace.engines import LocalEngine
-from sourcetrace.records import SegmentForReuse
+from sourcetrace.records import Family, FamilyMember, SegmentForReuse, Statement
 from sourcetrace.reuse.candidates import LSHIndex
 from sourcetrace.reuse.copymap import build_copy_map
 
@@ -204,12 +214,87 @@ def evaluate(segments: list[SegmentForReuse], truth: Truth, workers: int) -> dic
             "family_ari": family_ari(family_of, truth),
             "origins": origin_scores(origin_of, family_of, truth, by_id),
         },
+        "spun": spun_scores(copy_map.families, truth, by_id),
         "minhash_0.8": {
             "pairs": pair_scores(baseline, truth),
             "family_ari": family_ari(baseline_families, truth),
             "origins": origin_scores(earliest_dated(baseline_families, by_id), baseline_families, truth, by_id),
         },
     }
+
+
+def spun_scores(
+    families: Iterable[Family], truth: Truth, segments: dict[int, SegmentForReuse]
+) -> dict[str, dict[str, float]]:
+    """Per strength and whether the original is in the case: direction right,
+    origin right, and altered flags on the spun side (see the module)."""
+    member_of = {m.segment: (f, m) for f in families for m in f.members}
+    statements = _spun_statements(truth, segments, member_of)
+    rows: dict[str, dict[str, float]] = {}
+    for strength in SPIN_STRENGTHS:
+        for present in (True, False):
+            chosen = [f for f in truth.spun_families if f.strength == strength and (f.original is not None) == present]
+            linked = [f for f in chosen if member_of[f.spun][0].key == member_of[f.faithful][0].key]
+            judged = [_flag_on_spun(s, f) for f in chosen for s in statements.get(f.family, [])]
+            flags = [flag for flag in judged if flag is not None]
+            rows[f"{strength} original {'present' if present else 'absent'}"] = {
+                "families": len(chosen),
+                "linked": len(linked) / max(len(chosen), 1),
+                "direction_right": sum(_direction_right(f, member_of) for f in linked) / max(len(linked), 1),
+                "origin_right": sum(_origin_right(f, member_of) for f in chosen) / max(len(chosen), 1),
+                "altered_statements": len(flags),
+                "flags_on_spun_side": sum(flags) / max(len(flags), 1),
+            }
+    return rows
+
+
+def _direction_right(family: SpunFamily, member_of: dict[int, tuple[Family, FamilyMember]]) -> bool:
+    fluent = {family.faithful} | ({family.original} if family.original is not None else set())
+    spun_family, spun = member_of[family.spun]
+    faithful_family, faithful = member_of[family.faithful]
+    return spun_family.key == faithful_family.key and spun.parent in fluent and faithful.parent != family.spun
+
+
+def _origin_right(family: SpunFamily, member_of: dict[int, tuple[Family, FamilyMember]]) -> bool:
+    expected = family.original if family.original is not None else family.faithful
+    return member_of[family.faithful][0].origin == expected
+
+
+def _spun_statements(
+    truth: Truth, segments: dict[int, SegmentForReuse], member_of: dict[int, tuple[Family, FamilyMember]]
+) -> dict[int, list[Statement]]:
+    """The statements of the spun families' segments, merged as the merge
+    step does (families and origins from the copy map), by true family."""
+    from sourcetrace.voices.merge import merge_statements
+    from sourcetrace.voices.statements import extract_from_texts
+
+    ids = sorted(
+        i
+        for f in truth.spun_families
+        for i in (f.faithful, f.spun, f.original)
+        if i is not None
+    )
+    attributions = dict(extract_from_texts((i, segments[i].text) for i in ids))
+    families = {i: member_of[i][0].key for i in ids}
+    origins = {origin for i in ids if (origin := member_of[i][0].origin) is not None}
+    dates = {i: segments[i].published for i in ids}
+    merged = merge_statements(attributions, dates, families, origins=origins)
+    by_family: dict[int, list[Statement]] = defaultdict(list)
+    for statement in merged:
+        family = {truth.family_of[o.segment] for o in statement.occurrences}
+        if len(family) == 1:
+            by_family[family.pop()].append(statement)
+    return by_family
+
+
+def _flag_on_spun(statement: Statement, family: SpunFamily) -> bool | None:
+    """Whether the altered flags fall on the spun copy only; None when the
+    two copies do not both carry the statement in different words."""
+    faithful = [o for o in statement.occurrences if o.segment == family.faithful]
+    spun = [o for o in statement.occurrences if o.segment == family.spun]
+    if not faithful or not spun or {o.text for o in faithful} == {o.text for o in spun}:
+        return None
+    return all(o.altered for o in spun) and not any(o.altered for o in faithful)
 
 
 def markdown(result: dict[str, object]) -> str:
@@ -255,6 +340,18 @@ def markdown(result: dict[str, object]) -> str:
             f"{o['accuracy_over_all']:.3f} | {b['decided_share']:.3f} | {b['accuracy_over_all']:.3f} |"
         )
     lines.append("")
+    lines.append(
+        "| spun families | count | linked | direction right where linked (want >= 0.95) | origin right | "
+        "statements altered | altered flags on the spun side |"
+    )
+    lines.append("|---|---|---|---|---|---|---|")
+    for name, row in result["spun"].items():  # type: ignore[attr-defined]
+        lines.append(
+            f"| {name} | {row['families']} | {row['linked']:.3f} | {row['direction_right']:.3f} | "
+            f"{row['origin_right']:.3f} | "
+            f"{row['altered_statements']} | {row['flags_on_spun_side']:.3f} |"
+        )
+    lines.append("")
     lines.append(f"build_copy_map: {result['segments']} segments in {result['seconds']:.1f} s.")
     return "\n".join(lines)
 
@@ -294,6 +391,7 @@ def main() -> None:
     parser.add_argument("--originals", type=int, default=400)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--spun", type=int, default=None, help="spun families (default: originals / 2)")
     parser.add_argument(
         "--scale",
         type=int,
@@ -302,7 +400,7 @@ def main() -> None:
     )
     parser.add_argument("--out", default=str(Path(__file__).parent / "out" / "copy_accuracy.json"))
     args = parser.parse_args()
-    segments, truth = make_corpus(args.src_dir, args.originals, args.seed)
+    segments, truth = make_corpus(args.src_dir, args.originals, args.seed, args.spun)
     result = evaluate(segments, truth, args.workers)
     if args.scale:
         result["timing"] = timing(args.src_dir, args.scale, args.workers)

@@ -11,7 +11,13 @@ Each chosen original story gets copies of every kind, at several strengths:
   (Debian's wordnet-base, /usr/share/wordnet), sentences reordered, merged
   and dropped;
 * aggregator pages: three unrelated originals concatenated;
-* hard negatives: other stories of the same topic and day (real, unedited).
+* hard negatives: other stories of the same topic and day (real, unedited);
+* spun families (``--spun``, from other stories): a faithful copy (an
+  aggregator's reflowed text) and a machine-spun rewrite carrying the marks
+  real spinners leave (broken punctuation, doubled words, a name split off
+  its sentence, fixed expressions swapped word by word, a spoken verb
+  stranded as a fragment) at three strengths (:data:`SPIN_STRENGTHS`), with
+  the original in the case for half of them and absent for the other half.
 
 Originals are dated (Reuters' date); copies hours to days later; some
 families are left undated. Importable: :func:`make_corpus` returns the
@@ -37,6 +43,8 @@ from sourcetrace.reuse.align import prepare, shingle_coverage, split_sentences
 
 WORDNET = Path("/usr/share/wordnet")
 KINDS = ("exact", "near_exact", "excerpt", "rewrite_10", "rewrite_20", "rewrite_30")
+# strength -> (share of words swapped for synonyms, marks of spinning per 1,000 words)
+SPIN_STRENGTHS = {"spun_light": (0.10, 5.0), "spun_medium": (0.20, 10.0), "spun_heavy": (0.30, 20.0)}
 
 
 @dataclass(slots=True)
@@ -50,6 +58,19 @@ class Truth:
     origin_of: dict[int, int] = field(default_factory=dict)  # family -> origin segment
     aggregator_parts: dict[int, list[int]] = field(default_factory=dict)
     hard_negative_pairs: list[tuple[int, int]] = field(default_factory=list)  # (original, hard negative)
+    spun_families: list[SpunFamily] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SpunFamily:
+    """A faithful copy and a spun rewrite of one story, with or without the
+    story itself in the case (``original`` None when absent)."""
+
+    family: int  # the story's NEWID, the family's label
+    original: int | None
+    faithful: int
+    spun: int
+    strength: str  # a key of SPIN_STRENGTHS
 
 
 def reuters_topics(src_dir: str | Path) -> dict[int, tuple[str, ...]]:
@@ -158,6 +179,11 @@ def exact_copy(text: str) -> str:
     return reflowed.replace('"', "\u201d").replace(" - ", " \u2013 ").replace("'s", "\u2019s")
 
 
+def faithful_copy(text: str) -> str:
+    """An aggregator's faithful copy: the same words and marks, reflowed."""
+    return re.sub(r"[ \t]*\n[ \t]*(?=\S)", " ", text)
+
+
 def near_exact(text: str, other: str, rng: random.Random) -> str:
     sentences = _sentences(text)
     for _ in range(2):  # typos
@@ -187,6 +213,87 @@ def excerpt(text: str, rng: random.Random) -> str:
     return " ".join(sentences[::2])
 
 
+# --- marks of machine spinning -------------------------------------------------------
+
+# Fixed news expressions and a spinner's word-by-word swap of each. Some of
+# these swaps are in sourcetrace.reuse.spin's list and some are not, so the
+# benchmark does not only find what the scorer was written to find.
+TORTURED = {
+    "in addition to": "in expansion to",
+    "prime minister": "head administrator",
+    "united states": "joined states",
+    "stock market": "stock showcase",
+    "interest rates": "intrigue rates",
+    "press conference": "squeeze gathering",
+    "central bank": "focal bank",
+    "for the first time": "for the main time",
+    "trade deficit": "exchange shortage",
+    "a year ago": "a year back",
+    "told reporters": "told columnists",
+    "according to": "as indicated by",
+    "at the same time": "at the same point in time",
+}
+
+
+def break_punctuation(text: str, rng: random.Random) -> str | None:
+    """A full stop or comma with a space before it, or followed by another mark."""
+    spots = [m.start() for m in re.finditer(r"(?<=\w)[.,] (?=[A-Za-z])", text)]
+    if not spots:
+        return None
+    at = rng.choice(spots)
+    mark = text[at]
+    broken = rng.choice([f" {mark} ", ". , ", f" {mark}, "]) if mark == "." else rng.choice([" , ", ", . "])
+    return text[:at] + broken + text[at + 2 :]
+
+
+def double_word(text: str, rng: random.Random) -> str | None:
+    spots = [m for m in re.finditer(r"\b[a-z]{2,}\b", text)]
+    if not spots:
+        return None
+    word = rng.choice(spots)
+    return text[: word.end()] + " " + word.group() + text[word.end() :]
+
+
+def split_name(text: str, rng: random.Random) -> str | None:
+    """"Agnes Callamard, secretary general…" -> "Agnes said. Callamard, secretary general…"."""
+    spots = list(re.finditer(r"(?<=[ \n])([A-Z][a-z]+) ([A-Z][a-z]+),(?= [a-z])", text))
+    if not spots:
+        return None
+    name = rng.choice(spots)
+    return text[: name.start()] + f"{name.group(1)} said. {name.group(2)}," + text[name.end() :]
+
+
+def swap_expression(text: str, rng: random.Random) -> str | None:
+    found = [(m, TORTURED[m.group().lower()]) for m in re.finditer("|".join(TORTURED), text, re.IGNORECASE)]
+    if not found:
+        return None
+    expression, swapped = rng.choice(found)
+    return text[: expression.start()] + swapped + text[expression.end() :]
+
+
+def strand_verb(text: str, rng: random.Random) -> str | None:
+    """"The company said it would…" -> "The company said. It would…"."""
+    spots = list(re.finditer(r"\b(said|added|told) (?:that )?([a-z])(?=\w* \w+ \w+)", text))
+    if not spots:
+        return None
+    verb = rng.choice(spots)
+    return text[: verb.start()] + f"{verb.group(1)}. {verb.group(2).upper()}" + text[verb.end() :]
+
+
+MARKERS = (break_punctuation, double_word, split_name, swap_expression, strand_verb)
+
+
+def add_spin_marks(text: str, per_thousand: float, rng: random.Random) -> str:
+    """About ``per_thousand`` marks per 1,000 words (at least one), each of a
+    kind chosen at random; a kind the text offers no place for falls back to
+    broken punctuation or a doubled word."""
+    marks = max(1, round(per_thousand * len(re.findall(r"\w+", text)) / 1000))
+    for _ in range(marks):
+        marker = rng.choice(MARKERS)
+        text = marker(text, rng) or break_punctuation(text, rng) or double_word(text, rng) or text
+    return text
+
+
 # --- the corpus ------------------------------------------------------------------------
 
 
@@ -211,7 +318,12 @@ def _without_repeats(stories: list[ReutersStory]) -> list[ReutersStory]:
     return [s for s in stories if s.newid not in repeated]
 
 
-def make_corpus(src_dir: str | Path, originals: int = 400, seed: int = 7) -> tuple[list[SegmentForReuse], Truth]:
+def make_corpus(
+    src_dir: str | Path, originals: int = 400, seed: int = 7, spun: int | None = None
+) -> tuple[list[SegmentForReuse], Truth]:
+    """``spun`` spun families (default: half as many as ``originals``) are
+    made from stories not otherwise used, with their own random stream, so
+    that the rest of the corpus is the same whatever their number."""
     rng = random.Random(seed)
     synonyms = load_synonyms()
     topics = reuters_topics(src_dir)
@@ -283,7 +395,54 @@ def make_corpus(src_dir: str | Path, originals: int = 400, seed: int = 7) -> tup
         truth.kind_of[next_id] = "aggregator"
         truth.aggregator_parts[next_id] = [p.newid for p in parts]
         next_id += 1
+    unused = [s for s in stories if s.newid not in used]
+    count = originals // 2 if spun is None else spun
+    _add_spun_families(unused, count, random.Random(seed + 1), synonyms, segments, truth, next_id)
     return segments, truth
+
+
+def _add_spun_families(
+    stories: list[ReutersStory],
+    count: int,
+    rng: random.Random,
+    synonyms: dict[str, list[str]],
+    segments: list[SegmentForReuse],
+    truth: Truth,
+    next_id: int,
+) -> None:
+    """Families of a faithful copy and a spun rewrite; the original is in
+    the case for every other family. Dates never contradict the truth (the
+    faithful copy comes before the spun one), but half of them are missing,
+    and a third of the families credit the wire in both copies."""
+    strengths = list(SPIN_STRENGTHS)
+    for index, story in enumerate(rng.sample(stories, min(count, len(stories)))):
+        strength = strengths[index % len(strengths)]
+        present = (index // len(strengths)) % 2 == 0
+        share, per_thousand = SPIN_STRENGTHS[strength]
+        when = datetime.fromisoformat(story.date)
+        faithful_at = when + timedelta(hours=rng.randint(1, 12))
+        spun_at = faithful_at + timedelta(hours=rng.randint(1, 48))
+        credit = "Reuters" if rng.random() < 1 / 3 else None
+        if present:
+            segments.append(SegmentForReuse(story.newid, story.body, story.newid, story.date, title=story.title))
+            truth.kind_of[story.newid] = "spun_original"
+            truth.family_of[story.newid] = story.newid
+            truth.origin_of[story.newid] = story.newid
+        spun_text = add_spin_marks(spin(story.body, share, synonyms, rng), per_thousand, rng)
+        # Either may come first in the case, so that no tie-break on ids favours the faithful copy.
+        faithful_id, spun_id = (next_id, next_id + 1) if rng.random() < 0.5 else (next_id + 1, next_id)
+        for segment_id, text, at, kind in (
+            (faithful_id, faithful_copy(story.body), faithful_at, "faithful"),
+            (spun_id, spun_text, spun_at, strength),
+        ):
+            published = at.isoformat() if rng.random() < 0.5 else None
+            segments.append(SegmentForReuse(segment_id, text, segment_id, published, credit))
+            truth.kind_of[segment_id] = kind
+            truth.family_of[segment_id] = story.newid
+        truth.spun_families.append(
+            SpunFamily(story.newid, story.newid if present else None, faithful_id, spun_id, strength)
+        )
+        next_id += 2
 
 
 def _negatives(
@@ -315,8 +474,9 @@ def main() -> None:
     parser.add_argument("src_dir")
     parser.add_argument("--originals", type=int, default=400)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--spun", type=int, default=None, help="spun families (default: originals / 2)")
     args = parser.parse_args()
-    segments, truth = make_corpus(args.src_dir, args.originals, args.seed)
+    segments, truth = make_corpus(args.src_dir, args.originals, args.seed, args.spun)
     counts: dict[str, int] = defaultdict(int)
     for kind in truth.kind_of.values():
         counts[kind] += 1

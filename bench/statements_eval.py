@@ -108,11 +108,15 @@ def _locate(text: str, annotations: str, text_id: str) -> list[GoldStatement]:
         if not line.strip() or line.startswith("#"):
             continue
         kind, speaker, words = (part.strip() for part in line.split("|", 2))
-        start = text.find(words, position)
-        if start < 0:
-            raise ValueError(f"{text_id}: statement not found in order: {words!r}")
-        found.append(GoldStatement(kind, speaker, start, start + len(words)))
-        position = start + 1
+        spans = []
+        for piece in words.split(" … "):  # the parts of a quote split by its attribution
+            start = text.find(piece, position)
+            if start < 0:
+                raise ValueError(f"{text_id}: statement not found in order: {piece!r}")
+            spans.append((start, start + len(piece)))
+            position = start + 1
+        found.append(GoldStatement(kind, speaker, spans[0][0], spans[-1][1]))
+        position = spans[0][0] + 1
     return found
 
 

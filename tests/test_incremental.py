@@ -158,3 +158,17 @@ def test_a_statements_reference_form_follows_the_origin_when_a_later_run_adds_it
     after = quote(extended)
     assert "every pile has been inspected" in after["text"]  # the origin's form, once it is
     assert sum(o["altered"] for o in after["occurrences"]) == 2
+
+
+def test_statements_an_older_version_of_the_rules_extracted_are_extracted_again(tmp_path: Path) -> None:
+    first, second = split_demo(tmp_path)
+    case = tmp_path / "older.case"
+    run_case([first, second], case, ONE_WORKER)
+    with sqlite3.connect(case) as db:  # as an earlier sourcetrace left it: other rules, other statements
+        db.execute("UPDATE meta SET value = 'an-older-version' WHERE key = 'statements_extractor'")
+        db.execute("UPDATE segment_statements SET attributions = '[]'")
+    run_case([first, second], case, ONE_WORKER)
+    run_case([first, second], tmp_path / "at-once.case", ONE_WORKER)
+    assert step_counters(case, 2)["statements"]["extracted_again"] == 1
+    again, at_once = exported(case), exported(tmp_path / "at-once.case")
+    assert again["statements"] and again == at_once

@@ -101,3 +101,14 @@ def test_run_with_a_case_in_a_missing_folder_says_the_folder_is_missing(tmp_path
     assert result.exit_code == 1
     assert "cannot create the case /nope/dir/x.case: the folder /nope/dir does not exist" in result.output
     assert "SQLite" not in result.output
+
+
+def test_a_run_on_a_case_another_run_is_writing_refuses_clearly_and_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text("Lake closes\n\nThe lake was closed on Sunday.\n")
+    case = tmp_path / "c.case"
+    with CaseStore(case):  # as a run in another terminal holds it
+        result = CliRunner().invoke(cli, ["run", str(tmp_path / "story.txt"), "--case", str(case)])
+    assert result.exit_code == 1
+    assert "is being changed by another sourcetrace command" in result.output and "wait for it to finish" in result.output
+    with CaseReader(case) as reader:
+        assert reader.counts().inputs == 0

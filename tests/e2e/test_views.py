@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sourcetrace.views import positions_by_source
 from tests.e2e.conftest import Target, target
 from tests.web.cases import ALTERED, QUOTE
 
@@ -305,13 +306,18 @@ def test_the_claims_view_sets_contesting_positions_beside_supporting_ones(page, 
     assert contests.locator("h2").inner_text().startswith(f"Contests ({claim.contesting_sources} independent source")
     assert supports.locator("li.position").count() == len(view.supporting)
     assert contests.locator("li.position").count() == len(view.contesting)
+    for side, positions in (("supports", view.supporting), ("contests", view.contesting)):  # one entry per source
+        entries = page.locator(f".claim-sides .claim-side.{side} > ol.positions > li.position")
+        assert entries.count() == len(positions_by_source(positions))
+        folded = sum(len(s.positions) - 1 for s in positions_by_source(positions))
+        assert page.locator(f".claim-sides .claim-side.{side} details.copies li.position").count() == folded
     first = contests.locator("li.position").first
     position = view.contesting[0]
-    assert first.locator(".snippet").inner_text() == f"“{position.text}”"
+    assert first.locator(":scope > .snippet").inner_text() == f"“{position.text}”"
     assert position.cue in first.inner_text() and f"family {position.family}" in first.inner_text()
-    assert first.locator(".outlet-typed .stype").count() >= 1 or position.segment.source is None
-    assert first.locator("button.cite").count() == 1
-    first.locator(f"a[href^='#/document/{position.segment.document}?segment={position.segment.id}&start=']").click()
+    assert first.locator(":scope > .meta .outlet-typed .stype").count() >= 1 or position.segment.source is None
+    assert first.locator(":scope > .meta button.cite").count() == 1
+    first.locator(f":scope > .meta a[href^='#/document/{position.segment.document}?segment={position.segment.id}&start=']").click()
     page.wait_for_selector(".doctext .focus-span")
     story = claim.stories[0]
     open_view(page, demo, f"#/story/{story}")

@@ -5,14 +5,25 @@ from __future__ import annotations
 from rich.console import Console
 
 from sourcetrace.pipeline import RunSummary
-from sourcetrace.report.terminal import family_tree, origin_line, plain_diff, run_summary_table, statement_block
+from sourcetrace.report.terminal import (
+    claim_sides,
+    family_tree,
+    origin_line,
+    plain_diff,
+    run_summary_table,
+    statement_block,
+)
 from sourcetrace.views import (
+    ClaimSummary,
+    ClaimView,
     FamilyView,
     MemberView,
     OccurrenceView,
+    PositionView,
     SegmentView,
     StatementSummary,
     StatementView,
+    positions_by_source,
 )
 
 
@@ -79,3 +90,22 @@ def test_an_altered_copy_names_its_outlet_and_whether_it_changed_a_quote_or_a_pa
     assert same.startswith("same ") and "Harbour Post · a.txt" in same
     assert quote.startswith("ALTERED quote ") and "Coast Wire · a.txt" in quote
     assert paraphrase.startswith("ALTERED paraphrase ") and "  a.txt" in paraphrase  # no outlet known yet
+
+
+def _position(segment_id: int, family: int | None, site: str, stance: str = "supports") -> PositionView:
+    segment = SegmentView(segment_id, segment_id // 1000, 0, "Title", None, None, None, None, site, "a.txt", "0" * 64,
+                          0, 40, (), None, family, "exact" if family is not None else None)
+    return PositionView(segment, stance, 0, 40, "The ministry denied that the camps exist.", 0, 40,
+                        "denied (denial)", None, "the ministry", family)
+
+
+def test_a_claims_sides_fold_the_copies_of_one_family_into_one_source() -> None:
+    wire_copies = [_position(1000 * n, 7, f"paper{n}.example", "contests") for n in (1, 2, 3, 4)]
+    own_report = _position(9000, None, "blog.example", "contests")
+    summary = ClaimSummary(1, "The camps exist", True, 0, 2, 0, 5, ())
+    view = ClaimView(summary, (), (wire_copies[0], own_report, *wire_copies[1:]), ())
+    assert [len(s.positions) for s in positions_by_source(view.contesting)] == [4, 1]  # in order of first appearance
+    shown = rendered(claim_sides(view))
+    assert shown.count("denied (denial)") == 2  # one entry per independent source, not one per copy
+    assert "+ 3 copies in the same family, one source: paper2.example, paper3.example, paper4.example" in shown
+    assert "contests: 2 independent sources" in shown

@@ -10,6 +10,7 @@ from sourcetrace.reuse.relations import (
     PairVerdict,
     PreparedSegment,
     classify_pair,
+    figures,
     is_rewrite,
     oriented,
 )
@@ -68,6 +69,28 @@ def test_a_text_in_the_same_words_but_other_figures_is_not_a_rewrite() -> None:
     figures = iter(range(100, 10_000, 37))
     other_event = re.sub(r"\d[\d,]*", lambda _: str(next(figures)), REWRITE)
     assert verdict(ORIGINAL, other_event) is None
+
+
+# Two dividend notices of one day: one formula, two companies' figures (invented).
+NOTICE_A = "Qtly div 6.6 cts vs 6.9 cts prior\n    Pay April 30\n    Record April 15\n    NOTE: Harwick Insured Tax-Free Fund.\n"
+NOTICE_B = "Qtly div 6.5 cts vs 6.8 cts prior\n    Pay April 30\n    Record April 15\n    NOTE: Lorne Insured Tax-Free Fund.\n"
+NOTICE_IN_WORDS_A = "Qtly div four cts vs three cts prior\n    Pay May One\n    Record April 10\n"
+NOTICE_IN_WORDS_B = "Qtly div six cts vs six cts prior\n    Pay May Eight\n    Record April 10\n"
+
+
+def test_figures_are_whole_numbers_decimals_and_numbers_in_words() -> None:
+    assert figures("Net 2,877,000 vs 1.36 mln, six cts a share, pay May One") == {"2877000", "1.36", "six", "one"}
+
+
+@pytest.mark.parametrize(("a", "b"), [(NOTICE_A, NOTICE_B), (NOTICE_IN_WORDS_A, NOTICE_IN_WORDS_B)])
+def test_two_notices_of_one_formula_with_other_figures_are_not_a_rewrite(a: str, b: str) -> None:
+    # As words, "6.6" and "6.5" are "6", "6" and "6", "5": they would share every figure.
+    assert verdict(a, b) is None
+
+
+def test_a_notice_sent_again_with_the_same_figures_is_still_a_copy() -> None:
+    resent = NOTICE_A.replace("Qtly div", "Quarterly dividend").replace("NOTE:", "Note: the fund's full name is")
+    assert verdict(NOTICE_A, resent) is not None
 
 
 @pytest.mark.parametrize("copy", [NEAR_EXACT, EXCERPT, REWRITE])

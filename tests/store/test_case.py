@@ -18,7 +18,7 @@ from sourcetrace.records import (
     Segment,
     SegmentedDocument,
 )
-from sourcetrace.store import CaseError, CaseStore
+from sourcetrace.store import CaseError, CaseReader, CaseStore
 from sourcetrace.store.schema import SCHEMA_VERSION
 
 
@@ -72,6 +72,45 @@ def test_a_case_from_a_newer_sourcetrace_is_refused(tmp_path: Path) -> None:
         db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
     with pytest.raises(CaseError, match="upgrade sourcetrace"):
         CaseStore(path)
+
+
+def _case_with_inputs(path: Path) -> Path:
+    with CaseStore(path) as store:
+        store.add_ingested(ingested(texts=tuple(f"Body {n}. " * 200 for n in range(40))), 0, None)
+    return path
+
+
+def _damage(case: Path, how: str) -> bytes:
+    data = bytearray(case.read_bytes())
+    if how == "truncated":
+        data = data[: len(data) // 3]
+    else:  # bytes overwritten past the header, as a failing disk or a bad copy leaves them
+        for offset in range(4096, len(data), 997):
+            data[offset] = (data[offset] * 31 + 7) % 256
+    case.write_bytes(bytes(data))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("how", ["truncated", "overwritten"])
+def test_a_damaged_case_is_refused_by_writer_and_reader_and_left_as_it_was(tmp_path: Path, how: str) -> None:
+    case = _case_with_inputs(tmp_path / "c.case")
+    damaged = _damage(case, how)
+    with pytest.raises(CaseError, match=r"damaged or truncated .* it was not changed"):
+        CaseStore(case)
+    with pytest.raises(CaseError, match=r"damaged or truncated|not a sourcetrace case"):
+        CaseReader(case)
+    assert case.read_bytes() == damaged
+    assert not Path(f"{case}-wal").exists() or Path(f"{case}-wal").stat().st_size == 0
+
+
+def test_a_case_another_writer_holds_is_refused_clearly_until_it_is_released(tmp_path: Path) -> None:
+    case = tmp_path / "c.case"
+    with CaseStore(case):
+        with pytest.raises(CaseError, match="being changed by another sourcetrace command"):
+            CaseStore(case)
+        with CaseReader(case) as reader:  # reading goes on while a run writes
+            assert reader.counts().inputs == 0
+    CaseStore(case).close()  # released when the first writer closed
 
 
 def test_the_same_input_bytes_at_the_same_path_are_stored_once(tmp_path: Path) -> None:

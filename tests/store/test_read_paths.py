@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sourcetrace.runner import RunOptions, run_case
 from sourcetrace.store import CaseReader
 from sourcetrace.store.read_paths import ShownPaths
+from tests.store.test_read import small_case
 
 
 def test_an_input_found_in_a_given_folder_is_shown_from_the_folders_name() -> None:
@@ -32,15 +32,6 @@ def test_an_older_run_that_recorded_only_a_relative_input_is_matched_by_its_name
 
 def test_a_path_under_no_given_input_is_shown_by_its_file_name() -> None:
     assert ShownPaths(("/data/demo",)).shown("/elsewhere/x/stray.txt") == "stray.txt"
-
-
-def small_case(tmp_path: Path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "ferry.txt").write_text("Ferry resumes\n\nThe ferry to Sorrel resumed service on Monday, the operator said.\n")
-    (folder / "empty.html").write_bytes(b"")
-    run_case([folder], tmp_path / "c.case", RunOptions(workers=1))
-    return tmp_path / "c.case"
 
 
 def test_a_reader_shows_inputs_relative_to_the_runs_inputs_unless_asked_for_full_paths(tmp_path: Path) -> None:

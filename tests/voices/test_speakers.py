@@ -166,3 +166,41 @@ def test_speakers_resolve_across_the_pieces_of_a_segment(nlp: Language) -> None:
     pronoun = next(t for t in later if t.lower_ == "he")
     assert resolver.resolve(phrase_for(pronoun), offset).name == "Pieter Sand"
     assert resolver.speakers[-1].position == text.index(" he said") + 1
+
+
+def test_a_hyphenated_name_stays_one_name(extract: Extract) -> None:
+    text = ("Tomas Varga-Lind, an economist at Kell University, spoke first. "
+            '"The levy will not raise a penny," Mr. Varga-Lind said.')
+    statement = only(extract(text), "levy will not")
+    assert statement.speaker == "Tomas Varga-Lind"
+    assert statement.occurrence.speaker_as_written == "Mr. Varga-Lind"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("According to a new poll by the Kell Institute, the mayor leads by four points.", "a new poll by the Kell Institute"),
+        ("Analysts at Brenton Securities said the harbour sale was overpriced.", "Analysts at Brenton Securities"),
+        ("A survey published by the Kell Institute found that most residents back the sale.",
+         "A survey published by the Kell Institute"),
+        ("A memo released Friday by the harbour board said the sale was overpriced.",
+         "A memo released Friday by the harbour board"),
+    ],
+)
+def test_a_common_noun_speaker_keeps_the_phrase_that_names_who_it_is(extract: Extract, text: str, speaker: str) -> None:
+    (statement,) = extract(text)
+    assert statement.occurrence.speaker_as_written == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("A spokesman for the ministry said the harbour sale was overpriced.", "A spokesman"),
+        ("Officials in March said the harbour sale was overpriced.", "Officials"),
+    ],
+)
+def test_a_phrase_without_a_name_or_with_a_date_is_left_out_of_the_speaker(
+    extract: Extract, text: str, speaker: str
+) -> None:
+    (statement,) = extract(text)
+    assert statement.occurrence.speaker_as_written == speaker

@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from sourcetrace.voices import statements
+from sourcetrace.voices.merge import merge_statements
 from sourcetrace.voices.statements import Attribution, extract_from_texts, parse_spans, sentence_spans
 from tests.voices.conftest import Extract
 from tests.voices.helpers import only
@@ -38,13 +39,30 @@ def test_direct_quote_patterns_give_the_quoted_words_and_their_speaker(
     assert statement.occurrence.cue == cue
 
 
-def test_a_quote_split_by_its_attribution_gives_both_parts_to_the_speaker(extract: Extract) -> None:
+def test_a_quote_split_by_its_attribution_is_one_statement_of_both_parts(extract: Extract) -> None:
     text = '"We found the cracks in March," said Anika Rowe, the city engineer. "Nobody listened until the bridge moved."'
+    (statement,) = extract(text)
+    assert statement.speaker == "Anika Rowe" and statement.occurrence.kind == "direct"
+    assert statement.occurrence.text == "We found the cracks in March … Nobody listened until the bridge moved."
+    occurrence = statement.occurrence  # the span runs over both parts, the attribution between them
+    assert text[occurrence.start : occurrence.end].startswith("We found") and text[: occurrence.end].endswith("moved.")
+
+
+def test_a_quote_after_its_own_cue_or_in_the_next_paragraph_stays_a_statement_of_its_own(extract: Extract) -> None:
+    text = ('"We found the cracks in March," said Anika Rowe. "Nobody listened until it moved," she added.\n\n'
+            '"The repairs will take a year."')
     found = extract(text)
-    first, second = only(found, "cracks in March"), only(found, "Nobody listened")
-    assert first.speaker == second.speaker == "Anika Rowe"
-    assert first.occurrence.kind == second.occurrence.kind == "direct"
-    assert second.occurrence.text == "Nobody listened until the bridge moved."
+    assert [s.occurrence.text for s in found] == [
+        "We found the cracks in March", "Nobody listened until it moved", "The repairs will take a year."]
+    assert {s.speaker for s in found} == {"Anika Rowe"}
+
+
+def test_a_copy_that_keeps_only_the_first_part_of_a_split_quote_has_altered_it(extract: Extract) -> None:
+    full = '"We found the cracks in March," said Anika Rowe. "Nobody listened until the bridge moved."'
+    cut = '"We found the cracks in March," said Anika Rowe.'
+    (statement,) = merge_statements({1: extract(full, 1), 2: extract(cut, 2)}, {1: "2024-05-01", 2: "2024-05-02"},
+                                    families={1: 1, 2: 1}, origins={1})
+    assert [(o.segment, o.altered) for o in statement.occurrences] == [(1, False), (2, True)]
 
 
 def test_a_quote_continued_in_the_next_paragraph_keeps_its_speaker(extract: Extract) -> None:
@@ -361,7 +379,8 @@ def test_statements_are_identical_with_and_without_the_prefilter(nlp: Language) 
         assert _statements(with_filter[index]) == _statements(without[index]), text
         for attribution in with_filter[index]:
             occurrence = attribution.occurrence
-            assert text[occurrence.start : occurrence.end] == occurrence.text
+            # the span holds the text (a quote split by its attribution: each part, the attribution between)
+            assert all(part in text[occurrence.start : occurrence.end] for part in occurrence.text.split(" … "))
     assert sum(len(found) for found in with_filter.values()) >= 10
     assert {a.speaker for a in with_filter[0]} == {"Pieter Sand"}
     assert {a.speaker for a in with_filter[3]} == {"Marta Lindqvist"}
@@ -396,3 +415,106 @@ def test_texts_without_a_cue_are_not_parsed_at_all() -> None:
 
 def test_the_prefilter_is_on_by_default() -> None:
     assert statements.PREFILTER is True
+
+
+# --- issue 13: attributions of real journalism (second round) ----------------
+
+
+def test_two_apostrophes_are_a_quotation_mark(extract: Extract) -> None:
+    text = "''The harbour will not be dredged this year,'' said Orla Penhale, the port's director. ''We have no money.''"
+    (statement,) = extract(text)  # one quote, split by its attribution
+    assert statement.occurrence.text == "The harbour will not be dredged this year … We have no money."
+    assert statement.occurrence.kind == "direct" and statement.speaker == "Orla Penhale"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"The ferry timetable is a fiction," Orla Penhale, the port director, said Thursday morning on Radio Kell\'s "Harbour Hour."',
+        '"The ferry timetable is a fiction," Orla Penhale, the port director, said on Twitter.',
+    ],
+)
+def test_a_day_or_a_medium_after_the_cue_is_never_the_speaker(extract: Extract, text: str) -> None:
+    assert only(extract(text), "ferry timetable").speaker == "Orla Penhale"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Orla Penhale said on "Harbour Hour Tonight" that the ferry would run twice a day.',
+        'In an interview on Radio Kell\'s "Harbour Hour Tonight," Orla Penhale said the ferry would run twice a day.',
+    ],
+)
+def test_a_quoted_title_after_a_preposition_is_no_statement(extract: Extract, text: str) -> None:
+    found = extract(text)
+    assert [a.occurrence.text for a in found] == ["the ferry would run twice a day"]
+    assert found[0].speaker == "Orla Penhale"
+
+
+def test_with_clauses_on_both_sides_of_the_cue_the_one_after_is_reported(extract: Extract) -> None:
+    text = "It is a long shot; the Penhale campaign says she will stay in the race until the end."
+    statement = only(extract(text), "stay in the race")
+    assert statement.occurrence.text == "she will stay in the race until the end"
+    assert statement.speaker == "Penhale campaign"
+
+
+def test_a_name_right_before_a_cue_the_parse_left_without_subject_is_the_speaker(extract: Extract) -> None:
+    text = "In a long meeting with the editors of the Kell Gazette Penhale said that the port would be sold next year."
+    statement = only(extract(text), "port would be sold")
+    assert "Penhale" in statement.speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "judged", "cue"),
+    [
+        ("Mayor Orla Penhale praised the lifeboat crews for their courage in the storm.",
+         "the lifeboat crews for their courage in the storm", "praised"),
+        ("Mayor Orla Penhale criticised the ferry company as careless.", "the ferry company as careless", "criticised"),
+        ("Mayor Orla Penhale criticized the ferry company.", "the ferry company", "criticized"),
+        ("Mayor Orla Penhale hailed the agreement as a new start for the harbour.",
+         "the agreement as a new start for the harbour", "hailed"),
+    ],
+)
+def test_praising_criticising_and_hailing_judge_their_object(extract: Extract, text: str, judged: str, cue: str) -> None:
+    statement = only(extract(text), judged)
+    assert statement.occurrence.text == judged
+    assert statement.occurrence.cue == cue
+    assert statement.occurrence.kind == "reported"
+    assert statement.speaker == "Orla Penhale"
+
+
+def test_a_cue_in_the_infinitive_of_an_affirmative_verb_is_its_subjects(extract: Extract) -> None:
+    statement = only(extract("Dock workers continued to call for an inquiry into the crane collapse."), "inquiry")
+    assert statement.occurrence.text == "an inquiry into the crane collapse"
+    assert statement.speaker.lower() == "dock workers"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The harbour master declined to say whether the crane had been inspected.",
+        "The harbour master did not want to say that the crane had been inspected.",
+    ],
+)
+def test_a_refused_or_negated_infinitive_cue_is_no_statement(extract: Extract, text: str) -> None:
+    assert extract(text) == []
+
+
+def test_an_attribution_set_off_by_commas_reports_the_clause_it_interrupts(extract: Extract) -> None:
+    statement = only(extract("The crane, the harbour master said, had not been inspected since spring."), "inspected")
+    assert statement.occurrence.text == "The crane, the harbour master said, had not been inspected since spring"
+    assert statement.occurrence.kind == "reported"
+    assert statement.occurrence.speaker_as_written == "the harbour master"
+
+
+@pytest.mark.parametrize(
+    ("text", "clause", "cue"),
+    [
+        ("Harbour pilots argue that the new channel is too shallow for tankers.", "the new channel is too shallow for tankers", "argue"),
+        ("Orla Penhale tweeted that the ferry would run again on Monday.", "the ferry would run again on Monday", "tweeted"),
+    ],
+)
+def test_plain_forms_of_speech_verbs_and_tweeting_are_cues(extract: Extract, text: str, clause: str, cue: str) -> None:
+    statement = only(extract(text), clause)
+    assert statement.occurrence.text == clause
+    assert statement.occurrence.cue == cue

@@ -17,8 +17,10 @@ from sourcetrace.views import (
     OccurrenceView,
     PositionView,
     RunView,
+    SourcePositions,
     StatementView,
     TraceMatch,
+    positions_by_source,
 )
 from sourcetrace.wording import plural, times
 
@@ -252,10 +254,21 @@ def claim_sides(view: ClaimView) -> Table:
     table = Table(title=f"Claim {claim.id}: {claim.text}", title_justify="left", show_lines=True, expand=True)
     table.add_column(f"supports: {plural(claim.supporting_sources, 'independent source')}", ratio=1)
     table.add_column(f"contests: {plural(claim.contesting_sources, 'independent source')}", ratio=1)
-    for index in range(max(len(view.supporting), len(view.contesting), 1)):
-        table.add_row(*(position_text(side[index]) if index < len(side) else Text("")
-                        for side in (view.supporting, view.contesting)))
+    sides = [positions_by_source(view.supporting), positions_by_source(view.contesting)]
+    for index in range(max(len(sides[0]), len(sides[1]), 1)):
+        table.add_row(*(source_text(side[index]) if index < len(side) else Text("") for side in sides))
     return table
+
+
+def source_text(source: SourcePositions) -> Text:
+    """A source's leading position in full; the family's other copies taking it, folded into one line."""
+    text = position_text(source.lead)
+    others = source.positions[1:]
+    if others:
+        where = sorted({p.segment.where() for p in others})
+        shown = ", ".join(where[:3]) + (f" and {len(where) - 3} more" if len(where) > 3 else "")
+        text.append(f"\n+ {plural(len(others), 'copy', 'copies')} in the same family, one source: {shown}", style="dim")
+    return text
 
 
 def position_text(position: PositionView) -> Text:

@@ -22,6 +22,8 @@ passages are those of its strongest link). When the origin is undetermined the
 tree is rooted at the likeliest member, but a member gets a parent only where
 the pair's own structure (excerpt, rewrite, composite) says who copied whom.
 Relations are oriented the same way: structure, else dates, else the tree.
+Structure includes marks of machine spinning (:mod:`sourcetrace.reuse.spin`):
+of two copies, the markedly more spun one is never the other's parent.
 """
 
 from __future__ import annotations
@@ -50,10 +52,12 @@ from sourcetrace.reuse.origins import (
 )
 from sourcetrace.reuse.relations import KIND_RANK as KIND_RANK  # re-exported: where the ranking was defined first
 from sourcetrace.reuse.relations import PairVerdict, oriented, strength
+from sourcetrace.reuse.spin import SpinReadings
 
 Related = Callable[[int, int], bool]  # are two segments about the same thing at all?
 Arc = tuple[int, PairVerdict]  # (the other member, the verdict joining them)
 Link = tuple[int | None, PairVerdict | None]  # a member's parent and the verdict joining them
+Direction = Callable[[PairVerdict], tuple[int, str] | None]  # the pair's derived side and why (origins.pair_direction)
 
 
 def find_composites(
@@ -166,6 +170,7 @@ def _page_families(
 ) -> CopyGraph:
     composites = find_composites(verdicts, related, segments)
     joining = _joining_verdicts(verdicts, composites)
+    spin = SpinReadings({i: s.text for i, s in segments.items()})
     groups = _UnionFind()
     for segment_id in segments:
         groups.find(segment_id)
@@ -179,7 +184,7 @@ def _page_families(
         edges_of[groups.find(verdict.a)].append(verdict)
     families, relations = [], []
     for root, member_ids in members_of.items():
-        family, family_relations = _family(sorted(member_ids), edges_of[root], segments, composites)
+        family, family_relations = _family(sorted(member_ids), edges_of[root], segments, composites, spin)
         families.append(family)
         relations.extend(family_relations)
     joined = {id(v) for v in joining}
@@ -216,11 +221,16 @@ def _family(
     edges: list[PairVerdict],
     segments: Mapping[int, SegmentForReuse],
     composites: set[int],
+    spin: SpinReadings,
 ) -> tuple[Family, list[Relation]]:
-    decision = decide_origin([segments[i] for i in member_ids], edges, composites)
+    decision = decide_origin([segments[i] for i in member_ids], edges, composites, spin)
     times = {i: parse_published(segments[i].published) for i in member_ids}
-    parents_of = _possible_parents(edges, times, composites)
-    root = decision.origin if decision.origin is not None else _provisional_root(member_ids, edges, composites, times)
+
+    def direction(verdict: PairVerdict) -> tuple[int, str] | None:
+        return pair_direction(verdict, composites, times, spin)
+
+    parents_of = _possible_parents(edges, times, direction)
+    root = decision.origin if decision.origin is not None else _provisional_root(member_ids, edges, times, direction)
     links = _parent_links(root, member_ids, parents_of, times)
     edges_of: dict[int, list[PairVerdict]] = defaultdict(list)
     for verdict in edges:
@@ -231,12 +241,12 @@ def _family(
     else:
         members = [_unattached(root, edges_of[root])]
     members.extend(
-        _member(member, links[member], decision.origin, edges_of[member], composites, times)
+        _member(member, links[member], decision.origin, edges_of[member], times, direction)
         for member in member_ids
         if member != root
     )
     depth = _depths(root, links)
-    relations = [_relation(v, depth, composites, times) for v in edges]
+    relations = [_relation(v, depth, times, direction) for v in edges]
     key = member_ids[0]
     return Family(
         key,
@@ -249,14 +259,14 @@ def _family(
 def _possible_parents(
     edges: list[PairVerdict],
     times: Mapping[int, PublicationTime | None],
-    composites: set[int],
+    direction_of: Direction,
 ) -> dict[int, list[Arc]]:
     """Member -> the members that may be its parent, strongest link first:
     never one published after it, nor the side a pair's structure says is
     the copy (an excerpt, the rewritten text, a composite page)."""
     parents: dict[int, list[Arc]] = defaultdict(list)
     for verdict in edges:
-        direction = pair_direction(verdict, composites, times)
+        direction = direction_of(verdict)
         copy = direction[0] if direction is not None else None
         for parent, child in ((verdict.a, verdict.b), (verdict.b, verdict.a)):
             if parent != copy and not published_after(times[parent], times[child]):
@@ -347,12 +357,12 @@ def _member(
     link: Link,
     origin: int | None,
     edges: list[PairVerdict],
-    composites: set[int],
     times: Mapping[int, PublicationTime | None],
+    direction_of: Direction,
 ) -> FamilyMember:
     parent, verdict = link
     if parent is not None and verdict is not None:
-        direction = pair_direction(verdict, composites, times)
+        direction = direction_of(verdict)
         known = origin is not None or (direction is not None and direction[0] == member)
         return FamilyMember(member, verdict.kind, parent if known else None, verdict.score, oriented(verdict, parent))
     # Every member it is linked to was published after it, or is its copy.
@@ -375,10 +385,10 @@ def _unattached(member: int, edges: list[PairVerdict]) -> FamilyMember:
 def _provisional_root(
     member_ids: list[int],
     edges: list[PairVerdict],
-    composites: set[int],
     times: Mapping[int, PublicationTime | None],
+    direction_of: Direction,
 ) -> int:
-    derived = {d[0] for v in edges if (d := pair_direction(v, composites, times)) is not None}
+    derived = {d[0] for v in edges if (d := direction_of(v)) is not None}
     candidates = [m for m in member_ids if m not in derived] or member_ids
     return min(candidates, key=lambda m: _chronological(times[m], m))
 
@@ -405,12 +415,12 @@ def _depths(root: int, links: Mapping[int, Link]) -> dict[int, int]:
 def _relation(
     verdict: PairVerdict,
     depth: Mapping[int, int],
-    composites: set[int],
     times: Mapping[int, PublicationTime | None],
+    direction_of: Direction,
 ) -> Relation:
     """Orient a verdict: by its own structure, else by dates (the later one
     copied), else the member nearer the origin is the parent, else the lower id."""
-    direction = pair_direction(verdict, composites, times)
+    direction = direction_of(verdict)
     if direction is not None:
         derived = direction[0]
     elif published_after(times[verdict.a], times[verdict.b]):

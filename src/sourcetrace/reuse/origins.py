@@ -9,9 +9,11 @@ Evidence, strongest first:
 2. structure, pair by pair: an excerpt derives from the fuller text, a
    rewrite from the clean text (:attr:`PairVerdict.rewritten`), a composite
    (aggregator) segment from the stories it carries; an exact copy of a
-   derived text is derived too. The spun side of a rewrite is read off word
-   rarity, weaker evidence than dates: a pair whose dates contradict it
-   gives no direction;
+   derived text is derived too. The spun side of a rewrite (or near-exact
+   copy) is the one with markedly more marks of machine spinning
+   (:mod:`sourcetrace.reuse.spin`), else the one with rarer words; both are
+   weaker evidence than dates: a pair whose dates contradict it gives no
+   direction;
 3. publication dates among the members that 1 and 2 leave: the earliest, if
    it is strictly earliest at the precision both dates give (a day against a
    day, a time against a time) and no remaining member is undated.
@@ -20,7 +22,11 @@ The origin is never published after another member unless 1 or 2 show that
 member to be a copy, and its evidence then names the members and which
 evidence outweighs their dates. When these leave more than one possible
 origin, the origin is undetermined and the evidence string says why:
-guessing would overcount or undercount a story's independent sources.
+guessing would overcount or undercount a story's independent sources. The
+one exception is spinning: when only spin marks single out one member, it is
+recorded as the origin, since the statements' reference forms must come from
+the fluent text, but its evidence begins "closest to the origin" and says
+that it is not shown to be the original.
 """
 
 from __future__ import annotations
@@ -33,7 +39,13 @@ from urllib.parse import urlsplit
 
 from sourcetrace.records import SegmentForReuse
 from sourcetrace.reuse.relations import PairVerdict
+from sourcetrace.reuse.spin import SpinReadings
 from sourcetrace.wording import plural
+
+SPUN_KINDS = ("near_exact", "rewrite")  # the kinds a spinner's output is classified as
+SPIN_REASON = "fewer marks of machine spinning"
+WIRE_EVIDENCE = "credit line names the wire"
+EARLIEST_DATE = "earliest date"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +95,23 @@ def pair_direction(
     verdict: PairVerdict,
     composites: Collection[int] = (),
     times: Mapping[int, PublicationTime | None] | None = None,
+    spin: SpinReadings | None = None,
 ) -> tuple[int, str] | None:
     """(the derived segment, why) when the pair's structure says who copied.
-    The spun side of a rewrite is read off word rarity, weaker evidence than
-    two dates: given ``times``, a rewrite whose "spun" side was published
-    strictly before the other says nothing about direction."""
+    The spun side of a rewrite is read off marks of machine spinning
+    (``spin``, :mod:`sourcetrace.reuse.spin`) when they differ markedly, else
+    off word rarity. Both are weaker evidence than two dates: given
+    ``times``, a pair whose "spun" side was published strictly before the
+    other says nothing about direction."""
     if verdict.a in composites and verdict.b not in composites:
         return verdict.a, "a composite page derives from the stories it carries"
     if verdict.b in composites and verdict.a not in composites:
         return verdict.b, "a composite page derives from the stories it carries"
     if verdict.kind == "excerpt" and verdict.part is not None:
         return verdict.part, "an excerpt derives from the fuller text"
+    marked = spin.direction(verdict.a, verdict.b) if spin is not None and verdict.kind in SPUN_KINDS else None
+    if marked is not None and (times is None or not published_after(times.get(marked.fluent), times.get(marked.spun))):
+        return marked.spun, SPIN_REASON
     if verdict.kind == "rewrite" and verdict.rewritten is not None:
         source = verdict.b if verdict.rewritten == verdict.a else verdict.a
         if times is not None and published_after(times.get(source), times.get(verdict.rewritten)):
@@ -112,16 +130,90 @@ def decide_origin(
     members: Sequence[SegmentForReuse],
     verdicts: Sequence[PairVerdict],
     composites: Collection[int] = (),
+    spin: SpinReadings | None = None,
 ) -> OriginDecision:
     """The origin of a family of ``members`` joined by ``verdicts``. It is
     never published after another member unless credit lines or structure
-    show that member to be a copy, and the evidence then says so."""
+    show that member to be a copy, and the evidence then says so.
+
+    With ``spin``, a copy with markedly more marks of machine spinning than
+    another derives from it. Where only those marks decide (dates and
+    credits alone leave the origin undetermined), the member chosen is the
+    one *closest to the origin*, and the evidence says so: an undated
+    faithful copy is not shown to be the original."""
+    decision = _decide_origin(members, verdicts, composites, spin)
+    if spin is None or len(members) == 1:
+        return decision
+    spun = _spun_members(members, verdicts, composites, spin)
+    if not spun:
+        return decision
+    plain = _decide_origin(members, verdicts, composites, None)
+    if plain.origin is not None or _shown_by_dates_or_credits(decision):
+        return decision
+    closest = decision.origin if decision.origin is not None else _closest_unspun(members, verdicts, composites, spin)
+    if closest is None or closest in spun:
+        return decision
+    return OriginDecision(closest, _closest_evidence(closest, spun, spin, plain.evidence))
+
+
+def _shown_by_dates_or_credits(decision: OriginDecision) -> bool:
+    """Whether the origin is the wire's own text or strictly the earliest of
+    the members not shown to be copies: then it is the origin, not merely
+    the member closest to it."""
+    evidence = decision.evidence
+    return decision.origin is not None and (evidence.startswith(WIRE_EVIDENCE) or EARLIEST_DATE in evidence)
+
+
+def _closest_unspun(
+    members: Sequence[SegmentForReuse],
+    verdicts: Sequence[PairVerdict],
+    composites: Collection[int],
+    spin: SpinReadings,
+) -> int | None:
+    """The member closest to the origin when spin marks set some members
+    aside: the only one left, else the strictly earliest dated of those left
+    (an undated one may be as close, but not closer: neither is shown to be
+    a copy of the other)."""
+    unspun = [m for m in members if m.id not in _structurally_derived(members, verdicts, composites, spin)]
+    if len(unspun) == 1:
+        return unspun[0].id
+    dated = [m for m in unspun if m.published is not None]
+    return _by_date(dated, []).origin if dated else None
+
+
+def _spun_members(
+    members: Sequence[SegmentForReuse],
+    verdicts: Sequence[PairVerdict],
+    composites: Collection[int],
+    spin: SpinReadings,
+) -> list[int]:
+    """The members that spin marks, and nothing stronger, show to be derived."""
+    derived = _structurally_derived(members, verdicts, composites, spin)
+    return sorted(i for i, why in derived.items() if why == SPIN_REASON)
+
+
+def _closest_evidence(closest: int, spun: Sequence[int], spin: SpinReadings, undetermined: str) -> str:
+    rates = ", ".join(f"{spin.marks(i).per_thousand:.1f} (#{i})" for i in spun[:3])
+    more = f" and {len(spun) - 3} more" if len(spun) > 3 else ""
+    why = undetermined.removeprefix("undetermined: ")
+    return (
+        f"closest to the origin: {SPIN_REASON}: {spin.marks(closest).per_thousand:.1f} vs {rates}{more} "
+        f"per 1,000 words; not shown to be the original ({why})"
+    )
+
+
+def _decide_origin(
+    members: Sequence[SegmentForReuse],
+    verdicts: Sequence[PairVerdict],
+    composites: Collection[int],
+    spin: SpinReadings | None,
+) -> OriginDecision:
     if len(members) == 1:
         return OriginDecision(members[0].id, "only member")
     by_id = {m.id: m for m in members}
     credited = _credited_agencies(members)
     excluded = {i: "credit lines" for crediting in credited.values() for i in crediting}
-    derived = _structurally_derived(members, verdicts, composites)
+    derived = _structurally_derived(members, verdicts, composites, spin)
     for agency, crediting in credited.items():
         own = [m.id for m in members if is_agency_own(m, agency)]
         if len(own) == 1:
@@ -151,6 +243,7 @@ def _structurally_derived(
     members: Sequence[SegmentForReuse],
     verdicts: Sequence[PairVerdict],
     composites: Collection[int],
+    spin: SpinReadings | None = None,
 ) -> dict[int, str]:
     """Member -> why structure shows it to be a copy (see :func:`pair_direction`).
     Exact copies share their text's fate: a copy of a spun text or of an
@@ -158,7 +251,7 @@ def _structurally_derived(
     times = {m.id: parse_published(m.published) for m in members}
     derived: dict[int, str] = {}
     for verdict in verdicts:
-        if (direction := pair_direction(verdict, composites, times)) is not None:
+        if (direction := pair_direction(verdict, composites, times, spin)) is not None:
             derived.setdefault(*direction)
     exact = [(v.a, v.b) for v in verdicts if v.kind == "exact"]
     changed = True
@@ -188,7 +281,7 @@ def _wire_text_origin(
             f"{_segment_list(unexplained)}, which does not credit it",
         )
     credit = "credits" if crediting == 1 else "credit"
-    evidence = f"credit line names the wire: {plural(crediting, 'member')} {credit} it; this is its own text"
+    evidence = f"{WIRE_EVIDENCE}: {plural(crediting, 'member')} {credit} it; this is its own text"
     return OriginDecision(wire.id, evidence + _dated_after(wire, members, copies))
 
 
@@ -249,4 +342,4 @@ def _by_date(candidates: Sequence[SegmentForReuse], reasons: list[str]) -> Origi
             None,
             f"undetermined: {len(candidates)} possible origins published at the same time",
         )
-    return OriginDecision(earliest[0], "; ".join([*reasons, "earliest date"]))
+    return OriginDecision(earliest[0], "; ".join([*reasons, EARLIEST_DATE]))

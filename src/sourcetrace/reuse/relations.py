@@ -25,6 +25,7 @@ sentences matched to the other, times their median similarity.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sourcetrace.records import Passage, RelationKind
@@ -161,10 +162,23 @@ def _figures_kept(a: PreparedText, b: PreparedText) -> bool:
     """Spinning keeps figures: most numbers of the text with fewer of them
     appear in the other. Reports of other events in the same template
     (results, prices) differ exactly there."""
-    numbers_a = {w for w in a.words if any(c.isdigit() for c in w)}
-    numbers_b = {w for w in b.words if any(c.isdigit() for c in w)}
-    fewer, more = sorted((numbers_a, numbers_b), key=len)
+    fewer, more = sorted((figures(a.text), figures(b.text)), key=len)
     return len(fewer) < MIN_FIGURES or len(fewer & more) / len(fewer) >= FIGURES_KEPT
+
+
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred"
+).split()
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def figures(text: str) -> set[str]:
+    """The numbers a text states, whole: "6.6" and "2,877,000" are one figure
+    each (as words they would be "6", "6" and "2", "877", "000", which any
+    other figures share), and so are numbers in words ("Pay May One",
+    "six cts"), as wire formulas write the small ones."""
+    return {figure.replace(",", "").lower() for figure in _FIGURE.findall(text)}
 
 
 def _whole(a: PreparedText, b: PreparedText) -> tuple[Passage, ...]:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from sourcetrace.records import (
     Document,
@@ -36,6 +36,11 @@ from sourcetrace.store.codecs import (
     verdict_json,
 )
 from sourcetrace.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from sourcetrace.engines.contract import StepReport
@@ -102,14 +107,29 @@ class CaseStore:
             if not create:
                 raise CaseError(f"no case at {self.path}: run `sourcetrace run INPUT... --case {self.path}` first")
             check_can_create(self.path)
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        self._lock: IO[bytes] | None = None
         self._db = _connect(self.path)
-        _check_is_case(self._db, self.path)
-        _migrate(self._db, self.path)
+        try:
+            self._lock = _writer_lock(self.path)
+            _check_is_case(self._db, self.path)
+            if existed:
+                _check_intact(self._db, self.path)
+            _migrate(self._db, self.path)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            self.close()
+            raise CaseError(_damaged(self.path, str(error))) from error
+        except CaseError:
+            self.close()
+            raise
 
     # -- lifecycle ---------------------------------------------------------
 
     def close(self) -> None:
         self._db.close()
+        if self._lock is not None:
+            self._lock.close()  # releases the writer's lock
+            self._lock = None
 
     def __enter__(self) -> CaseStore:
         return self
@@ -269,6 +289,22 @@ class CaseStore:
         with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO pair_verdicts VALUES (?, ?, ?)",
                            [(a, b, verdict_json(v)) for a, b, v in verdicts])
+
+    def forget_statements_unless_extracted_by(self, extractor: str) -> bool:
+        """Drop every segment's extracted statements when another version of
+        the extractor found them (``meta.statements_extractor``), so that the
+        next step extracts them all again: a case then equals one built from
+        scratch by this version. True when they were dropped."""
+        if self._meta("statements_extractor") == extractor:
+            return False
+        with self.transaction() as db:
+            dropped = db.execute("DELETE FROM segment_statements").rowcount > 0
+            # What rests on them goes too: merge answers (keyed by ordinal), statements, claim positions.
+            for table in ("statement_pairs", "statement_occurrences", "statements", "merged_segments", "claim_checks"):
+                db.execute(f"DELETE FROM {table}")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('statements_extractor', ?)", (extractor,))
+            db.execute("DELETE FROM meta WHERE key IN ('statements_version', 'claims_version')")
+        return dropped
 
     def iter_segments_without_statements(self) -> Iterator[SegmentForReuse]:
         """Kept segments whose statements have not been extracted yet."""
@@ -566,9 +602,46 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode = WAL")  # readers (status, serve) never block a run
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.DatabaseError as error:
-        raise CaseError(f"{path} is not a sourcetrace case (SQLite said: {error})") from error
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+        raise CaseError(unopenable(path, error)) from error
     return db
+
+
+def unopenable(path: Path, error: Exception) -> str:
+    """Why SQLite could not open ``path``: damaged (a SQLite file cut short or
+    overwritten in part: a malformed image, or garbage where its schema's text
+    should be), or not a case at all."""
+    if isinstance(error, UnicodeDecodeError) or "malformed" in str(error):
+        return _damaged(path, str(error))
+    return f"{path} is not a sourcetrace case (SQLite said: {error})"
+
+
+def _writer_lock(path: Path) -> IO[bytes] | None:
+    """Hold the case's writer lock (an advisory flock on the file, which
+    SQLite's own locks and readers ignore), or refuse: two runs writing one
+    case at once would interleave their steps."""
+    if fcntl is None:  # not POSIX: SQLite's locks alone (a second writer waits, then fails)
+        return None
+    handle = open(path, "rb")  # noqa: SIM115 -- held until close()
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise CaseError(f"{path} is being changed by another sourcetrace command (a run, claims --add or "
+                        "sources --set); wait for it to finish, then try again") from None
+    return handle
+
+
+def _check_intact(db: sqlite3.Connection, path: Path) -> None:
+    """SQLite's quick check (about 0.2 s for a 70 MB case), before anything is written."""
+    found = db.execute("PRAGMA quick_check(1)").fetchone()
+    if found is None or found[0] != "ok":
+        raise CaseError(_damaged(path, str(found[0]) if found else "no answer"))
+
+
+def _damaged(path: Path, said: str) -> str:
+    return (f"{path} is damaged or truncated (SQLite said: {said}); it was not changed. Restore it from a "
+            "copy, or build the case again with another --case")
 
 
 def _check_is_case(db: sqlite3.Connection, path: Path) -> None:

@@ -23,7 +23,7 @@ from sourcetrace.store import read_paths as shown
 from sourcetrace.store import read_sources as outlets
 from sourcetrace.store import read_statements as said
 from sourcetrace.store import read_stories as told
-from sourcetrace.store.case import CaseCounts, CaseError, CaseStore, _check_is_case, _schema_version
+from sourcetrace.store.case import CaseCounts, CaseError, CaseStore, _check_is_case, _schema_version, unopenable
 from sourcetrace.store.read_export import Row, export_sections
 from sourcetrace.store.schema import SCHEMA_VERSION
 from sourcetrace.store.search import SearchIndex, search_segments
@@ -364,8 +364,8 @@ def _bring_up_to_date(path: Path) -> None:
             version = _schema_version(probe)
         finally:
             probe.close()
-    except sqlite3.DatabaseError as error:
-        raise CaseError(f"{path} is not a sourcetrace case (SQLite said: {error})") from error
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+        raise CaseError(unopenable(path, error)) from error
     if version == 0:  # an empty file or an empty database: nothing to read
         raise CaseError(f"{path} is not a sourcetrace case (it holds no tables)")
     if version != SCHEMA_VERSION:

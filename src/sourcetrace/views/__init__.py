@@ -30,6 +30,7 @@ from sourcetrace.views.records import (
     SegmentFilters,
     SegmentView,
     SharedSpan,
+    SourcePositions,
     SourceView,
     SpeakerView,
     StatementSummary,
@@ -38,6 +39,7 @@ from sourcetrace.views.records import (
     StorySummary,
     StoryView,
     TraceMatch,
+    positions_by_source,
 )
 
 __all__ = [
@@ -65,6 +67,7 @@ __all__ = [
     "SegmentFilters",
     "SegmentView",
     "SharedSpan",
+    "SourcePositions",
     "SourceView",
     "SpeakerView",
     "StatementSummary",
@@ -73,4 +76,5 @@ __all__ = [
     "StorySummary",
     "StoryView",
     "TraceMatch",
+    "positions_by_source",
 ]

@@ -428,6 +428,29 @@ class PositionView:
 
 
 @dataclass(frozen=True, slots=True)
+class SourcePositions:
+    """One independent source's positions on one side of a claim: the copies
+    of one family (the first in reading order leads), or a segment in none."""
+
+    family: int | None
+    positions: tuple[PositionView, ...]
+
+    @property
+    def lead(self) -> PositionView:
+        return self.positions[0]
+
+
+def positions_by_source(positions: tuple[PositionView, ...]) -> tuple[SourcePositions, ...]:
+    """Positions folded by source, in the order each source first appears:
+    forty syndicated copies of one denial are one entry, not forty."""
+    grouped: dict[tuple[int, int], list[PositionView]] = {}
+    for position in positions:
+        key = (0, position.family) if position.family is not None else (1, position.segment.id)
+        grouped.setdefault(key, []).append(position)
+    return tuple(SourcePositions(group[0].family, tuple(group)) for group in grouped.values())
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimView:
     """A claim with every position, side by side: supporting, contesting, and reporting."""
 

@@ -142,8 +142,8 @@ def _apposed_name(subject: Token) -> Token | None:
 def _phrase_span(subject: Token, keep_appos: bool) -> Span:
     kept = [subject]
     for child in subject.children:
-        of_phrase = child.dep_ == "prep" and child.lower_ == "of" and subject.pos_ != "PROPN"
-        if child.dep_ in _EXCLUDED_DEPS and not of_phrase and not (keep_appos and child.dep_ == "appos"):
+        kept_anyway = _identifies(subject, child) or joins_words(child) or (keep_appos and child.dep_ == "appos")
+        if child.dep_ in _EXCLUDED_DEPS and not kept_anyway:
             continue
         kept.extend(child.subtree)
     # A contiguous phrase: left edge up to the last kept token before a gap.
@@ -163,6 +163,29 @@ def _phrase_span(subject: Token, keep_appos: bool) -> Span:
     return doc[first : last + 1]
 
 
+# Prepositions whose phrase says which ones a common noun means: "analysts at
+# Brenton Securities", "a poll by Gallup", "a spokesman for the union".
+_IDENTIFYING_PREPS = frozenset(["of", "at", "by", "for", "from", "in", "with", "to"])
+
+
+def _identifies(subject: Token, child: Token) -> bool:
+    """``child`` says which ones a common-noun speaker means: a prepositional
+    phrase with a name in it that is not a date ("officials in March"), or a
+    participle right after the noun ("a memo released Friday by the agency",
+    "a survey published by the Serin Institute"). "Of" always stays
+    ("relatives of the bloggers"); "a spokesman for the ministry" stays "a
+    spokesman", as compatible with "a ministry spokesman"."""
+    if subject.pos_ not in ("NOUN", "ADJ", "NUM") or child.i < subject.i:
+        return False
+    if child.dep_ == "prep" and child.lower_ == "of":
+        return True
+    if child.dep_ == "prep" and child.lower_ in _IDENTIFYING_PREPS:
+        objects = [c for c in child.children if c.dep_ == "pobj"]
+        dated = any(o.ent_type_ in ("DATE", "TIME") for o in objects)
+        return not dated and any(t.pos_ == "PROPN" for t in child.subtree)
+    return child.dep_ == "acl" and child.tag_ == "VBN" and child.i == subject.i + 1
+
+
 def _subtree_text(token: Token) -> str:
     tokens = list(token.subtree)
     return token.doc[tokens[0].i : tokens[-1].i + 1].text
@@ -172,14 +195,27 @@ def _name_run_start(head: Token) -> int:
     """Index of the first token of the run of proper nouns ending at ``head``."""
     start = head.i
     doc = head.doc
-    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i in range(start, head.i + 1):
+    while start > 0 and doc[start - 1].head.i in range(start, head.i + 1) and (
+            doc[start - 1].pos_ == "PROPN" or joins_words(doc[start - 1])):
         start -= 1
     return start
 
 
+def joins_words(token: Token) -> bool:
+    """A hyphen inside a word ("Holtz-Eakin", "Ki-moon"): spaCy splits it off,
+    but it is part of the name."""
+    return (token.text == "-" and not token.whitespace_ and token.i > 0
+            and not token.doc[token.i - 1].whitespace_ and token.i + 1 < len(token.doc))
+
+
 def _name_words(tokens: list[Token]) -> tuple[list[str], str | None]:
     """Name words without titles or possessives, and a gender if a title gives it."""
-    words = [t.text for t in tokens if t.tag_ != "POS" and not t.is_punct]
+    words: list[str] = []
+    for token in tokens:
+        if words and (joins_words(token) or (token.i > 0 and joins_words(token.doc[token.i - 1]))):
+            words[-1] += token.text  # "Holtz" "-" "Eakin" is one word
+        elif token.tag_ != "POS" and not token.is_punct:
+            words.append(token.text)
     gender: str | None = None
     # "Deputy Interior Minister Rolf Haber": the name starts after the last title word.
     titled = [i for i, w in enumerate(words[:-1]) if w.lower() in TITLES or w.lower() in PERSON_NOUNS]

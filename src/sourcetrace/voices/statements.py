@@ -45,25 +45,45 @@ from sourcetrace.voices.speakers import (
 SAY_CUES = frozenset(
     ["said", "says", "say", "saying", "told", "tells", "tell", "telling", "added", "adds", "adding", "stated", "states", "announced", "announces", "claimed", "claims", "insisted", "insists", "argued", "argues", "warned", "warns", "explained", "explains", "noted", "notes", "acknowledged", "acknowledges", "admitted", "admits", "confirmed", "confirms", "stressed", "stresses", "emphasised", "emphasized", "asserted", "asserts", "alleged", "alleges", "wrote", "writes", "reported", "reports", "predicted", "predicts", "estimated", "estimates", "concluded", "concludes", "found", "finds", "maintained", "maintains", "contended", "contends", "suggested", "suggests", "recalled", "complained", "complains", "promised", "promises", "pledged", "pledges", "vowed", "vows", "declared", "declares", "replied", "replies", "responded", "conceded", "concedes", "revealed", "reveals", "disclosed", "discloses", "indicated", "indicates", "asked", "asks", "forecast", "forecasts", "agreed", "agrees", "believes", "believed", "thinks", "thought", "feared", "fears", "hopes", "hoped", "expects", "expected", "projected", "projects", "showed", "shows", "signalled", "signaled", "assured", "assures", "informed"]
 )
+# Their plain forms ("critics argue that …", "to explain that …") and posting on Twitter.
+SAY_CUES |= frozenset(
+    ["argue", "insist", "suggest", "note", "explain", "claim", "warn", "acknowledge", "state", "announce", "add",
+     "write", "ask", "contend", "maintain", "complain", "declare", "reply", "respond", "concede", "reveal",
+     "disclose", "admit", "allege", "assert", "stress", "emphasise", "emphasize", "confirm", "predict", "report",
+     "tweeted", "tweets", "tweet", "tweeting"]
+)
 # Verbs whose object (or infinitive) is what was said.
 OBJECT_CUES = frozenset(
     ["denied", "denies", "deny", "denying", "urged", "urges", "urging", "accused", "accuses", "rejected", "rejects", "demanded", "demands", "estimated", "estimates"]
 )
-CALL_CUES = frozenset(["called", "calls", "calling", "appealed", "appeals"])
+CALL_CUES = frozenset(["called", "calls", "calling", "call", "appealed", "appeals"])
+# Verbs whose infinitive cue is no statement of their subject: "declined to say", "refused to call".
+_REFUSING = frozenset(["declined", "declines", "refused", "refuses", "failed", "fails", "decline", "refuse", "fail"])
 # Verbs that judge their object: "called the ruling a turning point", "described
-# it as …", "denounced the findings as …", "welcomed the decision", "condemned the arrests".
+# it as …", "denounced the findings as …", "welcomed the decision", "condemned the arrests",
+# "praised the rescuers for …", "criticised the plan", "hailed the deal as …".
 JUDGING_CUES = frozenset(
     ["described", "describes", "describing", "denounced", "denounces", "denouncing", "condemned", "condemns",
-     "condemning", "welcomed", "welcomes", "welcoming"]
+     "condemning", "welcomed", "welcomes", "welcoming", "praised", "praises", "praising", "criticised",
+     "criticises", "criticising", "criticized", "criticizes", "criticizing", "hailed", "hails", "hailing"]
 )
+# Judging verbs whose "for" phrase is the reason judged: "praised the crew for its calm".
+_REASON_CUES = frozenset(["praised", "praises", "praising", "criticised", "criticises", "criticising", "criticized",
+                          "criticizes", "criticizing", "hailed", "hails", "hailing", "condemned", "condemns",
+                          "condemning", "denounced", "denounces", "denouncing"])
 # Of those, the ones that need a complement to be a statement ("described the scene" is none).
 _NEED_COMPLEMENT = frozenset(["called", "calls", "calling", "described", "describes", "describing"])
 # Cues that are reported speech only with a clause, never with just an object.
 _CLAUSE_ONLY = SAY_CUES - frozenset({"warned", "warns", "promised", "promises", "pledged", "vowed"})
 _ALL_CUES = SAY_CUES | OBJECT_CUES | CALL_CUES | JUDGING_CUES
-_OPENING = {'"': '"', "“": "”", "„": "“", "«": "»"}
+# Two apostrophes are a quotation mark too: the typewriter style of newspaper archives (''…,'' she said).
+_OPENING = {'"': '"', "“": "”", "„": "“", "«": "»", "''": "''"}
+_MARKS = re.compile(r"''|[\"“”„«»]")
 _SENTENCE_END = frozenset(".!?")
 _MIN_QUOTE_WORDS = 3
+# Changed with any rule that changes what is extracted: a case whose statements an earlier
+# version found extracts them again (store.forget_statements_unless_extracted_by).
+EXTRACTOR_VERSION = "2026-12-01.split-quotes"
 _WINDOW_TOKENS = 30
 
 
@@ -93,6 +113,9 @@ class _Found:
     cue: str
     kind: StatementKind
     cue_index: int | None
+    # A quote split by its attribution ('"…," she said. "…"'): the spans of its
+    # parts, which the statement's text joins; () when it is one stretch.
+    parts: tuple[tuple[int, int], ...] = ()
 
 
 def find_quotes(text: str) -> list[_Quote]:
@@ -102,7 +125,7 @@ def find_quotes(text: str) -> list[_Quote]:
     for paragraph in re.finditer(r"[^\n]+", text):
         open_at: int | None = None
         closing = ""
-        for match in re.finditer(r"[\"“”„«»]", paragraph.group()):
+        for match in _MARKS.finditer(paragraph.group()):
             at, mark = paragraph.start() + match.start(), match.group()
             if open_at is None and mark in _OPENING:
                 open_at, closing = at, _OPENING[mark]
@@ -115,12 +138,17 @@ def find_quotes(text: str) -> list[_Quote]:
 
 
 def _quote(text: str, open_at: int, close_at: int | None, paragraph_end: int = 0) -> _Quote:
-    start, end = open_at + 1, close_at if close_at is not None else paragraph_end
+    start, end = open_at + len(_mark_at(text, open_at)), close_at if close_at is not None else paragraph_end
     while start < end and text[start].isspace():
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
         end -= 1
     return _Quote(start, end, open_at, close_at)
+
+
+def _mark_at(text: str, at: int) -> str:
+    """The quotation mark at ``at``: one character, or two apostrophes."""
+    return "''" if text.startswith("''", at) else text[at : at + 1]
 
 
 def extract_attributions(doc: Doc, segment: int, offset: int = 0) -> list[Attribution]:
@@ -147,7 +175,7 @@ def _attribute(segment: int, parts: list[tuple[Doc, int]]) -> list[Attribution]:
             segment=segment,
             start=item.start + offset,
             end=item.end + offset,
-            text=_text(doc)[item.start : item.end],
+            text=_statement_text(_text(doc), item),
             speaker_as_written=item.speaker.text,
             cue=item.cue,
             kind=item.kind,
@@ -158,6 +186,14 @@ def _attribute(segment: int, parts: list[tuple[Doc, int]]) -> list[Attribution]:
     bodies = same_body_names([a.speaker for a in results if a.speaker_kind == "organisation"])
     return [replace(a, speaker=bodies.get(a.speaker, a.speaker)) if a.speaker_kind == "organisation" else a
             for a in results]
+
+
+def _statement_text(text: str, item: _Found) -> str:
+    """The statement's words: its span, or the parts of a split quote joined
+    by " … " (what lies between them is the attribution, not the quote)."""
+    if not item.parts:
+        return text[item.start : item.end]
+    return " … ".join(text[start:end] for start, end in item.parts)
 
 
 def _find(doc: Doc) -> list[_Found]:
@@ -234,7 +270,7 @@ PREFILTER = True
 # parse, for the same PolNeAR and gold-set figures (docs/statements.md).
 CONTEXT_BEFORE = 0
 CONTEXT_AFTER = 0
-_QUOTE_MARK = re.compile(r"[\"“”„«»]")
+_QUOTE_MARK = _MARKS
 _CUE_WORD = re.compile(r"\b(?:according|" + "|".join(sorted(_ALL_CUES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 # A sentence ends at ".", "!" or "?" (and closing quotes or brackets) before
 # white space and a capital, a digit or an opening mark...
@@ -435,7 +471,7 @@ def _direct_quotes(doc: Doc, quotes: list[_Quote]) -> list[_Found]:
     previous_quote: _Quote | None = None
     for quote in quotes:
         content = _text(doc)[quote.start : quote.end]
-        if len(content.split()) < _MIN_QUOTE_WORDS:
+        if len(content.split()) < _MIN_QUOTE_WORDS or _is_quoted_title(doc, quote):
             continue
         attribution: tuple[SpeakerPhrase, str, int | None] | None = _cue_after(doc, quote) or _cue_before(doc, quote)
         continued = previous is not None and previous_quote is not None and _continues(_text(doc), previous_quote, quote)
@@ -445,10 +481,48 @@ def _direct_quotes(doc: Doc, quotes: list[_Quote]) -> list[_Found]:
         if attribution is None:
             continue
         speaker, cue, cue_index = attribution
-        previous = _Found(quote.start, quote.end, speaker, cue, "direct", cue_index)
+        if cue_index is None and previous is not None and previous_quote is not None \
+                and _split_by_its_cue(doc, previous, previous_quote, quote):
+            found[-1] = previous = _joined(previous, quote)
+        else:
+            previous = _Found(quote.start, quote.end, speaker, cue, "direct", cue_index)
+            found.append(previous)
         previous_quote = quote
-        found.append(previous)
     return found
+
+
+_SPLIT_GAP_CHARS = 120  # ', Ilka Varga, a political scientist at Serin University, said. ' and the like
+
+
+def _split_by_its_cue(doc: Doc, previous: _Found, before: _Quote, quote: _Quote) -> bool:
+    """'"…," said Ilka Varga. "…"': a quote that carries on, in the same
+    paragraph, right after the attribution of the one before it. One
+    statement, as readers (and annotators) take it: a copy that keeps only
+    the first part has cut the quote."""
+    if previous.cue_index is None or before.close_at is None:
+        return False
+    gap_start, gap_end = before.close_at, quote.open_at
+    gap = _text(doc)[gap_start:gap_end]
+    cue_at = doc[previous.cue_index].idx
+    return "\n" not in gap and len(gap) <= _SPLIT_GAP_CHARS and gap_start <= cue_at < gap_end
+
+
+def _joined(previous: _Found, quote: _Quote) -> _Found:
+    parts = previous.parts or ((previous.start, previous.end),)
+    return replace(previous, end=quote.end, parts=(*parts, (quote.start, quote.end)))
+
+
+def _is_quoted_title(doc: Doc, quote: _Quote) -> bool:
+    """'said on "Fox News Sunday"', 'on CBS's "Face the Nation,"': quoted words
+    opened right after a preposition or a possessive, or that are the object
+    of a preposition outside the quote, name a show, a book or a film; nobody
+    says them."""
+    opening = _token_at(doc, quote.open_at)
+    if opening > 0 and (doc[opening - 1].pos_ == "ADP" or doc[opening - 1].tag_ == "POS"):
+        return True
+    inside = doc[_token_at(doc, quote.start) : _token_at(doc, quote.end)]
+    roots = [t for t in inside if not quote.start <= t.head.idx < quote.end and not t.is_punct]
+    return len(roots) == 1 and roots[0].dep_ == "pobj" and roots[0].head.pos_ == "ADP"
 
 
 def _is_sentence(content: str) -> bool:
@@ -503,7 +577,7 @@ def _tokens_before(doc: Doc, char: int) -> list[Token]:
     index = _token_at(doc, char) - 1
     while index >= 0 and len(tokens) < _WINDOW_TOKENS:
         token = doc[index]
-        if token.text in _SENTENCE_END or "\n" in token.text or token.text in "\"”»":
+        if token.text in _SENTENCE_END or "\n" in token.text or token.text in ("\"", "”", "»", "''"):
             break
         tokens.insert(0, token)
         index -= 1
@@ -539,8 +613,7 @@ def _speech_cue(window: list[Token], before_quote: bool, quote_opens: int = 0) -
     named_before = subject is not None and not before_quote and subject.i < quote_opens
     if subject is None or (subject.i not in inside and not named_before):
         # '"…," said Feher, 29': the parser may take a word of the quote as subject.
-        after = [t for t in window if t.i > cue.i and t.pos_ in ("PROPN", "NOUN", "PRON")]
-        subject = _head_of_phrase(after[0]) if after else None
+        subject = _speaker_near(window, cue)
     if subject is None:
         return None
     if named_before:
@@ -550,6 +623,18 @@ def _speech_cue(window: list[Token], before_quote: bool, quote_opens: int = 0) -
             return None
         cue = subject.head
     return phrase_for(subject), cue.lower_, cue.i
+
+
+def _speaker_near(window: list[Token], cue: Token) -> Token | None:
+    """The speaker of an attribution the parse got wrong: the first noun phrase
+    before the cue ('"…," Flynn, an adviser, said'), else the first after it
+    ('"…," said Feher'); never a date or time ("said Thursday morning") nor the
+    object of a preposition ("said on Twitter")."""
+    nouns = [t for t in window if t.pos_ in ("PROPN", "NOUN", "PRON") and t.i != cue.i
+             and t.ent_type_ not in ("DATE", "TIME") and t.dep_ not in ("pobj", "npadvmod")]
+    before = [t for t in nouns if t.i < cue.i]
+    after = [t for t in nouns if t.i > cue.i]
+    return _head_of_phrase((before or after)[0]) if before or after else None
 
 
 def _head_of_phrase(token: Token) -> Token:
@@ -571,12 +656,21 @@ def _subject_of(verb: Token) -> Token | None:
             return child
         head = verb.head
         main_clause = head.lower_ in _ALL_CUES or head.dep_ in ("ROOT", "conj")
-        continues = verb.dep_ == "conj" or (verb.dep_ == "advcl" and verb.lower_.endswith("ing"))
+        continues = verb.dep_ == "conj" or (verb.dep_ == "advcl" and verb.lower_.endswith("ing")) or _infinitive_of(verb)
         if continues and head.i != verb.i and main_clause:
             verb = head
         else:
             return None
     return None
+
+
+def _infinitive_of(verb: Token) -> bool:
+    """'Protesters continued to call for …', 'she went on to say …': the cue is
+    the infinitive of an affirmative verb, whose subject speaks; not after a
+    refusal ("declined to say") or a negation."""
+    head = verb.head
+    return (verb.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX") and head.lower_ not in _REFUSING
+            and not any(c.dep_ == "neg" for c in head.children))
 
 
 def _phrase_before(doc: Doc, verb: Token) -> Token | None:
@@ -633,6 +727,8 @@ def _judged(verb: Token) -> list[Token]:
     complements = [c for c in verb.children if c.i > objects[0].i and (
         c.dep_ == "oprd" or (c.dep_ in ("prep", "advcl") and next(iter(c.subtree)).lower_ == "as"))]
     complements += [c for c in objects[0].children if c.dep_ == "prep" and c.lower_ == "as"]
+    if verb.lower_ in _REASON_CUES:
+        complements += [c for c in [*verb.children, *objects[0].children] if c.dep_ == "prep" and c.lower_ == "for"]
     if not complements and verb.lower_ in _NEED_COMPLEMENT:
         return []
     return objects[:1] + complements[:1]
@@ -646,14 +742,17 @@ def _quoted_judgement(doc: Doc, item: _Found, quotes: list[_Quote]) -> _Found:
         if len(_text(doc)[quote.start : quote.end].split()) >= _MIN_QUOTE_WORDS:
             return _Found(quote.start, quote.end, item.speaker, item.cue, "direct", item.cue_index)
         if quote.close_at is not None and quote.close_at <= item.end + 1:  # 'it "a disgrace"', both marks kept
-            return _Found(item.start, max(item.end, quote.close_at + 1), item.speaker, item.cue, item.kind, item.cue_index)
+            return _Found(item.start, max(item.end, quote.close_at + len(_mark_at(_text(doc), quote.close_at))), item.speaker, item.cue, item.kind, item.cue_index)
     return item
 
 
 def _verb_statement(doc: Doc, verb: Token) -> _Found | None:
     lowered = verb.lower_
+    if verb.dep_ == "parataxis" and lowered in SAY_CUES:
+        return _parenthetical(doc, verb)
     clause = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.i != verb.i]
-    clause = clause or _that_clause_on_object(verb)
+    # "It is unlikely; the team says she will …": with clauses on both sides, the one after is reported.
+    clause = [c for c in clause if c.i > verb.i] or clause or _that_clause_on_object(verb)
     judged = _judged(verb) if lowered in JUDGING_CUES or lowered in CALL_CUES else []
     if judged:
         cue, parts, start_token = lowered, judged, None
@@ -683,7 +782,7 @@ def _verb_statement(doc: Doc, verb: Token) -> _Found | None:
     if not parts:
         return None
     first, last = _extent(parts)
-    subject = _subject_of(verb)
+    subject = _subject_of(verb) or _name_before(doc, verb)
     if last < verb.i:
         # "…, an independent panel of the Council said": the speaker is the
         # phrase between the last comma and the cue, whatever the parse says.
@@ -699,6 +798,32 @@ def _verb_statement(doc: Doc, verb: Token) -> _Found | None:
     if span is None:
         return None
     return _Found(span[0], span[1], phrase_for(subject), cue, "reported", verb.i)
+
+
+def _parenthetical(doc: Doc, verb: Token) -> _Found | None:
+    """'The plan, she said, was never approved': an attribution set off by
+    commas inside a clause reports that clause (its words around the
+    attribution, which the span keeps)."""
+    subject = _subject_of(verb)
+    own = sorted(t.i for t in verb.subtree if t.text != ",")
+    if subject is None or not own or own[0] == 0 or own[-1] + 1 >= len(doc):
+        return None
+    if doc[own[0] - 1].text != "," or doc[own[-1] + 1].text != ",":
+        return None
+    first, last = _extent([verb.head])
+    if first >= own[0] - 1 or last <= own[-1] + 1:
+        return None  # words on one side only: "…, she said, and …" is no interrupted clause
+    span = _trim(doc, first, last)
+    return None if span is None else _Found(span[0], span[1], phrase_for(subject), verb.lower_, "reported", verb.i)
+
+
+def _name_before(doc: Doc, verb: Token) -> Token | None:
+    """'In a meeting with the board of the Post Trump said that …': a cue the
+    parse left without a subject has the name written right before it."""
+    before = doc[verb.i - 1] if verb.i > 0 else None
+    if before is None or before.pos_ != "PROPN" or before.ent_type_ in ("DATE", "TIME") or verb.dep_ != "ROOT":
+        return None
+    return before
 
 
 def _according_to(doc: Doc, according: Token) -> _Found | None:

@@ -17,7 +17,7 @@ from sourcetrace.pipeline import PipelineStep, RunContext
 from sourcetrace.store import MergedFamily
 from sourcetrace.voices.merge import PairQuestion, merge_changes, same_statement
 from sourcetrace.voices.stage import VoicesStage, batches
-from sourcetrace.voices.statements import Attribution
+from sourcetrace.voices.statements import EXTRACTOR_VERSION, Attribution
 
 SEGMENTS_PER_BATCH = 32  # one record of the voices stage: spaCy parses a batch with nlp.pipe
 
@@ -27,6 +27,8 @@ class ExtractStatements(PipelineStep):
 
     def run(self, context: RunContext) -> None:
         store = context.store
+        if store.forget_statements_unless_extracted_by(EXTRACTOR_VERSION):
+            context.engine.count("extracted_again", 1)  # found by another version of the rules
         pending = list(store.iter_segments_without_statements())
         if not pending:
             return

@@ -842,7 +842,7 @@
     const c = d.claim;
     const side = (heading, n, positions, cls) => h("div", { class: "claim-side " + cls },
       h("h2", {}, heading + " (" + plural(n, "independent source") + ")"),
-      positions.length ? h("ol", { class: "hits positions" }, positions.map(positionItem)) : h("p", { class: "empty" }, "None."));
+      positions.length ? h("ol", { class: "hits positions" }, bySource(positions).map(sourceItem)) : h("p", { class: "empty" }, "None."));
     return h("section", { class: "claim-page" },
       h("h1", {}, c.text),
       h("p", { class: "lead" }, (c.supplied ? "Supplied by the investigator" : "Found in the statements") + " · " + plural(c.positions, "position") +
@@ -853,6 +853,23 @@
         side("Contests", c.contesting_sources, d.contesting, "contests")),
       side("Reports", c.reporting_sources, d.reporting, "reports"));
   });
+  // Positions folded by source (as views.positions_by_source): one family of copies is one entry.
+  function bySource(positions) {
+    const groups = new Map();
+    for (const pos of positions) {
+      const key = pos.family !== null ? "f" + pos.family : "s" + pos.segment.id;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(pos);
+    }
+    return [...groups.values()];
+  }
+  function sourceItem(group) {
+    const item = positionItem(group[0]);
+    if (group.length > 1) item.appendChild(h("details", { class: "copies" },
+      h("summary", {}, "+ " + plural(group.length - 1, "copy", "copies") + " in the same family, one source"),
+      h("ol", { class: "hits positions" }, group.slice(1).map(positionItem))));
+    return item;
+  }
   function positionItem(pos) {
     const seg = pos.segment;
     return h("li", { class: "hit position " + pos.stance },
