@@ -281,3 +281,19 @@ def test_when_dates_contradict_the_spun_side_the_later_text_hangs_under_the_earl
     (family,) = build_families(segments, [verdict], lambda a, b: True).families
     assert family.origin == 1
     assert {m.segment: m.parent for m in family.members} == {1: None, 2: 1}
+
+
+def test_exact_copies_of_the_origin_hang_under_the_origin_not_under_the_copy_with_the_lowest_id() -> None:
+    # Newspapers' word-for-word copies of a wire story explain each other as well as the wire explains
+    # them; the copy given first (lowest id) must not become everyone's parent.
+    wire_id, paper_ids = 9000, (1000, 2000, 3000, 4000)
+    wire = SegmentForReuse(wire_id, ORIGINAL, 9, "2024-03-04T08:00:00", "Northwire",
+                           url="https://www.northwire.example/varno")
+    papers = [SegmentForReuse(i, ORIGINAL, i // 1000, f"2024-03-04T1{n}:00:00", "Northwire")
+              for n, i in enumerate(paper_ids)]
+    segments = {s.id: s for s in [wire, *papers]}
+    graph = build_families(segments, all_verdicts(list(segments.values())), lambda a, b: True)
+    (family,) = graph.families
+    assert family.origin == wire_id
+    assert {parent_of(graph, i) for i in paper_ids} == {wire_id}
+

@@ -11,7 +11,8 @@ by topic (:func:`sourcetrace.reuse.copymap.topically_related`).
 
 Within a family, the origin comes from :func:`~sourcetrace.reuse.origins.decide_origin`
 and every other member's parent is the closest member (exact links before
-near-exact before excerpts before rewrites, then score) that may be its
+near-exact before excerpts before rewrites, then score; among equally close
+ones the origin, then the earlier text, then the lower id) that may be its
 parent: never one published after it (full times when both have them, else
 days; the same day is allowed), nor the side a pair's structure says is the
 copy. The tree is grown from the origin over those links only (Prim), then
@@ -229,9 +230,10 @@ def _family(
     def direction(verdict: PairVerdict) -> tuple[int, str] | None:
         return pair_direction(verdict, composites, times, spin)
 
-    parents_of = _possible_parents(edges, times, direction)
+    preference = _parent_preference(member_ids, times, decision.origin)
+    parents_of = _possible_parents(edges, times, direction, preference)
     root = decision.origin if decision.origin is not None else _provisional_root(member_ids, edges, times, direction)
-    links = _parent_links(root, member_ids, parents_of, times)
+    links = _parent_links(root, member_ids, parents_of, times, preference)
     edges_of: dict[int, list[PairVerdict]] = defaultdict(list)
     for verdict in edges:
         edges_of[verdict.a].append(verdict)
@@ -256,14 +258,32 @@ def _family(
     ), relations
 
 
+def _parent_preference(
+    member_ids: list[int], times: Mapping[int, PublicationTime | None], origin: int | None
+) -> dict[int, int]:
+    """Member -> its rank as a parent among equally close ones (lower first):
+    the origin, then the earlier text, then the lower id. Forty exact copies
+    of a wire story are the wire's copies, not copies of the first newspaper
+    that happened to have the lowest id."""
+    ordered = sorted(member_ids, key=lambda m: (m != origin, _chronological(times[m], m)))
+    return {member: rank for rank, member in enumerate(ordered)}
+
+
+def _arc_key(arc: Arc, preference: Mapping[int, int]) -> tuple[int, float, int]:
+    """Closer first (kind, then score), then the preferred parent."""
+    rank, score = strength(arc[1])
+    return rank, score, -preference[arc[0]]
+
+
 def _possible_parents(
     edges: list[PairVerdict],
     times: Mapping[int, PublicationTime | None],
     direction_of: Direction,
+    preference: Mapping[int, int],
 ) -> dict[int, list[Arc]]:
-    """Member -> the members that may be its parent, strongest link first:
-    never one published after it, nor the side a pair's structure says is
-    the copy (an excerpt, the rewritten text, a composite page)."""
+    """Member -> the members that may be its parent, closest link first (then
+    :func:`_parent_preference`): never one published after it, nor the side a
+    pair's structure says is the copy (an excerpt, the rewritten text, a composite page)."""
     parents: dict[int, list[Arc]] = defaultdict(list)
     for verdict in edges:
         direction = direction_of(verdict)
@@ -272,7 +292,7 @@ def _possible_parents(
             if parent != copy and not published_after(times[parent], times[child]):
                 parents[child].append((parent, verdict))
     for arcs in parents.values():
-        arcs.sort(key=lambda arc: (strength(arc[1]), -arc[0]), reverse=True)
+        arcs.sort(key=lambda arc: _arc_key(arc, preference), reverse=True)
     return parents
 
 
@@ -281,6 +301,7 @@ def _parent_links(
     member_ids: list[int],
     parents_of: Mapping[int, list[Arc]],
     times: Mapping[int, PublicationTime | None],
+    preference: Mapping[int, int],
 ) -> dict[int, Link]:
     """Each member's parent: a maximum spanning tree grown from ``root`` over
     the possible-parent arcs only (Prim), then every member moved to its
@@ -293,7 +314,7 @@ def _parent_links(
             children_of[parent].append((child, verdict))
     links: dict[int, Link] = {}
     reached: set[int] = set()
-    heap: list[tuple[int, float, int, int, int, PairVerdict]] = []
+    heap: list[tuple[int, float, int, int, int, int, PairVerdict]] = []
     order = itertools.count()  # ties go to the arc found first, and tuples never compare verdicts
 
     def reach(node: int) -> None:
@@ -301,7 +322,7 @@ def _parent_links(
         for child, verdict in children_of[node]:
             if child not in reached:
                 rank, score = strength(verdict)
-                heapq.heappush(heap, (-rank, -score, next(order), node, child, verdict))
+                heapq.heappush(heap, (-rank, -score, preference[node], next(order), node, child, verdict))
 
     def grow(start: int) -> None:
         reach(start)
@@ -316,20 +337,24 @@ def _parent_links(
         if seed not in reached:
             links[seed] = (None, None)
             grow(seed)
-    _move_to_closer_parents(links, parents_of)
+    _move_to_closer_parents(links, parents_of, preference)
     return links
 
 
-def _move_to_closer_parents(links: dict[int, Link], parents_of: Mapping[int, list[Arc]]) -> None:
+def _move_to_closer_parents(
+    links: dict[int, Link], parents_of: Mapping[int, list[Arc]], preference: Mapping[int, int]
+) -> None:
     """Prim attaches a member by the strongest arc from the tree as it was
-    then; a closer possible parent may have joined later. Each move makes one
-    link strictly stronger and keeps the links a forest, so this ends."""
+    then; a closer (or equally close and preferred) possible parent may have
+    joined later. Each move makes one link strictly better in that order and
+    keeps the links a forest, so this ends."""
     moved = True
     while moved:
         moved = False
-        for child, (_, current) in list(links.items()):
+        for child, (current_parent, current) in list(links.items()):
             for parent, verdict in parents_of.get(child, ()):
-                if current is not None and strength(verdict) <= strength(current):
+                if current is not None and current_parent is not None and \
+                        _arc_key((parent, verdict), preference) <= _arc_key((current_parent, current), preference):
                     break
                 if not _descends_from(parent, child, links):
                     links[child] = (parent, verdict)
