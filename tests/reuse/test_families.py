@@ -297,3 +297,20 @@ def test_exact_copies_of_the_origin_hang_under_the_origin_not_under_the_copy_wit
     assert family.origin == wire_id
     assert {parent_of(graph, i) for i in paper_ids} == {wire_id}
 
+
+def test_of_two_equally_close_possible_parents_the_earlier_text_is_the_parent() -> None:
+    # A and B carry the same text (B published first); C excerpts both equally. The order in which
+    # the tree happened to reach A and B must not decide: C is B's excerpt, the earlier text.
+    wire, a, b, c = 1000, 2000, 3000, 4000
+    dated = {wire: "2024-03-04T08:00:00", a: "2024-03-04T10:00:00", b: "2024-03-04T09:00:00", c: "2024-03-04T11:00:00"}
+    segments = {i: SegmentForReuse(i, f"Text {i}.", i // 1000, when) for i, when in dated.items()}
+    whole = (Passage(0, 8, 0, 8),)
+
+    def verdict(first: int, second: int, kind: str, score: float, part: int | None = None) -> PairVerdict:
+        return PairVerdict(first, second, kind, score, score, score, whole, part=part)  # type: ignore[arg-type]
+
+    verdicts = [verdict(wire, a, "near_exact", 0.9), verdict(wire, b, "near_exact", 0.9), verdict(a, b, "exact", 1.0),
+                verdict(a, c, "excerpt", 0.95, part=c), verdict(b, c, "excerpt", 0.95, part=c),
+                verdict(wire, c, "excerpt", 0.8, part=c)]
+    graph = build_families(segments, verdicts, lambda x, y: True)
+    assert (parent_of(graph, a), parent_of(graph, b), parent_of(graph, c)) == (b, wire, b)
