@@ -212,6 +212,12 @@ class Relation:
     passages: tuple[Passage, ...] = ()
 
 
+ParentBasis = Literal["evidence", "tie", "direction_unknown", "no_direct_link"]
+"""Whether the evidence decided a member's parent (docs/copies.md#parents): ``evidence`` it did; else the
+link is drawn dashed: ``tie`` (other texts are as close, and only the preference chose), ``direction_unknown``
+(which of the two copied the other is not shown), ``no_direct_link`` (hung under the origin without a verdict)."""
+
+
 @dataclass(frozen=True, slots=True)
 class FamilyMember:
     segment: int
@@ -219,6 +225,8 @@ class FamilyMember:
     parent: int | None  # None for the origin, and for members whose parent is undetermined; a capture's: its page
     score: float
     passages: tuple[Passage, ...] = ()
+    parent_basis: ParentBasis | None = None  # None: no parent, or a capture (the page itself, not a copy)
+    parent_evidence: str | None = None  # the basis in words
 
 
 @dataclass(frozen=True, slots=True)

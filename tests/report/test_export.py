@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from sourcetrace.cli import cli
 from sourcetrace.report.export import EXPORT_FORMAT, EXPORT_VERSION
 from sourcetrace.runner import RunOptions, run_case
+from tests.reuse.undecided_case import build_undecided_case, segment_of
 
 STORY = (
     "Museum reopens after flood\n\n"
@@ -66,3 +67,16 @@ def test_families_are_exported_with_members_and_passages(case_with_copy_map: Pat
     rewrite = next(m for m in family["members"] if m["kind"] == "rewrite")
     assert rewrite["passages"] == [[0, 40, 0, 40]] and rewrite["score"] == 0.91
     assert rewrite["parent"] in {m["segment"] for m in family["members"]}
+
+
+def test_each_member_exports_whether_the_evidence_decided_its_parent(tmp_path: Path) -> None:
+    case = build_undecided_case(tmp_path / "undecided")
+    result = CliRunner().invoke(cli, ["export", str(case), "--json", "-"])
+    (family,) = json.loads(result.output)["families"]
+    members = {m["segment"]: m for m in family["members"]}
+    assert {s: m["parent_basis"] for s, m in members.items()} == {
+        segment_of("wire"): None, segment_of("edited"): "evidence", segment_of("edited_again"): "direction_unknown",
+        segment_of("plain_1"): "tie", segment_of("plain_2"): "tie"}
+    assert members[segment_of("edited_again")]["parent_evidence"] == (
+        "which of the two copied the other is not shown by the evidence")
+    assert members[segment_of("wire")]["parent_evidence"] is None

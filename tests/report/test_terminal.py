@@ -109,3 +109,15 @@ def test_a_claims_sides_fold_the_copies_of_one_family_into_one_source() -> None:
     assert shown.count("denied (denial)") == 2  # one entry per independent source, not one per copy
     assert "+ 3 copies in the same family, one source: paper2.example, paper3.example, paper4.example" in shown
     assert "contests: 2 independent sources" in shown
+
+
+def test_a_family_tree_marks_the_link_the_evidence_does_not_decide_and_only_that_one() -> None:
+    origin = MemberView(segment(1000), "origin", None, 1.0, (), None)
+    decided = MemberView(segment(2000), "near_exact", 1000, 0.9, (), 1000, "evidence", "published after #1000")
+    undecided = MemberView(segment(3000), "exact", 2000, 1.0, (), 2000, "direction_unknown",
+                           "which of the two copied the other is not shown by the evidence")
+    lines = rendered(family_tree(FamilyView(1000, 1000, "earliest date", (origin, decided, undecided)))).splitlines()
+    marked = [n for n, line in enumerate(lines) if "(parent undecided:" in line]
+    assert len(marked) == 1 and "#3000" in lines[marked[0] - 1]
+    assert lines[marked[0]].strip(" │└├─").endswith(
+        "(parent undecided: which of the two copied the other is not shown by the evidence)")

@@ -4,6 +4,7 @@ aggregators, and never a parent published after its copy."""
 from __future__ import annotations
 
 import itertools
+from random import Random
 
 import pytest
 
@@ -13,10 +14,11 @@ from sourcetrace.reuse.families import (
     KIND_RANK,
     CopyGraph,
     Related,
+    SameTexts,
     build_families,
     find_composites,
 )
-from sourcetrace.reuse.origins import parse_published
+from sourcetrace.reuse.origins import parse_published, published_after
 from sourcetrace.reuse.relations import PairVerdict, PreparedSegment, classify_pair
 from sourcetrace.reuse.rewrites import AnchorIndex
 
@@ -314,3 +316,146 @@ def test_of_two_equally_close_possible_parents_the_earlier_text_is_the_parent() 
                 verdict(wire, c, "excerpt", 0.8, part=c)]
     graph = build_families(segments, verdicts, lambda x, y: True)
     assert (parent_of(graph, a), parent_of(graph, b), parent_of(graph, c)) == (b, wire, b)
+
+
+# --- whether the evidence decided each parent (docs/copies.md#parents) ---------------------------
+
+
+def verdict(first: int, second: int, kind: str, score: float, part: int | None = None) -> PairVerdict:
+    return PairVerdict(first, second, kind, score, score, score, (Passage(0, 8, 0, 8),), part=part)  # type: ignore[arg-type]
+
+
+def bases(graph: CopyGraph) -> dict[int, str | None]:
+    return {m.segment: m.parent_basis for f in graph.families for m in f.members}
+
+
+def member(graph: CopyGraph, segment: int):  # type: ignore[no-untyped-def]
+    return next(m for f in graph.families for m in f.members if m.segment == segment)
+
+
+def test_a_later_copy_of_an_earlier_dated_original_has_a_decided_parent() -> None:
+    segments = {1: SegmentForReuse(1, STORY_B, 1, "2024-05-01"), 2: SegmentForReuse(2, STORY_B, 2, "2024-05-02")}
+    graph = build_families(segments, all_verdicts(list(segments.values())), lambda a, b: True)
+    assert bases(graph) == {1: None, 2: "evidence"}
+    assert member(graph, 2).parent_evidence == "published after #1"
+
+
+def test_of_two_undated_exact_copies_of_an_excerpt_which_copied_the_other_is_undecided() -> None:
+    # 2 and 3 are one excerpt of 1, word for word: both derive from 1, but nothing says whether 3 copied 2.
+    segments = {1: SegmentForReuse(1, "whole", 1, "2024-05-01"), 2: SegmentForReuse(2, "part", 2),
+                3: SegmentForReuse(3, "part", 3)}
+    verdicts = [verdict(1, 2, "excerpt", 0.9, part=2), verdict(1, 3, "excerpt", 0.9, part=3), verdict(2, 3, "exact", 1.0)]
+    graph = build_families(segments, verdicts, lambda a, b: True)
+    assert {m.segment: m.parent for m in graph.families[0].members} == {1: None, 2: 1, 3: 2}  # the tree as before
+    assert bases(graph) == {1: None, 2: "evidence", 3: "direction_unknown"}
+    assert member(graph, 2).parent_evidence == "an excerpt derives from the fuller text"
+    assert member(graph, 3).parent_evidence == "which of the two copied the other is not shown by the evidence"
+
+
+def test_a_copy_as_close_to_two_texts_of_the_same_time_is_a_tie_that_names_both() -> None:
+    segments = {i: SegmentForReuse(i, f"text {i}", i, when) for i, when in
+                {1: "2024-05-01T08:00", 2: "2024-05-01T09:00", 3: "2024-05-01T09:00", 4: "2024-05-01T10:00"}.items()}
+    verdicts = [verdict(1, 2, "near_exact", 0.9), verdict(1, 3, "near_exact", 0.9), verdict(2, 3, "exact", 1.0),
+                verdict(2, 4, "exact", 1.0), verdict(3, 4, "exact", 1.0), verdict(1, 4, "near_exact", 0.9)]
+    graph = build_families(segments, verdicts, lambda a, b: True)
+    assert bases(graph) == {1: None, 2: "evidence", 3: "direction_unknown", 4: "tie"}
+    assert member(graph, 4).parent_evidence == (
+        "equally close to #2 and #3; #2 is drawn by preference: the origin, then the earlier text, then the lower id")
+
+
+def test_a_tie_between_equally_close_texts_is_decided_when_the_parent_was_published_first() -> None:
+    # As in test_of_two_equally_close_possible_parents_the_earlier_text_is_the_parent: C excerpts A and B
+    # equally, and B was published an hour before A.
+    wire, a, b, c = 1000, 2000, 3000, 4000
+    when = {wire: "2024-03-04T08:00:00", a: "2024-03-04T10:00:00", b: "2024-03-04T09:00:00", c: "2024-03-04T11:00:00"}
+    segments = {i: SegmentForReuse(i, f"Text {i}.", i // 1000, w) for i, w in when.items()}
+    verdicts = [verdict(wire, a, "near_exact", 0.9), verdict(wire, b, "near_exact", 0.9), verdict(a, b, "exact", 1.0),
+                verdict(a, c, "excerpt", 0.95, part=c), verdict(b, c, "excerpt", 0.95, part=c),
+                verdict(wire, c, "excerpt", 0.8, part=c)]
+    graph = build_families(segments, verdicts, lambda x, y: True)
+    assert member(graph, c).parent == b and member(graph, c).parent_basis == "evidence"
+
+
+def test_an_undated_exact_copy_of_the_wire_is_a_tie_with_its_sibling_though_no_verdict_joins_the_two() -> None:
+    # Candidates link each exact copy to one member of its group, here the wire: 3 and 4 share no verdict,
+    # yet each is the other's text, and neither is dated.
+    wire = SegmentForReuse(1, "wire", 1, "2024-05-01T08:00", url="https://www.northwire.example/a")
+    segments = {1: wire, 2: SegmentForReuse(2, "wire", 2, None, "Northwire"), 3: SegmentForReuse(3, "wire", 3),
+                4: SegmentForReuse(4, "wire", 4)}
+    graph = build_families(segments, [verdict(1, i, "exact", 1.0) for i in (2, 3, 4)], lambda a, b: True)
+    assert graph.families[0].origin == 1
+    assert bases(graph) == {1: None, 2: "evidence", 3: "tie", 4: "tie"}
+    assert member(graph, 2).parent_evidence == "it credits the wire, whose own text #1 is"
+    assert member(graph, 3).parent_evidence.startswith("equally close to #1, #2 and #4; #1 is drawn")
+
+
+def test_dated_exact_copies_of_the_wire_are_decided_by_the_wire_being_earlier() -> None:
+    wire = SegmentForReuse(9000, ORIGINAL, 9, "2024-03-04T08:00:00", "Northwire", url="https://www.northwire.example/v")
+    papers = [SegmentForReuse(i, ORIGINAL, i // 1000, f"2024-03-04T1{n}:00:00") for n, i in enumerate((1000, 2000))]
+    segments = {s.id: s for s in [wire, *papers]}
+    graph = build_families(segments, all_verdicts(list(segments.values())), lambda a, b: True)
+    assert bases(graph) == {1000: "evidence", 2000: "evidence", 9000: None}
+
+
+def test_a_copy_hung_under_the_origin_without_a_verdict_is_dashed_unless_it_credits_the_wire() -> None:
+    when = {1: "2024-03-13T08:00", 2: "2024-03-14", 3: "2024-03-13T10:00"}
+    uncredited = {i: SegmentForReuse(i, f"text {i}", i, w) for i, w in when.items()}
+    graph = build_families(uncredited, [link(1, 2, 0.99), link(2, 3, 0.98)], lambda a, b: True)
+    assert member(graph, 3).parent == 1 and member(graph, 3).parent_basis == "no_direct_link"
+    credited = build_families(dated(when), [link(1, 2, 0.99), link(2, 3, 0.98)], lambda a, b: True)
+    assert member(credited, 3).parent == 1 and member(credited, 3).parent_basis == "evidence"
+
+
+def test_without_an_origin_nobody_has_a_parent_basis() -> None:
+    segments = {1: SegmentForReuse(1, STORY_B, 1), 2: SegmentForReuse(2, STORY_B + " ", 2)}
+    graph = build_families(segments, all_verdicts(list(segments.values())), lambda a, b: True)
+    assert bases(graph) == {1: None, 2: None}
+
+
+@pytest.mark.parametrize(
+    "dates",
+    list(itertools.permutations(DATES, 4)),
+    ids=lambda dates: ",".join(d or "undated" for d in dates),
+)
+def test_a_parent_is_decided_only_when_a_date_structure_credit_or_the_origin_orders_the_pair(
+    chain_verdicts: list[PairVerdict], dates: tuple[str | None, ...]
+) -> None:
+    segments = chain(dates)
+    (family,) = build_families(segments, chain_verdicts, lambda a, b: True).families
+    for m in family.members:
+        assert (m.parent_basis is None) == (m.parent is None)
+        if m.parent_basis == "evidence":
+            assert m.parent_evidence
+            ordered = published_later(segments, m.segment, m.parent) or m.parent == family.origin
+            assert ordered or "derives" in m.parent_evidence
+        if m.parent is not None and m.parent != family.origin and segments[m.segment].published is None:
+            assert m.parent_basis != "evidence" or "derives" in (m.parent_evidence or "")
+
+
+TIMES = ("2024-05-01", "2024-05-01T08:00", "2024-05-01T09:00", "2024-05-02", "2024-05-02T07:30", None)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_texts_as_close_as_an_exact_copy_s_parent_are_those_the_dates_allow(seed: int) -> None:
+    # SameTexts looks only at the members that dates allow; it must find what checking every one finds.
+    rng = Random(seed)
+    times = {i: parse_published(rng.choice(TIMES)) for i in range(1, 13)}
+    edges = [verdict(1, i, "exact", 1.0) for i in range(2, 9)] + [verdict(9, i, "exact", 1.0) for i in (10, 11, 12)]
+    texts = SameTexts(list(times), edges, times)
+    for child, parent in itertools.permutations(range(1, 13), 2):
+        excluded = {child, parent, rng.randrange(1, 13)}
+        group = set(range(1, 9)) if child < 9 else set(range(9, 13))
+        expected = sorted(
+            o for o in group - excluded
+            if not published_after(times[o], times[child])
+            and not (times[parent] is not None and times[o] is not None and times[parent].earlier_than(times[o]))
+        )
+        assert texts.as_close(child, parent, excluded) == (expected[:5], len(expected))
+
+
+def test_a_tie_among_many_copies_names_a_few_and_counts_the_rest() -> None:
+    wire = SegmentForReuse(1, "w", 1, "2024-05-01T08:00", url="https://www.northwire.example/a")
+    segments = {1: wire, 2: SegmentForReuse(2, "w", 2, None, "Northwire")}
+    segments.update({i: SegmentForReuse(i, "w", i) for i in range(3, 21)})
+    graph = build_families(segments, [verdict(1, i, "exact", 1.0) for i in range(2, 21)], lambda a, b: True)
+    assert member(graph, 20).parent_evidence.startswith("equally close to #1, #2, #3, #4, #5, #6 and 13 more; #1 is drawn")

@@ -41,3 +41,15 @@ def test_a_family_counts_its_members_by_kind() -> None:
 def test_cpu_use_is_a_share_of_one_core() -> None:
     assert StepView("ingest", "2026-01-01T00:00:00Z", 10.0, 19.0, 100).cpu_percent() == 190.0
     assert StepView("empty", "2026-01-01T00:00:00Z", 0.0, 0.0, 0).cpu_percent() == 0.0  # a step too fast to time
+
+
+def test_a_member_s_arrow_is_dashed_only_when_its_recorded_basis_is_not_the_evidence() -> None:
+    def member(parent: int | None, basis: str | None) -> MemberView:
+        return MemberView(segment(2, kind="exact"), "exact", parent, 1.0, (), parent, basis, "words")
+
+    assert member(1, "tie").parent_undecided() and member(1, "direction_unknown").parent_undecided()
+    assert not member(1, "evidence").parent_undecided()
+    assert not member(1, None).parent_undecided()  # a case whose copy map was built before bases were recorded
+    assert not member(None, None).parent_undecided()  # no parent: no arrow of its own
+    value = json.loads(json.dumps(asdict(member(1, "tie"))))
+    assert (value["parent_basis"], value["parent_evidence"]) == ("tie", "words")  # the names the viewer reads

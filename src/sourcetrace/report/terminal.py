@@ -42,6 +42,8 @@ def member_label(member: MemberView, captured: str | None = None) -> Text:
     if member.kind != "origin":
         details.append(f"score {member.score:.2f}, {plural(len(member.passages), 'passage')}")
     label.append("  " + " · ".join(details), style="dim")
+    if member.parent_undecided():
+        label.append(f"\n    (parent undecided: {member.parent_evidence})", style="italic")
     if captured:
         label.append(f"\n    {captured}", style="dim")
     return label

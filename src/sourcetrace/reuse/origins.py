@@ -46,6 +46,7 @@ SPUN_KINDS = ("near_exact", "rewrite")  # the kinds a spinner's output is classi
 SPIN_REASON = "fewer marks of machine spinning"
 WIRE_EVIDENCE = "credit line names the wire"
 EARLIEST_DATE = "earliest date"
+CLOSEST_TO_ORIGIN = "closest to the origin"  # the origin_id set by spin marks alone: not shown to be the original
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,23 @@ def decide_origin(
     return OriginDecision(closest, _closest_evidence(closest, spun, spin, plain.evidence))
 
 
+def proven_origin(decision: OriginDecision) -> int | None:
+    """The origin when the evidence shows it to be the original: None when
+    undetermined, or when spin marks only made it the member closest to the origin."""
+    return None if decision.evidence.startswith(CLOSEST_TO_ORIGIN) else decision.origin
+
+
+def wire_copies(members: Sequence[SegmentForReuse], decision: OriginDecision) -> frozenset[int]:
+    """The members whose credit line names the wire when the origin is that wire's own text."""
+    origin = next((m for m in members if m.id == decision.origin), None)
+    if origin is None or not decision.evidence.startswith(WIRE_EVIDENCE):
+        return frozenset()
+    agencies = canonical_agencies([m.credit for m in members if m.credit])
+    return frozenset(
+        m.id for m in members if m.credit and m.id != origin.id and is_agency_own(origin, agencies[m.credit])
+    )
+
+
 def _shown_by_dates_or_credits(decision: OriginDecision) -> bool:
     """Whether the origin is the wire's own text or strictly the earliest of
     the members not shown to be copies: then it is the origin, not merely
@@ -197,7 +215,7 @@ def _closest_evidence(closest: int, spun: Sequence[int], spin: SpinReadings, und
     more = f" and {len(spun) - 3} more" if len(spun) > 3 else ""
     why = undetermined.removeprefix("undetermined: ")
     return (
-        f"closest to the origin: {SPIN_REASON}: {spin.marks(closest).per_thousand:.1f} vs {rates}{more} "
+        f"{CLOSEST_TO_ORIGIN}: {SPIN_REASON}: {spin.marks(closest).per_thousand:.1f} vs {rates}{more} "
         f"per 1,000 words; not shown to be the original ({why})"
     )
 

@@ -562,8 +562,10 @@ def _write_family(db: sqlite3.Connection, family: Family) -> None:
         (family.key, family.origin, family.origin_evidence, family.pages),
     )
     db.executemany(
-        "INSERT INTO family_members VALUES (?, ?, ?, ?, ?, ?)",
-        [(family.key, m.segment, m.kind, m.parent, m.score, passages_json(m.passages)) for m in family.members],
+        "INSERT INTO family_members (family_id, segment_id, kind, parent_id, score, passages, parent_basis,"
+        " parent_evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(family.key, m.segment, m.kind, m.parent, m.score, passages_json(m.passages), m.parent_basis,
+          m.parent_evidence) for m in family.members],
     )
 
 

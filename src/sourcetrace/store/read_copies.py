@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import cast
 
 from sourcetrace.records import SegmentForReuse
@@ -126,13 +127,14 @@ def families(db: sqlite3.Connection, ids: Sequence[int]) -> list[FamilyView]:
         heads.update((fid, (origin, evidence)) for fid, origin, evidence in db.execute(
             f"SELECT id, origin_id, origin_evidence FROM families WHERE id IN ({_marks(part)})", part))
         rows = db.execute(
-            f"SELECT {SEGMENT_COLUMNS}, m.parent_id, m.score, m.passages FROM {SEGMENT_FROM}"
-            f" WHERE m.family_id IN ({_marks(part)})"
+            f"SELECT {SEGMENT_COLUMNS}, m.parent_id, m.score, m.passages, m.parent_basis, m.parent_evidence"
+            f" FROM {SEGMENT_FROM} WHERE m.family_id IN ({_marks(part)})"
             " ORDER BY m.family_id, m.kind != 'origin', s.published IS NULL, s.published, s.id", part)
         for row in rows:
-            segment = segment_view(row[:-3])
-            parent, score, stored = row[-3:]
-            members[cast(int, segment.family)].append(_member(db, segment, parent, score, stored))
+            segment = segment_view(row[:-5])
+            parent, score, stored, basis, evidence = row[-5:]
+            member = _member(db, segment, parent, score, stored)
+            members[cast(int, segment.family)].append(replace(member, parent_basis=basis, parent_evidence=evidence))
     return [FamilyView(fid, *heads[fid], tuple(members[fid])) for fid in ids if fid in heads]
 
 

@@ -70,7 +70,8 @@ def _rows(db: sqlite3.Connection, sql: str) -> Iterator[Row]:
 def _families(db: sqlite3.Connection) -> Iterator[Row]:
     """Families with their members, origin first, then by date and id."""
     members = db.execute(
-        """SELECT m.family_id, m.segment_id, m.kind, m.parent_id, m.score, m.passages
+        """SELECT m.family_id, m.segment_id, m.kind, m.parent_id, m.score, m.passages, m.parent_basis,
+                  m.parent_evidence
            FROM family_members m JOIN segments s ON s.id = m.segment_id
            ORDER BY m.family_id, m.kind != 'origin', s.published IS NULL, s.published, s.id""")
     heads = db.execute("SELECT id, origin_id, origin_evidence FROM families ORDER BY id")
@@ -78,9 +79,9 @@ def _families(db: sqlite3.Connection) -> Iterator[Row]:
     for family_id, origin, evidence in heads:
         listed: list[Row] = []
         while pending is not None and pending[0] == family_id:
-            _, segment, kind, parent, score, passages = pending
+            _, segment, kind, parent, score, passages, basis, basis_words = pending
             listed.append({"segment": segment, "kind": kind, "parent": parent, "score": round(score, 4),
-                           "passages": json.loads(passages)})
+                           "passages": json.loads(passages), "parent_basis": basis, "parent_evidence": basis_words})
             pending = next(members, None)
         yield {"id": family_id, "origin": origin, "origin_evidence": evidence, "members": listed}
 

@@ -334,6 +334,29 @@ MIGRATIONS: tuple[str, ...] = (
     DELETE FROM statements;
     DELETE FROM meta WHERE key = 'statements_version';
     """,
+    # 10: whether the evidence decided each member's parent (docs/copies.md#parents). The table is remade
+    # with its rows (a copy, not ALTER TABLE, so that the step also holds on a file that has the columns);
+    # rows written before keep NULL ("not recorded") until the next run builds the copy map again from the
+    # stored verdicts.
+    """
+    CREATE TABLE family_members_10 (
+        family_id INTEGER NOT NULL REFERENCES families(id),
+        segment_id INTEGER NOT NULL REFERENCES segments(id),
+        kind TEXT NOT NULL,              -- origin, exact, near_exact, excerpt, rewrite, capture
+        parent_id INTEGER REFERENCES segments(id),
+        score REAL NOT NULL,
+        passages TEXT NOT NULL,
+        parent_basis TEXT,               -- evidence, tie, direction_unknown, no_direct_link; NULL: no parent
+        parent_evidence TEXT,            -- the basis in words
+        PRIMARY KEY (segment_id)
+    );
+    INSERT INTO family_members_10 (family_id, segment_id, kind, parent_id, score, passages)
+        SELECT family_id, segment_id, kind, parent_id, score, passages FROM family_members;
+    DROP TABLE family_members;
+    ALTER TABLE family_members_10 RENAME TO family_members;
+    CREATE INDEX family_members_family ON family_members (family_id);
+    DELETE FROM meta WHERE key = 'copy_map_version';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,10 +6,12 @@ web app (web/app.py) and returned by the public API (sourcetrace.api).
 """
 
 from sourcetrace.views.records import (
+    DASHED_LEGEND,
     EVENT_KINDS,
     KINDS,
     MARK_END,
     MARK_START,
+    PARENT_BASES,
     ClaimSummary,
     ClaimView,
     DocumentView,
@@ -43,10 +45,12 @@ from sourcetrace.views.records import (
 )
 
 __all__ = [
+    "DASHED_LEGEND",
     "EVENT_KINDS",
     "KINDS",
     "MARK_END",
     "MARK_START",
+    "PARENT_BASES",
     "ClaimSummary",
     "ClaimView",
     "DocumentView",

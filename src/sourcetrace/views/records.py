@@ -143,6 +143,14 @@ class FamilySummary:
     kind_counts: dict[str, int]
 
 
+PARENT_BASES = ("evidence", "tie", "direction_unknown", "no_direct_link")
+"""Whether the evidence decided a member's parent (docs/copies.md#parents): ``evidence``; else its arrow is
+dashed: another text is as close and only the preference chose (``tie``), which of the two copied the other is
+not shown (``direction_unknown``), or no verdict joins it to the origin it hangs under (``no_direct_link``)."""
+
+DASHED_LEGEND = "dashed: the evidence does not decide which text was copied"
+
+
 @dataclass(frozen=True, slots=True)
 class MemberView:
     segment: SegmentView
@@ -151,6 +159,12 @@ class MemberView:
     score: float
     passages: tuple[PassageView, ...]
     compare_with: int | None  # the parent, or for an undetermined one the segment it was related to
+    parent_basis: str | None = None  # one of PARENT_BASES; None without a parent, for a capture, or not recorded
+    parent_evidence: str | None = None  # the basis in words
+
+    def parent_undecided(self) -> bool:
+        """Whether its arrow from its parent is dashed: the evidence did not decide that parent."""
+        return self.parent is not None and self.parent_basis not in (None, "evidence")
 
 
 @dataclass(frozen=True, slots=True)

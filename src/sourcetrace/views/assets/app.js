@@ -16,6 +16,8 @@
     rewrite: "rewritten sentence by sentence",
     capture: "the same page collected again (the same URL): one page, not a copy",
   };
+  // The provenance graph's legend for dashed arrows (views.DASHED_LEGEND).
+  const DASHED_LEGEND = "dashed: the evidence does not decide which text was copied";
   const PER_PAGE = 50;
   const MARK_START = "\u0002", MARK_END = "\u0003";
 
@@ -354,7 +356,7 @@
     const rows = pages.map((m) => h("tr", { class: "member" },
       h("td", {}, kindChip(m.kind)),
       h("td", {}, h("span", { class: "segid" }, "#" + m.segment.id), " ", link("#/document/" + m.segment.document, title(m.segment)),
-        capturedLine(f, m)),
+        undecidedLine(m), capturedLine(f, m)),
       h("td", {}, outlet(m.segment), m.segment.credit ? h("div", { class: "meta" }, creditOf(m.segment)) : null),
       h("td", { class: "date" }, fmtDate(m.segment.published)),
       h("td", { class: "num" }, m.kind === "origin" ? "" : m.score.toFixed(2)),
@@ -368,6 +370,11 @@
       h("h2", {}, "Members"),
       h("table", { class: "list" }, h("tr", {}, h("th", {}, "Kind"), h("th", {}, "Segment"), h("th", {}, "Outlet"), h("th", {}, "Published"), h("th", { class: "num" }, "Score"), h("th", {}, "")), rows));
   });
+  // "parent undecided: …": why the arrow from its parent is dashed, when the evidence did not decide that parent.
+  function undecidedLine(m) {
+    if (m.parent === null || !m.parent_basis || m.parent_basis === "evidence") return null;
+    return h("div", { class: "meta undecided" }, "parent #" + m.parent + " undecided (dashed): " + m.parent_evidence);
+  }
   // "captured twice: page.html, WARC record <urn:…> in crawl.warc.gz": the same page collected more than once.
   function capturedLine(f, page) {
     const others = f.members.filter((m) => m.kind === "capture" && m.parent === page.segment.id);
@@ -431,7 +438,10 @@
       if (!from || !to) return;
       const bend = 60 + Math.abs(to.y - from.y) / 6;
       const d = "M " + from.x + " " + from.y + " C " + (from.x + bend) + " " + from.y + ", " + (to.x + bend) + " " + to.y + ", " + (to.x + 9) + " " + to.y;
-      svg.appendChild(s("path", { d, class: "edge k-" + m.kind + (m.parent === null ? " uncertain" : ""), "marker-end": "url(#arrow-" + m.kind + ")" }));
+      const why = dashedReason(m);
+      svg.appendChild(s("path", { d, class: "edge k-" + m.kind + (why ? " uncertain" : ""), "marker-end": "url(#arrow-" + m.kind + ")",
+        "data-basis": m.parent === null ? "no_parent" : m.parent_basis || "" },
+        s("title", {}, "#" + m.compare_with + " → #" + m.segment.id + (why ? " — dashed: " + why : ""))));
     });
     members.forEach((m) => {
       const p = pos.get(m.segment.id);
@@ -440,8 +450,16 @@
           s("title", {}, "#" + m.segment.id + " " + KIND_LABEL[m.kind] + " — " + title(m.segment) + " — " + fmtDate(m.segment.published)))));
     });
     return h("div", { class: "graph-wrap" }, svg,
-      h("p", { class: "hint" }, "Arrows run from the text copied to the copy; a dashed arrow joins two segments whose direction the evidence does not decide. " +
+      h("div", { class: "legend graph-legend" },
+        h("span", { class: "legend-item" }, h("span", { class: "swatch edge-solid" }), "solid: the evidence decides which text was copied"),
+        h("span", { class: "legend-item" }, h("span", { class: "swatch edge-dashed" }), DASHED_LEGEND)),
+      h("p", { class: "hint" }, "Arrows run from the text copied to the copy; hover a dashed arrow for why it is dashed. " +
         "Rows are in copy order; click a node or a name to compare it with its parent."));
+  }
+  // Why a member's arrow is dashed (docs/copies.md#parents), or null when the evidence decides its parent.
+  function dashedReason(m) {
+    if (m.parent === null) return m.kind === "origin" ? null : "its parent is undetermined; the arrow is from the text it is closest to";
+    return m.parent_basis && m.parent_basis !== "evidence" ? m.parent_evidence : null;
   }
   function treeOrder(members) {
     const ids = new Set(members.map((m) => m.segment.id)), children = new Map(), out = [], seen = new Set();
