@@ -204,3 +204,40 @@ def test_a_phrase_without_a_name_or_with_a_date_is_left_out_of_the_speaker(
 ) -> None:
     (statement,) = extract(text)
     assert statement.occurrence.speaker_as_written == speaker
+
+
+def test_a_common_noun_with_a_persons_name_in_apposition_is_that_persons_role(extract: Extract) -> None:
+    (statement,) = extract("The party's pollster, Janet Morrow, says the lead is shrinking.")
+    assert statement.speaker == "Janet Morrow"
+    assert statement.speaker_role == "party's pollster"
+
+
+def test_a_slash_inside_a_name_keeps_the_whole_name(extract: Extract) -> None:
+    (statement,) = extract("Most residents back the plan, according to a Dunmore Herald/KVT News poll.")
+    assert statement.occurrence.speaker_as_written == "a Dunmore Herald/KVT News poll"
+
+
+def test_coordinated_speakers_are_all_written_and_the_first_named_is_the_speaker(extract: Extract) -> None:
+    (statement,) = extract("Anika Rowe and other engineers said the bridge was safe.")
+    assert statement.occurrence.speaker_as_written == "Anika Rowe and other engineers"
+    assert statement.speaker == "Anika Rowe"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Residents who heard Anika Rowe speak on Monday said the bridge should stay closed.",
+            "Residents who heard Anika Rowe speak on Monday",
+        ),
+        ("Residents who were there said the bridge should stay closed.", "Residents"),
+        ("Critics like Tomas Brenn say the plan is too expensive.", "Critics like Tomas Brenn"),
+        ("A petition on Changeboard says the park must stay open.", "A petition on Changeboard"),
+        ("Those who met Anika Rowe on Monday said she seemed tired.", "Those who met Anika Rowe on Monday"),
+    ],
+)
+def test_a_relative_clause_or_a_phrase_naming_someone_says_which_ones_speak(
+    extract: Extract, text: str, speaker: str
+) -> None:
+    (statement,) = extract(text)
+    assert statement.occurrence.speaker_as_written == speaker

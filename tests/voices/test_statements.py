@@ -518,3 +518,91 @@ def test_plain_forms_of_speech_verbs_and_tweeting_are_cues(extract: Extract, tex
     statement = only(extract(text), clause)
     assert statement.occurrence.text == clause
     assert statement.occurrence.cue == cue
+
+
+def test_a_participle_continuing_the_clause_is_a_cue(extract: Extract) -> None:
+    text = "Mayor Tilda Varga defended the budget on Monday, insisting that the new tram line would pay for itself."
+    statement = only(extract(text), "tram line")
+    assert statement.occurrence.text == "the new tram line would pay for itself"
+    assert (statement.speaker, statement.occurrence.cue) == ("Tilda Varga", "insisting")
+
+
+def test_said_as_much_is_a_statement_of_its_own(extract: Extract) -> None:
+    (statement,) = extract("Councillor Ben Ostrava said as much at the hearing on Tuesday.")
+    assert statement.occurrence.text == "as much"
+    assert statement.speaker == "Ben Ostrava" and statement.occurrence.kind == "reported"
+
+
+def test_a_speaker_the_parse_hangs_on_the_dateline_is_still_the_speaker(extract: Extract) -> None:
+    text = "DUNMORE -- Governor Pieter Sand, opening the new bridge on Friday, said the repairs had cost less than planned."
+    statement = only(extract(text), "the repairs had cost")
+    assert statement.speaker == "Pieter Sand"
+
+
+def test_a_second_cue_in_the_tense_of_the_first_shares_its_speaker(extract: Extract) -> None:
+    text = (
+        "Minister Ilse Brandt said this week that the country would formally leave the pact by June "
+        "and suggested that it would seek new partners."
+    )
+    found = extract(text)
+    assert only(found, "leave the pact").occurrence.text == "the country would formally leave the pact by June"
+    suggested = only(found, "new partners")
+    assert (suggested.speaker, suggested.occurrence.cue) == ("Ilse Brandt", "suggested")
+
+
+def test_responding_by_saying_is_the_responders_statement(extract: Extract) -> None:
+    text = "Senator Rolf Haber responded to the protesters by saying his vote had been misunderstood."
+    (statement,) = extract(text)
+    assert statement.occurrence.text == "his vote had been misunderstood"
+    assert (statement.speaker, statement.occurrence.cue) == ("Rolf Haber", "saying")
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "cue"),
+    [
+        (
+            "The Dunmore city council announced a review of the tram contract on Monday.",
+            "a review of the tram contract",
+            "announced",
+        ),
+        ("Anika Rowe acknowledged the delays at the site.", "the delays at the site", "acknowledged"),
+        ("The engineer noted the cracks in the north pier.", "the cracks in the north pier", "noted"),
+    ],
+)
+def test_announcing_acknowledging_or_noting_a_thing_is_a_statement(
+    extract: Extract, text: str, words: str, cue: str
+) -> None:
+    (statement,) = extract(text)
+    assert (statement.occurrence.text, statement.occurrence.cue) == (words, cue)
+
+
+def test_a_call_on_parsed_with_a_particle_is_a_call_and_a_time_clause_is_not_part_of_it(extract: Extract) -> None:
+    text = (
+        "In June, the Dunmore senator called on fellow Republicans to unseat Haber "
+        "after the mayor claimed that the judge was biased."
+    )
+    found = extract(text)
+    call = only(found, "unseat Haber")
+    assert (call.occurrence.text, call.occurrence.cue) == ("fellow Republicans to unseat Haber", "called on")
+    assert only(found, "the judge was biased").speaker == "the mayor"
+
+
+def test_a_name_before_a_party_label_speaks_when_the_parse_gives_no_subject(extract: Extract) -> None:
+    text = "Friday at the party convention Senator Ada Lund (D-Vt.) said the bill would pass."
+    statement = only(extract(text), "the bill would pass")
+    assert statement.speaker == "Ada Lund"
+
+
+def test_an_attribution_naming_the_speaker_after_the_cue_inside_a_clause_reports_the_clause(
+    extract: Extract,
+) -> None:
+    text = "The real problem, said Ilka Varga, a historian at Serin University, is that nobody reads the reports."
+    (statement,) = extract(text)
+    assert statement.speaker == "Ilka Varga"
+    assert statement.occurrence.text == text.rstrip(".")
+
+
+def test_an_aside_after_the_cue_that_is_only_a_role_does_not_widen_the_statement(extract: Extract) -> None:
+    text = "The vote was a warning to the council, said Ilka Varga, a historian at Serin University."
+    statement = only(extract(text), "warning")
+    assert statement.occurrence.text == "The vote was a warning to the council"

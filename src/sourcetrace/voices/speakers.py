@@ -75,7 +75,8 @@ def phrase_for(subject: Token) -> SpeakerPhrase:
     "Its spokeswoman, Ilona Brandt," names the speaker in the appositive."""
     subject = _issuer(subject)
     appos = next((c for c in subject.children if c.dep_ == "appos"), None)
-    named = _name_head(appos) if appos is not None and (_is_title(subject) or subject.lower_ in ORG_NOUNS) else None
+    titled = _is_title(subject) or subject.lower_ in ORG_NOUNS or _names_a_person(subject, appos)
+    named = _name_head(appos) if appos is not None and titled else None
     named = named or (_apposed_name(subject) if _is_title(subject) or subject.lower_ in ORG_NOUNS else None)
     if named is not None:
         title = _strip(_phrase_span(subject, keep_appos=False).text)
@@ -90,6 +91,12 @@ def phrase_for(subject: Token) -> SpeakerPhrase:
             prefix = _without_article(_strip(subject.doc[span.start : name_start].text))
             role = role or (prefix or None)
     return SpeakerPhrase(span.start_char, span.end_char, span.text, subject, role)
+
+
+def _names_a_person(subject: Token, appos: Token | None) -> bool:
+    """A common noun whose appositive is a person's name is that person's role:
+    "Bloomberg's pollster, Douglas Schoen,", "one of the family's lawyers, Jo Bell,"."""
+    return appos is not None and subject.pos_ in ("NOUN", "NUM") and appos.ent_type_ == "PERSON"
 
 
 def _possessive_pronoun(text: str) -> bool:
@@ -142,7 +149,14 @@ def _apposed_name(subject: Token) -> Token | None:
 def _phrase_span(subject: Token, keep_appos: bool) -> Span:
     kept = [subject]
     for child in subject.children:
-        kept_anyway = _identifies(subject, child) or joins_words(child) or (keep_appos and child.dep_ == "appos")
+        # "a Times/CBS News poll": a slash or an ampersand inside a name joins its words.
+        joins = joins_words(child) or child.text in ("/", "&")
+        kept_anyway = (
+            _identifies(subject, child)
+            or joins
+            or (keep_appos and child.dep_ == "appos")
+            or _coordinated(subject, child)
+        )
         if child.dep_ in _EXCLUDED_DEPS and not kept_anyway:
             continue
         kept.extend(child.subtree)
@@ -163,9 +177,21 @@ def _phrase_span(subject: Token, keep_appos: bool) -> Span:
     return doc[first : last + 1]
 
 
+def _coordinated(subject: Token, child: Token) -> bool:
+    """The speakers are all of the nouns joined ("Doyle and others said", "unions,
+    green groups and lawmakers claim"): keep the conjunction and what it joins."""
+    nominal = ("NOUN", "PROPN", "NUM", "PRON")
+    joined = [c for c in subject.children if c.dep_ == "conj" and c.pos_ in nominal and c.i > subject.i]
+    return bool(joined) and child.i > subject.i and (child in joined or (child.dep_ == "cc" and child.i < joined[-1].i))
+
+
 # Prepositions whose phrase says which ones a common noun means: "analysts at
-# Brenton Securities", "a poll by Gallup", "a spokesman for the union".
-_IDENTIFYING_PREPS = frozenset(["of", "at", "by", "for", "from", "in", "with", "to"])
+# Brenton Securities", "a poll by Gallup", "a spokesman for the union", "critics like Roe", "a post on Vox".
+_IDENTIFYING_PREPS = frozenset(["of", "at", "by", "for", "from", "in", "with", "to", "like", "on"])
+
+
+# Pronoun-like heads that a phrase after them says which ones: "some on Twitter", "those who met Ms Roe".
+_QUANTIFIERS = frozenset(["some", "many", "most", "those", "others", "several", "few", "all", "both"])
 
 
 def _identifies(subject: Token, child: Token) -> bool:
@@ -175,7 +201,7 @@ def _identifies(subject: Token, child: Token) -> bool:
     "a survey published by the Serin Institute"). "Of" always stays
     ("relatives of the bloggers"); "a spokesman for the ministry" stays "a
     spokesman", as compatible with "a ministry spokesman"."""
-    if subject.pos_ not in ("NOUN", "ADJ", "NUM") or child.i < subject.i:
+    if not (subject.pos_ in ("NOUN", "ADJ", "NUM") or subject.lower_ in _QUANTIFIERS) or child.i < subject.i:
         return False
     if child.dep_ == "prep" and child.lower_ == "of":
         return True
@@ -183,6 +209,8 @@ def _identifies(subject: Token, child: Token) -> bool:
         objects = [c for c in child.children if c.dep_ == "pobj"]
         dated = any(o.ent_type_ in ("DATE", "TIME") for o in objects)
         return not dated and any(t.pos_ == "PROPN" for t in child.subtree)
+    if child.dep_ == "relcl":  # "voters who heard Ms Roe speak", not "voters who were there"
+        return any(t.pos_ == "PROPN" for t in child.subtree)
     return child.dep_ == "acl" and child.tag_ == "VBN" and child.i == subject.i + 1
 
 
