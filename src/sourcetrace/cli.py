@@ -25,6 +25,7 @@ from rich.table import Table
 
 from sourcetrace import __version__
 from sourcetrace.api import Case, TraceInputError, open_case, read_text_to_trace
+from sourcetrace.engines import ENGINES, SparkUnavailableError
 from sourcetrace.ingest.discover import NoInputError
 from sourcetrace.ingest.extract import EXTRACTORS
 from sourcetrace.report.terminal import (
@@ -107,6 +108,10 @@ def cli() -> None:
 @click.option("--case", "case_path", type=click.Path(dir_okay=False, path_type=Path), default="sourcetrace.case",
               show_default=True, help="The case file to create or extend.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
+              help="Run the steps on this machine's cores, or on Apache Spark (the spark extra, Java 17).")
+@click.option("--master", default=None, metavar="URL",
+              help="With --engine spark: the Spark master (default local[*]; spark://HOST:7077, yarn...).")
 @click.option("--extractor", type=click.Choice(EXTRACTORS), default="trafilatura", show_default=True,
               help="HTML main-text extractor; resiliparse is faster, trafilatura more accurate.")
 @click.option("--max-document-mb", type=click.FloatRange(min=0.001), default=50.0, show_default=True,
@@ -116,8 +121,8 @@ def cli() -> None:
 @click.option("--find-claims/--no-find-claims", default=None,
               help="Also find claims in the statements (kept for later runs of the case; off in a new case).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extractor: str,
-        max_document_mb: float, claims_file: Path | None, find_claims: bool | None, quiet: bool) -> None:
+def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, engine: str, master: str | None,
+        extractor: str, max_document_mb: float, claims_file: Path | None, find_claims: bool | None, quiet: bool) -> None:
     """Ingest INPUTS (files and folders, any mix) into a case.
 
     With no INPUTS, runs on the demo corpus that ships with sourcetrace (and,
@@ -138,7 +143,9 @@ def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extracto
         inputs = (demo,)
         claims_file = claims_file or demo_claims_path()
         find_claims = True if find_claims is None else find_claims
-    options = RunOptions(workers=workers, extractor=extractor,  # type: ignore[arg-type]
+    if master is not None and engine != "spark":
+        raise click.UsageError("--master is for --engine spark")
+    options = RunOptions(workers=workers, engine=engine, master=master, extractor=extractor,  # type: ignore[arg-type]
                          max_document_bytes=int(max_document_mb * 2**20),
                          claims=tuple(read_claims_file(claims_file)) if claims_file else (), find_claims=find_claims)
     try:
@@ -149,6 +156,8 @@ def run(inputs: tuple[Path, ...], case_path: Path, workers: int | None, extracto
         sys.exit(130)
     except NoInputError as error:
         raise click.ClickException(_no_input_message(error)) from error
+    except SparkUnavailableError as error:
+        raise click.ClickException(str(error)) from error
     _print_summary(summary)
     for folder in summary.folders_without_inputs:
         console.print(f"[yellow]Warning:[/] {escape(folder)} holds no file of a kind sourcetrace reads.", highlight=False,

@@ -17,6 +17,7 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from sourcetrace.engines import EngineName
 from sourcetrace.engines.contract import Engine
 from sourcetrace.ingest.extract import Extractor
 from sourcetrace.progress import Progress
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class RunOptions:
-    workers: int | None = None  # default: all cores
+    workers: int | None = None  # default: all cores (the local engine)
+    engine: EngineName = "local"  # or "spark" (docs/spark.md)
+    master: str | None = None  # the Spark master; default local[*]
     extractor: Extractor = "trafilatura"
     max_document_bytes: int = 50 * 2**20
     min_furniture_documents: int = 3

@@ -16,8 +16,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from sourcetrace.claims.steps import AssessPositions, StoreClaims
+from sourcetrace.engines import start_engine
 from sourcetrace.engines.contract import Engine
-from sourcetrace.engines.local import LocalEngine
 from sourcetrace.ingest.discover import NoInputError, why_no_input_reads
 from sourcetrace.ingest.steps import IngestInputs, LearnFurniture, SegmentPages
 from sourcetrace.pipeline import PipelineStep, RunContext, RunOptions, RunSummary
@@ -62,8 +62,8 @@ def run_case(
     steps: Sequence[PipelineStep] = RUN_STEPS,
 ) -> RunSummary:
     """Ingest ``inputs`` (files and folders) into the case at ``case_path``
-    and bring every later step up to date, on ``engine`` (default: a
-    :class:`LocalEngine` with ``options.workers``). ``steps`` are the steps
+    and bring every later step up to date, on ``engine`` (default: the one
+    ``options.engine`` names, with ``options.workers`` or ``options.master``). ``steps`` are the steps
     to run (``CLAIM_STEPS``: only store and assess ``options.claims``).
 
     Raises NoInputError, before the case is opened or made, when ``inputs``
@@ -74,7 +74,7 @@ def run_case(
     summary = RunSummary(case=str(case_path))
     started = time.monotonic()
     own_engine = engine is None
-    engine = engine or LocalEngine(options.workers)
+    engine = engine or start_engine(options.engine, workers=options.workers, master=options.master)
     try:
         with CaseStore(Path(case_path)) as store:
             # input_roots: the inputs made absolute, which readers show paths relative to (store/read_paths.py)

@@ -15,11 +15,13 @@ and CPU, as one :class:`StepReport` per pipeline step.
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from datetime import UTC, datetime
+from typing import Any, Generic, Protocol, TypeVar
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -52,6 +54,19 @@ class MapStep(ABC, Generic[In, Out]):
             yield self.process(record)
 
 
+ChunkResult = tuple[list[Any], dict[str, int], float]  # results, counters, worker CPU seconds
+
+
+def run_chunk(step: MapStep[Any, Any], chunk: list[Any]) -> ChunkResult:
+    """The one path every chunk takes, on every engine: results, the counters
+    they added, CPU."""
+    cpu = time.process_time()
+    results = list(step.run(chunk))
+    counters = dict(step.stats)
+    step.stats.clear()
+    return results, counters, time.process_time() - cpu
+
+
 @dataclass(slots=True)
 class StepReport:
     """What one pipeline step did in one run: stored in the case's ``run_steps``."""
@@ -62,6 +77,38 @@ class StepReport:
     cpu_seconds: float = 0.0  # the main process and every worker
     records: int = 0  # records the step's map operations processed
     counters: Counter[str] = field(default_factory=Counter)
+
+
+class StepClock:
+    """The step-report bookkeeping every engine shares: :meth:`begin_step`,
+    :meth:`end_step` and :meth:`count` of the contract. Engines add their
+    workers' records, counters and CPU to ``_report`` as results come back."""
+
+    def __init__(self) -> None:
+        self._report = StepReport("")
+        self._cpu_at_start = 0.0
+        self._clock_at_start = 0.0
+
+    def begin_step(self, name: str) -> None:
+        started = datetime.now(UTC).isoformat(timespec="milliseconds")
+        self._report = StepReport(name, started_at=started)
+        self._cpu_at_start, self._clock_at_start = time.process_time(), time.monotonic()
+
+    def end_step(self) -> StepReport:
+        report = self._report
+        report.seconds = round(time.monotonic() - self._clock_at_start, 3)
+        report.cpu_seconds = round(report.cpu_seconds + time.process_time() - self._cpu_at_start, 3)
+        self._report = StepReport("")
+        return report
+
+    def count(self, name: str, value: int = 1) -> None:
+        self._report.counters[name] += value
+
+    def _add_chunk(self, records: int, counters: dict[str, int], worker_cpu: float) -> None:
+        """One chunk's results came back: ``worker_cpu`` is CPU spent outside this process."""
+        self._report.records += records
+        self._report.counters.update(counters)
+        self._report.cpu_seconds += worker_cpu
 
 
 class Engine(Protocol):

@@ -5,7 +5,7 @@ WordLlama) load once per worker, not once per step. A map step is shipped to
 the workers once per ``map`` call (through a file, not with every chunk), work
 goes out in chunks with a bounded number in flight, so a corpus larger than
 memory streams through, and results come back in input order. Whatever the
-number of workers, chunks take the same path (:func:`_run_chunk`), which
+number of workers, chunks take the same path (:func:`~sourcetrace.engines.contract.run_chunk`), which
 returns the step's counters and CPU time with the results.
 """
 
@@ -18,16 +18,14 @@ import pickle
 import queue
 import signal
 import tempfile
-import time
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
 from itertools import count, islice
 from multiprocessing.pool import Pool
 from typing import Any, TypeVar
 
-from sourcetrace.engines.contract import MapStep, StepReport
+from sourcetrace.engines.contract import ChunkResult, MapStep, StepClock, run_chunk
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -35,8 +33,6 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 W = TypeVar("W")
 R = TypeVar("R")
-
-ChunkResult = tuple[list[Any], dict[str, int], float]  # results, counters, worker CPU seconds
 
 
 def default_workers() -> int:
@@ -46,20 +42,18 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-class LocalEngine:
+class LocalEngine(StepClock):
     """Runs pipeline steps on ``workers`` local processes (threads for map
     steps that declare ``releases_gil``: numpy work shares memory and needs no
     pickling)."""
 
     def __init__(self, workers: int | None = None, *, threads: bool = False) -> None:
+        super().__init__()
         self._workers = max(1, workers or default_workers())
         self.threads = threads  # every map step on threads
         self._pool: Pool | None = None
         self._step_files: list[str] = []
         self._ids = count()
-        self._report = StepReport("")
-        self._cpu_at_start = 0.0
-        self._clock_at_start = 0.0
 
     @property
     def workers(self) -> int:
@@ -70,7 +64,7 @@ class LocalEngine:
     def map(self, step: MapStep[In, Out], records: Iterable[In], *, chunksize: int = 8) -> Iterator[Out]:
         chunks = _chunks(iter(records), chunksize)
         if self._workers == 1:
-            results = (_run_chunk(step, c) for c in chunks)
+            results = (run_chunk(step, c) for c in chunks)
             yield from self._gather(results, worker_cpu=False)
         elif self.threads or getattr(step, "releases_gil", False):
             yield from self._gather(_on_threads(step, chunks, self._workers), worker_cpu=False)
@@ -94,23 +88,6 @@ class LocalEngine:
     def on_driver(self, name: str, work: Callable[[], R]) -> R:
         return work()  # locally the driver is this process; its CPU counts in end_step
 
-    # -- step reports ----------------------------------------------------------
-
-    def begin_step(self, name: str) -> None:
-        started = datetime.now(UTC).isoformat(timespec="milliseconds")
-        self._report = StepReport(name, started_at=started)
-        self._cpu_at_start, self._clock_at_start = time.process_time(), time.monotonic()
-
-    def end_step(self) -> StepReport:
-        report = self._report
-        report.seconds = round(time.monotonic() - self._clock_at_start, 3)
-        report.cpu_seconds = round(report.cpu_seconds + time.process_time() - self._cpu_at_start, 3)
-        self._report = StepReport("")
-        return report
-
-    def count(self, name: str, value: int = 1) -> None:
-        self._report.counters[name] += value
-
     def close(self) -> None:
         if self._pool is not None:
             self._pool.terminate()
@@ -130,10 +107,8 @@ class LocalEngine:
 
     def _gather(self, results: Iterator[ChunkResult], *, worker_cpu: bool) -> Iterator[Any]:
         for values, counters, cpu in results:
-            self._report.records += len(values)
-            self._report.counters.update(counters)
-            if worker_cpu:  # in-process and thread CPU is already in process_time()
-                self._report.cpu_seconds += cpu
+            # in-process and thread CPU is already in process_time()
+            self._add_chunk(len(values), counters, cpu if worker_cpu else 0.0)
             yield from values
 
     def _on_processes(self, step: MapStep[Any, Any], chunks: Iterator[list[Any]]) -> Iterator[ChunkResult]:
@@ -172,15 +147,6 @@ def _chunks(records: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _run_chunk(step: MapStep[Any, Any], chunk: list[Any]) -> ChunkResult:
-    """The one path every chunk takes: results, the counters they added, CPU."""
-    cpu = time.process_time()
-    results = list(step.run(chunk))
-    counters = dict(step.stats)
-    step.stats.clear()
-    return results, counters, time.process_time() - cpu
-
-
 def _on_threads(step: MapStep[Any, Any], chunks: Iterator[list[Any]], workers: int) -> Iterator[ChunkResult]:
     copies: queue.SimpleQueue[MapStep[Any, Any]] = queue.SimpleQueue()
     for _ in range(workers):  # each thread its own copy: steps need not be thread-safe
@@ -189,7 +155,7 @@ def _on_threads(step: MapStep[Any, Any], chunks: Iterator[list[Any]], workers: i
     def run(chunk: list[Any]) -> ChunkResult:
         own = copies.get()
         try:
-            return _run_chunk(own, chunk)
+            return run_chunk(own, chunk)
         finally:
             copies.put(own)
 
@@ -222,7 +188,7 @@ def _run_shipped_chunk(shipped: tuple[int, str], chunk: list[Any]) -> ChunkResul
         _worker_steps.clear()  # one step at a time: free the last one's caches
         with open(path, "rb") as f:
             step = _worker_steps[key] = pickle.load(f)
-    return _run_chunk(step, chunk)
+    return run_chunk(step, chunk)
 
 
 def _remove(path: str) -> None:
