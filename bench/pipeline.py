@@ -76,6 +76,7 @@ class Sample:
     cpu_seconds: float  # utime+stime of every process seen so far (last-seen values for those that exited)
     rss_bytes: int  # summed over the live processes
     processes: int  # live processes in the tree
+    driver_rss_bytes: int = 0  # the root process alone (the driver); the rest is workers (and Spark's JVM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +138,9 @@ class TreeSampler(threading.Thread):
         tree = self._tree(table)
         for pid in tree:
             self._known[(pid, table[pid].started)] = table[pid].cpu_ticks
-        rss = sum(read_rss_bytes(pid) for pid in tree)
-        return Sample(time.time(), sum(self._known.values()) / CLOCK_TICKS, rss, len(tree))
+        rss = {pid: read_rss_bytes(pid) for pid in tree}
+        cpu = sum(self._known.values()) / CLOCK_TICKS
+        return Sample(time.time(), cpu, sum(rss.values()), len(tree), rss.get(self.root, 0))
 
     def _tree(self, table: dict[int, ProcStat]) -> set[int]:
         """The root and its descendants, and processes seen before that are still
@@ -197,24 +199,29 @@ class RunResult:
     summary: dict[str, object]  # the runner's summary of the run (runs.summary), {} when absent
     steps: list[StepFigures] = field(default_factory=list)
     errors: str = ""  # the end of stderr when the run failed
+    peak_driver_rss_mb: float = 0.0  # the `sourcetrace run` process alone
+    peak_workers_rss_mb: float = 0.0  # every other process of the tree at once (workers; Spark's JVM and its Python)
 
     @property
     def cpu_percent(self) -> float:
         return 100 * self.cpu_seconds / self.wall_seconds if self.wall_seconds else 0.0
 
 
-def run_command(inputs: Sequence[Path], case: Path, extractor: str, workers: int | None) -> list[str]:
+def run_command(inputs: Sequence[Path], case: Path, extractor: str, workers: int | None,
+                options: Sequence[str] = ()) -> list[str]:
     command = [sys.executable, "-m", "sourcetrace", "run", *map(str, inputs), "--case", str(case), "--quiet"]
-    command += ["--extractor", extractor]
+    command += ["--extractor", extractor, *options]
     return command + (["--workers", str(workers)] if workers is not None else [])
 
 
-def measure_run(label: str, inputs: Sequence[Path], case: Path, extractor: str, workers: int | None) -> RunResult:
-    """Run `sourcetrace run` in its own process, sampling its tree, then read
-    the run's summary and steps from the case."""
+def measure_run(label: str, inputs: Sequence[Path], case: Path, extractor: str, workers: int | None,
+                options: Sequence[str] = ()) -> RunResult:
+    """Run `sourcetrace run` (with ``options`` added) in its own process,
+    sampling its tree, then read the run's summary and steps from the case."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(run_command(inputs, case, extractor, workers), stdout=subprocess.DEVNULL, stderr=err)
+        command = run_command(inputs, case, extractor, workers, options)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
         sampler = TreeSampler(process.pid)
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
@@ -229,6 +236,8 @@ def measure_run(label: str, inputs: Sequence[Path], case: Path, extractor: str, 
         wall_seconds=round(wall, 2), cpu_seconds=round(usage.ru_utime + usage.ru_stime, 2),
         sampled_cpu_seconds=round(samples[-1].cpu_seconds if samples else 0.0, 2),
         peak_rss_mb=round(max((s.rss_bytes for s in samples), default=0) / 2**20, 1), samples=len(samples),
+        peak_driver_rss_mb=round(max((s.driver_rss_bytes for s in samples), default=0) / 2**20, 1),
+        peak_workers_rss_mb=round(max((s.rss_bytes - s.driver_rss_bytes for s in samples), default=0) / 2**20, 1),
         summary=summary, steps=[with_samples(step, samples) for step in steps], errors=errors,
     )
 
