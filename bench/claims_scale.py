@@ -8,7 +8,7 @@ they assessed, and the positions found; then the time of a second run that adds 
 
 Each document reports two claims (asserted, denied, reported or called a lie) and one act that
 states none, among filler sentences; each claim is one act by one actor on one object in one
-place, so a claim shares its words with many documents (about 25,000 candidate pairs at N = 900)
+place, so a claim shares its words with many documents (about 31,000 candidate pairs at N = 900)
 and is stated in a few.
 """
 

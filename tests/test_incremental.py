@@ -172,3 +172,24 @@ def test_statements_an_older_version_of_the_rules_extracted_are_extracted_again(
     assert step_counters(case, 2)["statements"]["extracted_again"] == 1
     again, at_once = exported(case), exported(tmp_path / "at-once.case")
     assert again["statements"] and again == at_once
+
+
+def test_claims_an_older_version_of_the_claim_rules_assessed_are_assessed_again(tmp_path: Path) -> None:
+    first, second = split_demo(tmp_path)
+    claims_file = demo_claims_path()
+    assert claims_file is not None
+    with_claims = RunOptions(workers=1, claims=tuple(read_claims_file(claims_file)), find_claims=True)
+    case = tmp_path / "older.case"
+    run_case([first, second], case, with_claims)
+    with sqlite3.connect(case) as db:  # as an earlier sourcetrace left it: other rules, other positions
+        db.execute("UPDATE meta SET value = 'an-older-version' WHERE key = 'claims_assessor'")
+        db.execute("UPDATE claim_positions SET stance = 'reports', cue = 'an older rule'")
+        db.execute("DELETE FROM claim_checks WHERE rowid % 2 = 0")  # and pairs it never checked
+    run_case([first, second], case, with_claims)
+    run_case([first, second], tmp_path / "at-once.case", with_claims)
+    again, at_once = exported(case), exported(tmp_path / "at-once.case")
+    assert any(c["supplied"] and c["positions"] for c in again["claims"])
+    assert again == at_once
+    counters = step_counters(case, 2)
+    assert counters["claims"]["assessed_again"] == 1
+    assert counters["positions"]["pairs_known"] == 0  # every pair assessed again

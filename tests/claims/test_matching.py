@@ -57,3 +57,15 @@ def test_the_same_act_in_another_place_is_another_proposition() -> None:
     text = "KORVO - Shelling continued overnight. In Dorna, Vardenian artillery shelled the children's hospital."
     assert not states(text)  # Korvo was named before, but this sentence is about Dorna
     assert states("KORVO - Shelling continued overnight. Vardenian artillery shelled the children's hospital.")
+
+
+def test_a_dismissal_is_a_candidate_only_for_the_claims_it_names_near_its_word_for_a_claim() -> None:
+    texts = {1: "Officials called the reports about Korvo lies. A new bridge opened in Dorna.",
+             2: "Officials called the Dorna reports lies.",
+             3: "Officials called the reports lies. In Dorna, a hospital wing opened."}
+    index = KeyIndex()
+    for segment, text in texts.items():
+        index.add(segment, index_keys(text))
+    # Each segment shares a name with the claim about Dorna and holds a dismissal; only 2 names it there.
+    assert index.candidates(claim("Vardenian artillery shelled the bridge in Dorna")) == [2]
+    assert index.candidates(claim()) == [1]  # the claim about Korvo

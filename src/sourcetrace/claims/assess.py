@@ -26,11 +26,27 @@ from spacy.tokens import Doc
 from sourcetrace.claims.cues import ANAPHORIC_TARGETS, CONTEST_PHRASES, CONTEST_VERBS, first_phrase
 from sourcetrace.claims.matching import SentenceMatch, SentenceWords, matching_sentences, segment_sentences
 from sourcetrace.claims.propositions import Proposition
-from sourcetrace.claims.stance import Carrier, Stance, StanceDecision, decide
+from sourcetrace.claims.stance import (
+    OWN_VOICE,
+    SPEAKER_ASSERTS,
+    Carrier,
+    Stance,
+    StanceDecision,
+    decide,
+    doer,
+    only_modifies,
+)
+from sourcetrace.claims.terms import keys_of, words
 from sourcetrace.engines.contract import MapStep
 from sourcetrace.reuse.rewrites import default_embedder
 from sourcetrace.voices.nlp import load_nlp
 
+# Names the claim rules (keys, matching, stance; found claims are grouped by the same keys): bump it
+# whenever they change. A case assessed by another version assesses every pair again
+# (meta.claims_assessor, CaseStore.forget_claim_checks_unless_assessed_by, the claims step).
+ASSESSOR_VERSION = "2026-12-01.issue-11-own-doer"
+# A name after these words is a place or a modifier ("in Korr's provinces", "the Barrow dam"), not an agent.
+_NOT_AN_AGENT = frozenset("in at near from of the a an below above off across outside inside into to on".split())
 FOLLOW_UP_SENTENCES = 3  # a denial this many sentences after a claim's sentence may answer it
 
 
@@ -107,19 +123,73 @@ def assess_segment(record: SegmentToAssess, embedder: Embedder | None = None) ->
     parsed = dict(zip(wanted, load_nlp().pipe(record.text[s:e] for s, e in wanted)))
     positions: list[Position] = []
     for claim in record.claims:
-        found = [_position(claim, record, m, parsed[(m.start, m.end)]) for m in matches[claim.claim]]
+        agent_named = _names_agent(claim, sentences)
+        stating = [m for m in matches[claim.claim]
+                   if m.unexplained is not None or not _only_modifies(claim, m, parsed[(m.start, m.end)])]
+        found = [_position(claim, record, m, parsed[(m.start, m.end)], agent_named) for m in stating]
         if found:
             found += _answers(claim, record, sentences, matches[claim.claim], found)
         positions.extend(_one_per_carrier(found))
     return positions
 
 
-def _position(claim: Proposition, record: SegmentToAssess, match: SentenceMatch, doc: Doc) -> Position:
+def _only_modifies(claim: Proposition, match: SentenceMatch, doc: Doc) -> bool:
+    spans = [(a - match.start, b - match.start) for a, b in match.anchors[: match.predicate_words]]
+    return only_modifies(doc, spans, claim.keys)
+
+
+def _position(claim: Proposition, record: SegmentToAssess, match: SentenceMatch, doc: Doc,
+              agent_named: bool) -> Position:
     carrier = _carrier(record.carriers, match)
     relative = None if carrier is None else Carrier(carrier.start - match.start, carrier.end - match.start,
                                                     carrier.speaker, carrier.cue, carrier.kind)
     decision = decide(doc, [(a - match.start, b - match.start) for a, b in match.anchors], relative, claim.negated)
+    if match.unexplained is not None:
+        decision = StanceDecision("reports", match.unexplained)
+    elif decision.stance == "supports" and (blamed := _blames_another(claim, match, doc, carrier, decision.cue)):
+        decision = StanceDecision("contests", blamed)
+    elif decision.cue == OWN_VOICE and not agent_named and not claim.negated:
+        # "The museum was looted" for "Soldiers looted the museum": news of the event, not the accusation.
+        decision = StanceDecision("reports", f"{decision.cue}, but nobody named as doing it (the claim names "
+                                             f"“{claim.agent}”)")
     return _make(claim, record, match.start, match.end, decision, carrier, match.coverage)
+
+
+def _blames_another(claim: Proposition, match: SentenceMatch, doc: Doc, carrier: Carrier | None,
+                    decision_cue: str) -> str | None:
+    """A counter-accusation: the accused ("the army", for a claim about government troops) says
+    someone else did it ("the fires were started by retreating rebels")."""
+    if carrier is None or not claim.agent_keys or claim.negated or not _names(carrier.speaker, claim):
+        return None
+    if decision_cue != f"{carrier.cue} {SPEAKER_ASSERTS}":  # a finding or an admission ("admitted that") asserts it
+        return None
+    spans = [(a - match.start, b - match.start) for a, b in match.anchors[: match.predicate_words]]
+    other = doer(doc, spans)
+    # Who the claim itself says does it ("the authority said cargo volumes fell": "volumes") is no other doer.
+    if other is None or _names(other.text, claim) or keys_of(other.text) & claim.doer_keys:
+        return None
+    return f"“{other.text}” named as doing it by {carrier.speaker}, whom the claim accuses (a counter-accusation)"
+
+
+def _names(text: str, claim: Proposition) -> bool:
+    """The words name the claim's agent (its keys, or its names)."""
+    return any(w.keys & (claim.agent_keys | claim.agent_names) or w.text.lower() in claim.agent_keys
+               for w in words(text))
+
+
+def _names_agent(claim: Proposition, sentences: SentenceWords) -> bool:
+    """The segment names who the claim says did it (or the claim names nobody). The agent's name
+    counts as a noun of its own, not as a place or a modifier ("near the Orsk coast" does not name
+    the Orsk navy; "Senn denied" names the Senn company)."""
+    if not claim.agent_keys:
+        return True
+    for sentence in sentences.words:
+        for before, word in zip((None, *sentence), sentence):
+            if word.keys & claim.agent_keys or word.text.lower() in claim.agent_keys:
+                return True
+            if word.keys & claim.agent_names and (before is None or before.text.lower() not in _NOT_AN_AGENT):
+                return True
+    return False
 
 
 def _make(claim: Proposition, record: SegmentToAssess, start: int, end: int, decision: StanceDecision,
@@ -169,7 +239,8 @@ def _answer_cue(sentence: str, carrier: Carrier | None) -> str | None:
     if target is not None and (denial or untruth is not None):
         how = f"{carrier.cue}" if denial and carrier is not None else f"“{sentence[untruth[1]:untruth[2]]}”" if untruth else ""
         return f"{how} “{target.group()}” (answering the claim's sentence)"
-    if untruth is not None and untruth[0] in ("lies", "disinformation", "fabricated", "smear", "no such thing"):
+    if untruth is not None and untruth[0] in ("lies", "disinformation", "fabricated", "smear", "no such thing",
+                                              "debunked"):
         return f"“{sentence[untruth[1]:untruth[2]]}” ({untruth[0]}, answering the claim's sentence)"
     return None
 

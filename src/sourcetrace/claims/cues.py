@@ -43,7 +43,7 @@ SUPPORT_VERBS = _inflected(
     "acknowledge|acknowledges|acknowledged", "admit|admits|admitted", "concede|concedes|conceded",
     "accuse|accuses|accused", "determine|determines|determined", "reveal|reveals|revealed", "record|recorded",
     "witness|witnessed", "observe|observed", "uncover|uncovered", "expose|exposed", "assert|asserts|asserted",
-    "allege|alleges|alleged", "charge|charges|charged", "blame|blames|blamed", "testify|testified",
+    "allege|alleges|alleged|alleging", "charge|charges|charged", "blame|blames|blamed", "testify|testified",
     "recount|recounted", "describe|described",
 )
 # A verb that governs the claim's clause without taking a side.
@@ -60,17 +60,21 @@ CONTEST_PHRASES: tuple[tuple[str, str], ...] = tuple((label, pattern) for label,
     ("no such thing", r"\bno such (?:thing|practice)s?\b"),
     ("lies", r"\blies\b|\blie of\b|\blying\b"),
     ("disinformation", r"\b(?:dis|mis)information\b"),
-    ("fabricated", r"\bfabricat\w*|\bconcoct\w*|\binvent(?:ed|ions?)\b"),
-    ("baseless", r"\bbaseless\b|\bgroundless\b|\bunfounded\b|\bunsubstantiated\b|\bwithout (?:any )?basis\b"),
+    ("fabricated", r"\bfabricat\w*|\bconcoct\w*|\binvent(?:ed|ions?)\b|\bdoctored\b|\bmanipulated\b"),
+    ("baseless", r"\bbaseless\b|\bgroundless\b|\bunfounded\b|\bunsubstantiated\b"
+                 r"|\b(?:without|no|has no|have no) (?:any )?(?:basis|foundation)\b"),
     ("false", r"\bfalse(?:ly|hoods?)?\b|\buntrue\b|\bnot true\b|\bfake\b|\bbogus\b"),
-    ("myth", r"\bmyths?\b|\bhoax(?:es)?\b|\bfiction\b|\bfairy tales?\b"),
-    ("smear", r"\bsmears?\b|\bslander\w*|\bdefamat\w*|\bvilif\w*"),
-    ("nonsense", r"\bnonsense\b|\babsurd\w*|\bridiculous\b|\bpreposterous\b"),
+    ("myth", r"\bmyths?\b|\bhoax(?:es)?\b|\bfiction\b|\bfairy tales?\b|\bfantas(?:y|ies)\b|\bmade[- ]up\b"),
+    ("smear", r"\bsmears?\b|\bslander\w*|\bdefamat\w*|\bvilif\w*|\binsult(?:s|ing)?\b|\bslurs?\b|\bwitch[- ]hunt\b"),
+    ("nonsense", r"\bnonsense\b|\babsurd\w*|\bridiculous\b|\bpreposterous\b|\bsensationalis\w*"),
     ("no evidence", r"\bno (?:credible |real |such )?(?:evidence|proof|sign|trace|record)s?\b"
-                    r"|\bwithout (?:any )?(?:evidence|proof)\b|\blittle evidence\b"),
+                    r"|\bwithout (?:any )?(?:evidence|proof)\b|\blittle evidence\b"
+                    r"|\bnot (?:a|one) (?:shred|scrap|piece) of (?:evidence|proof)\b"),
     ("politically motivated", r"\bpolitically motivated\b|\bpropaganda\b|\bdistort\w*|\bmisleading\b"),
     ("never happened", r"\bnever (?:happened|took place|occurred|existed)\b|\bdid not happen\b"),
     ("so-called", r"\bso-called\b"),
+    ("debunked", r"\bout of context\b|\bmisattribut\w*|\bfact[- ]check\w*"
+                 r"|\b(?:old|older|unrelated|recycled) (?:footage|videos?|photos?|images?|pictures?|clips?)\b"),
     ("a charge they deny", r"\b(?:charges?|accusations?|allegations?|claims?)\s+(?:that\s+|which\s+)?"
                            r"(?:they|he|she|it|the \w+)\s+(?:den|reject|dismiss|refut)\w*"),
 ))
@@ -94,8 +98,21 @@ REPORT_PHRASES: tuple[tuple[str, str], ...] = tuple((label, pattern) for label, 
     ("reportedly", r"\breportedly\b|\bunconfirmed\b|\bis said to\b|\bare said to\b|\brumou?rs?\b"),
     ("claims that", r"\bclaims? (?:that|of)\b|\bclaiming\b|\bclaimed that\b|\bassertions?\b"),
     ("whether", r"\bwhether\b|\?"),
+    ("circulated", r"\b(?:posts?|videos?|messages?|rumou?rs?|footage|clips?|tweets?)\b[^.]{0,40}?"
+                   r"\b(?:claim|claims|claimed|claiming|purport\w*|appears? to show)\b"),
     ("inquiry", r"\binquir(?:y|ies)\b|\binvestigat(?:e|es|ed|ing|ions?)\b|\bprobe\b|\bhearings?\b|\btestimony on\b"),
     ("to decide", r"\b(?:will|to) (?:decide|rule|determine|establish)\b"),
+))
+
+# Phrases that say what happened is not explained: who did it, or why, is unknown or not said.
+# A sentence on a claim's matter with one of them reports the claim even without its predicate
+# ("how the medicines entered the country is unclear").
+UNEXPLAINED_PHRASES: tuple[tuple[str, str], ...] = tuple((label, pattern) for label, pattern in (
+    ("unclear", r"\b(?:is|are|was|were|remains?|remained)\s+(?:still\s+|not\s+yet\s+|not\s+)?"
+                r"(?:unclear|unknown|uncertain|known|clear|established)\b"),
+    ("not explained", r"\b(?:has|have|had)\s+not\s+(?:yet\s+)?(?:been\s+)?(?:explained|commented|published|"
+                      r"named|identified|established|said|disclosed|confirmed)\b|\bdid\s+not\s+(?:explain|say|comment)\b"),
+    ("reported to", r"\b(?:is|are|was|were)\s+(?:reported|said|believed)\s+to\b"),
 ))
 
 # The object of a follow-up denial that answers an earlier sentence rather than naming the claim.

@@ -2,7 +2,10 @@
 
 **Candidates** (:class:`KeyIndex`): a segment is looked at for a claim only
 when it carries one of the claim's predicate keys and at least two of its
-terms (all of them for a one-term claim). That test depends only on the
+terms (all of them for a one-term claim); or when it holds a dismissal that
+names the claim near its word for a claim (the keys near such words are
+indexed too), or says something is unexplained and holds a name and three
+terms. That test depends only on the
 claim and the segment, so the inverted index over keys that finds the pairs
 finds the same ones however the case was built up, and a run assesses only
 pairs it has not assessed before.
@@ -27,24 +30,32 @@ from itertools import pairwise
 
 import numpy as np
 
-from sourcetrace.claims.cues import CONTEST_PHRASES, CONTEST_VERBS, NEGATIONS, first_phrase
+from sourcetrace.claims.cues import CONTEST_PHRASES, CONTEST_VERBS, NEGATIONS, UNEXPLAINED_PHRASES, first_phrase
 from sourcetrace.claims.propositions import Proposition, Term
 from sourcetrace.claims.terms import Word, sentences, words
 from sourcetrace.reuse.rewrites import SentenceEmbedder
 
-MIN_COVERAGE = 0.67  # weighted share of the claim's terms a sentence must carry...
+# Two thirds (0.67 rejected exactly two thirds): weighted share of the claim's terms a sentence must carry...
+MIN_COVERAGE = 0.665
 PARAPHRASE_COVERAGE = 0.45  # ...or this share, when the sentence is close in meaning:
 PARAPHRASE_COSINE = 0.62  # WordLlama cosine of claim and sentence
+FRAMED_COVERAGE = 0.45  # a sentence that denies, negates or asks whether needs this share
+_ASKING_WORDS = frozenset({"whether"})
 FOLLOW_UP_COVERAGE = 0.34  # a denial just after a sentence that stated the claim ("the hospital was not shelled")...
 FOLLOW_UP_SENTENCES = 2  # ...within this many sentences
 PREDICATE_WEIGHT = 2.0  # what is asserted counts more than who and where
 NAME_WEIGHT = 0.5  # names say what a claim is about, not what it asserts: they count less
-MIN_ANSWER_TERMS = 1  # content terms a dismissal must name ("the pushback reports")
+MIN_ANSWER_TERMS = 2  # terms a dismissal must name, unless one is a name or the predicate ("the Sefra reports")
+MIN_UNEXPLAINED_TERMS = 3  # terms (a name among them) a segment saying something is unexplained must share
 MIN_CANDIDATE_TERMS = 2  # terms (the predicate's among them) a segment must share with a claim to be assessed for it
-ANSWER_KEY = "#answer"  # indexed for segments holding a dismissal, which may name a claim in a few words
+MATTER_COVERAGE = 0.6  # share of the non-predicate terms a sentence on the claim's matter, said unexplained, carries
+UNEXPLAINED_KEY = "#unexplained"  # indexed for segments with such a phrase
+ANSWER_PREFIX = "#answer:"  # indexes the keys near the word for a claim in a dismissal ("called the Sefra reports lies")
 # Words for a claim as something said: a dismissal aims at one of them.
 CLAIM_NOUNS = frozenset("""accusation accusations allegation allegations claim claims report reports story stories
-charge charges rumours rumors assertions account accounts""".split())
+charge charges rumours rumors assertions account accounts talk images footage video videos photos pictures post
+posts""".split())
+ANSWER_WINDOW = (3, 6)  # a dismissal names the claim within this many words before and after "reports", "claims"...
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +67,8 @@ class SentenceMatch:
     anchors: tuple[tuple[int, int], ...]  # spans of the words carrying the claim's terms, predicate first
     coverage: float  # share of the claim's terms carried
     cosine: float
+    predicate_words: int = 0  # how many of the anchors carry the predicate (they come first)
+    unexplained: str | None = None  # the claim's matter without its predicate, said to be unexplained: this cue
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +107,20 @@ def matching_sentences(claim: Proposition, segment: SentenceWords, claim_vector:
                    if t.keys & ((here if named_elsewhere else seen_keys) if t.is_name else near)]
         share = sum(_weight(t) for t in carried) / total
         cosine = _cosine(claim_vector, sentence_vectors, index)
-        follows = index - stated <= FOLLOW_UP_SENTENCES and _denies(sentence)
+        denies = _denies(sentence)
+        frames = denies or any(w.text.lower() in _ASKING_WORDS for w in sentence)
+        follows = index - stated <= FOLLOW_UP_SENTENCES and denies
         other_names = named_elsewhere and any(t.is_name for t in claim.terms) and not any(
             t.keys & here for t in claim.terms if t.is_name)  # "in Dorna" for a claim about Korvo: another event
         if other_names:
             continue
-        if _states(claim, here, verbal, share, cosine, follows) or _answers_it(claim, sentence, carried):
+        if _states(claim, here, verbal, share, cosine, follows, frames) or _answers_it(claim, sentence, carried):
             stated = index
-            found.append(SentenceMatch(start, end, _anchors(claim, sentence), round(share, 3), round(cosine, 3)))
+            anchors, predicate_words = _anchors(claim, sentence)
+            found.append(SentenceMatch(start, end, anchors, round(share, 3), round(cosine, 3), predicate_words))
+        elif (cue := _unexplained(claim, sentence, carried)) is not None:
+            anchors, _ = _anchors(claim, sentence)
+            found.append(SentenceMatch(start, end, anchors, round(share, 3), round(cosine, 3), 0, cue))
     return found
 
 
@@ -122,15 +141,20 @@ def _weight(term: Term) -> float:
 
 
 def _states(claim: Proposition, here: set[str], verbal: set[str], share: float, cosine: float,
-            follows: bool) -> bool:
+            follows: bool, frames: bool) -> bool:
     """The sentence carries the claim's predicate (all of it: "forced" and "labour"; a verb not
-    as a noun for who: "detainees") and most of the rest; less when close in meaning, or when it
-    denies what a sentence just before stated ("there is no evidence the hospital was shelled")."""
+    as a noun for who: "detainees") and most of the rest; less when close in meaning, when it
+    denies or asks ("the Korr government denied cutting off internet access", "asked whether
+    documents had been destroyed": a denial or a question names the act and leaves out the who,
+    where and when), least when it denies what a sentence just before stated
+    ("there is no evidence the hospital was shelled")."""
     predicate = claim.predicate
     carried = sum(1 for t in predicate if t.keys & (verbal if t.verbal else here))
     if not carried or carried < (len(predicate) if len(predicate) <= 2 else 2 * len(predicate) / 3):
         return False
     if follows and share >= FOLLOW_UP_COVERAGE:
+        return True
+    if frames and share >= FRAMED_COVERAGE:
         return True
     return share >= MIN_COVERAGE or (share >= PARAPHRASE_COVERAGE and cosine >= PARAPHRASE_COSINE)
 
@@ -144,17 +168,43 @@ def _denies(sentence: Sequence[Word]) -> bool:
 
 def _answers_it(claim: Proposition, sentence: Sequence[Word], carried: Sequence[Term]) -> bool:
     """A dismissal that names the claim in a few words: "called the pushback reports lies",
-    "dismissed the accusations about Dorna as slander". It needs a word for a claim (reports,
-    accusations...) and one for untruth or denial, the claim's names, and some of its content."""
-    named = [t for t in carried if t.is_name]
-    content = [t for t in carried if not t.is_name]
-    if not sentence or (any(t.is_name for t in claim.terms) and not named) or len(content) < MIN_ANSWER_TERMS:
-        return False
-    lowered = {w.text.lower() for w in sentence}
-    if not lowered & CLAIM_NOUNS:
-        return False
+    "dismissed the allegations about Velocar as baseless". It needs a word for a claim (reports,
+    accusations...) and one for untruth or denial, and, next to the word for a claim, the claim's
+    name, its predicate or two of its other terms."""
+    near = dismissal_window(sentence)
+    named = [t for t in carried if t.keys & near]
+    return any(t.is_name or t.is_predicate for t in named) or len(named) >= MIN_ANSWER_TERMS
+
+
+def dismissal_window(sentence: Sequence[Word]) -> set[str]:
+    """The keys within ANSWER_WINDOW of a word for a claim, in a sentence that also has a word of
+    untruth or denial: where a dismissal names what it dismisses. Empty for any other sentence."""
+    lowered = [w.text.lower() for w in sentence]
+    nouns = [i for i, word in enumerate(lowered) if word in CLAIM_NOUNS]
+    if not nouns:
+        return set()
+    if not set(lowered) & CONTEST_VERBS and first_phrase(CONTEST_PHRASES, " ".join(w.text for w in sentence)) is None:
+        return set()
+    before, after = ANSWER_WINDOW
+    return {k for i in nouns for w in sentence[max(0, i - before):i + after + 1] for k in w.keys}
+
+
+def _unexplained(claim: Proposition, sentence: Sequence[Word], carried: Sequence[Term]) -> str | None:
+    """The claim's matter without its act, said to be unexplained: "Counterfeit medicines have been
+    found in Hessa's pharmacies; how they entered the country is unclear" for a claim that the
+    customs office took bribes to let them in. It needs MATTER_COVERAGE of the terms other than
+    the predicate, one of the claim's names, and a phrase that leaves the cause or author open."""
+    rest = [t for t in claim.terms if not t.is_predicate]
+    total = sum(_weight(t) for t in rest)
+    if not total or (any(t.is_name for t in rest) and not any(t.is_name for t in carried)):
+        return None
+    if sum(_weight(t) for t in carried if not t.is_predicate) / total < MATTER_COVERAGE:
+        return None
     text = " ".join(w.text for w in sentence)
-    return bool(lowered & CONTEST_VERBS) or first_phrase(CONTEST_PHRASES, text) is not None
+    phrase = first_phrase(UNEXPLAINED_PHRASES, text)
+    if phrase is None:
+        return None
+    return f"“{text[phrase[1]:phrase[2]]}” ({phrase[0]}: the matter reported, not the act)"
 
 
 def _cosine(claim_vector: np.ndarray | None, sentence_vectors: np.ndarray | None, index: int) -> float:
@@ -163,13 +213,14 @@ def _cosine(claim_vector: np.ndarray | None, sentence_vectors: np.ndarray | None
     return float(claim_vector @ sentence_vectors[index])
 
 
-def _anchors(claim: Proposition, sentence: Sequence[Word]) -> tuple[tuple[int, int], ...]:
-    """Spans of the sentence's words that carry claim terms: predicate words first."""
+def _anchors(claim: Proposition, sentence: Sequence[Word]) -> tuple[tuple[tuple[int, int], ...], int]:
+    """Spans of the sentence's words that carry claim terms, predicate words first; and how many
+    carry the predicate."""
     predicate = claim.predicate
     first = [(w.start, w.end) for w in sentence if any(t.keys & w.keys for t in predicate)]
     rest = [(w.start, w.end) for w in sentence if (w.start, w.end) not in first
             and any(t.keys & w.keys for t in claim.terms)]
-    return tuple(first + rest)
+    return tuple(first + rest), len(first)
 
 
 def embed_sentences(embedder: SentenceEmbedder, text: str, segment: SentenceWords) -> np.ndarray:
@@ -188,28 +239,40 @@ class KeyIndex:
 
     def candidates(self, claim: Proposition) -> list[int]:
         """Segments carrying the claim's predicate and MIN_CANDIDATE_TERMS of its terms (all, for
-        a shorter claim); or a dismissal, one of the claim's names and one term more than that."""
-        def holding(term: Term) -> set[int]:
-            return {s for k in term.keys for s in self._segments.get(k, ())}
+        a shorter claim); or a dismissal naming, near its word for a claim, one of the claim's
+        names, its predicate, or MIN_ANSWER_TERMS of its terms (as ``_answers_it`` requires); or
+        saying something is unexplained, with a name and MIN_UNEXPLAINED_TERMS terms."""
+        def holding(term: Term, prefix: str = "") -> set[int]:
+            return {s for k in term.keys for s in self._segments.get(prefix + k, ())}
 
         with_predicate = {s for t in claim.predicate for s in holding(t)}
-        answering = set(self._segments.get(ANSWER_KEY, ())) - with_predicate
-        if answering and any(t.is_name for t in claim.terms):
-            answering &= {s for t in claim.terms if t.is_name for s in holding(t)}
-        else:
-            answering = set()
-        hits: Counter[int] = Counter()
-        for term in claim.terms:
-            hits.update(holding(term) & (with_predicate | answering))
         needed = min(MIN_CANDIDATE_TERMS, len(claim.terms))
-        return sorted(s for s, n in hits.items() if n >= (needed + 1 if s in answering else needed))
+        found = {s for s, n in self._hits(claim.terms, with_predicate).items() if n >= needed}
+        answered = [holding(t, ANSWER_PREFIX) for t in claim.terms]
+        found.update(s for t, segments in zip(claim.terms, answered) if t.is_name or t.is_predicate for s in segments)
+        found.update(s for s, n in Counter(s for segments in answered for s in segments).items()
+                     if n >= MIN_ANSWER_TERMS)
+        named = with_predicate | {s for t in claim.terms if t.is_name for s in holding(t)}
+        unexplained = named & set(self._segments.get(UNEXPLAINED_KEY, ()))
+        found.update(s for s, n in self._hits(claim.terms, unexplained).items() if n >= MIN_UNEXPLAINED_TERMS)
+        return sorted(found)
+
+    def _hits(self, terms: Sequence[Term], among: set[int]) -> Counter[int]:
+        """How many of ``terms`` each segment of ``among`` holds."""
+        hits: Counter[int] = Counter()
+        for term in terms:
+            hits.update({s for k in term.keys for s in self._segments.get(k, ())} & among)
+        return hits
 
 
 def index_keys(text: str) -> set[str]:
-    """What a segment is indexed under: its words' keys, and ANSWER_KEY when a sentence of it
-    could be a dismissal (a word for a claim and one for untruth or denial)."""
+    """What a segment is indexed under: its words' keys; ANSWER_PREFIX + each key near a word for
+    a claim in a sentence that dismisses or denies (``dismissal_window``), so that a dismissal is
+    a candidate only for the claims it could name; UNEXPLAINED_KEY for a phrase saying something
+    is unexplained."""
     found = {k for w in words(text) for k in w.keys}
-    lowered = set(re.findall(r"[a-z]+", text.lower()))
-    if lowered & CLAIM_NOUNS and (lowered & CONTEST_VERBS or first_phrase(CONTEST_PHRASES, text) is not None):
-        found.add(ANSWER_KEY)
+    if set(re.findall(r"[a-z]+", text.lower())) & CLAIM_NOUNS:  # cheap test before splitting sentences
+        found.update(ANSWER_PREFIX + k for sentence in segment_sentences(text).words for k in dismissal_window(sentence))
+    if first_phrase(UNEXPLAINED_PHRASES, text) is not None:
+        found.add(UNEXPLAINED_KEY)
     return found

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from sourcetrace.claims.terms import STOP_WORDS, words
+from sourcetrace.claims.terms import STOP_WORDS, keys_of, words
 
 # Verbs that only say that their subject or object is, happens or is done.
 LIGHT_VERBS = frozenset("""be is are was were been being have has had take takes took taken taking occur occurs
@@ -48,6 +48,12 @@ class Proposition:
     text: str
     terms: tuple[Term, ...]
     negated: bool  # the claim says that something did not happen
+    agent: str = ""  # who the claim says did it, as it writes them ("Government troops"); "": nobody named
+    agent_keys: frozenset[str] = frozenset()  # the keys and lower-case words that name the agent...
+    agent_names: frozenset[str] = frozenset()  # ...and its names ("Senn" of "the Senn company")
+    # The keys of everyone the claim says does one of its acts: the agent, and the subject of a
+    # verb inside it ("cargo volumes" of "the harbour authority said cargo volumes fell").
+    doer_keys: frozenset[str] = frozenset()
 
     @property
     def keys(self) -> frozenset[str]:
@@ -89,7 +95,33 @@ def proposition(claim: int, text: str, doc: Doc) -> Proposition:
                           head in predicate and token.pos_ == "VERB"))
     if terms and not any(t.is_predicate for t in terms) and any(not t.is_name for t in terms):
         terms = [_as_predicate(t) if not t.is_name else t for t in terms]  # no parse to go by
-    return Proposition(claim, text, tuple(terms), _negated(doc))
+    agent = _agent(doc, predicate)
+    named = [t for t in agent if t.pos_ == "PROPN" or (t.text[0].isupper() and t.i > 0)]
+    return Proposition(claim, text, tuple(terms), _negated(doc), " ".join(t.text for t in agent),
+                       frozenset(k for t in agent if t not in named for k in (*keys_of(t.text), t.lower_)),
+                       frozenset(k for t in named for k in keys_of(t.text)), _doer_keys(doc))
+
+
+def _doer_keys(doc: Doc) -> frozenset[str]:
+    """The keys of the subject of each of the claim's verbs, or of the "by" of a passive one."""
+    doers = [t for t in doc if t.pos_ in ("NOUN", "PROPN") and (
+        (t.dep_ == "nsubj" and t.head.pos_ in ("VERB", "AUX")) or (t.dep_ == "pobj" and t.head.dep_ == "agent"))]
+    return frozenset(k for t in doers for k in keys_of(t.text))
+
+
+def _agent(doc: Doc, predicate: set[int]) -> list[Token]:
+    """Who does what the claim asserts: the active subject of its root with its names and
+    possessors ("Government troops", "the Dravo mayor's office"; not "dam" in "the dam
+    operator"). None when the subject is what is asserted ("forced labour has taken place")."""
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    subjects = [c for r in roots[:1] for c in r.children if c.dep_ == "nsubj" and c.i not in predicate]
+    if not subjects or subjects[0].pos_ not in ("NOUN", "PROPN"):
+        return []
+    subject = subjects[0]
+    qualifiers = [c for c in subject.children if c.dep_ == "poss" or (c.dep_ in ("compound", "amod") and (
+        c.pos_ == "PROPN" or c.text[0].isupper()))]  # "the Dravo mayor's office", "Vardenian artillery"
+    return sorted([subject, *qualifiers, *(c for q in qualifiers for c in q.children if c.dep_ == "compound")],
+                  key=lambda t: t.i)
 
 
 def _joins_head(token: Token, predicate: set[int]) -> bool:
@@ -106,11 +138,15 @@ ADJUNCT_WEIGHT = 0.5
 
 
 def _weight(token: Token, predicate: set[int]) -> float:
-    """Adjuncts (a prepositional phrase or clause on the predicate: "in favour of the ruling
-    party", "before the vote") count less than the predicate and its arguments."""
+    """Adjuncts count less than the predicate and its arguments: a clause on the predicate
+    ("before the vote"), or a prepositional phrase anywhere but "of" ("in the northern provinces",
+    "about the stadium contract"; a denial or a paraphrase often leaves them out). "Of" usually
+    introduces an argument ("an outbreak of measles")."""
     node = token
     while node.head.i != node.i and node.i not in predicate:
-        if node.dep_ in ("prep", "advcl", "npadvmod", "advmod") and node.head.i in predicate:
+        if node.dep_ == "prep" and node.lower_ != "of":
+            return ADJUNCT_WEIGHT
+        if node.dep_ in ("advcl", "npadvmod", "advmod") and node.head.i in predicate:
             return ADJUNCT_WEIGHT
         node = node.head
     return 1.0

@@ -40,6 +40,7 @@ from sourcetrace.claims.cues import (
     first_phrase,
 )
 from sourcetrace.claims.propositions import LIGHT_VERBS
+from sourcetrace.claims.terms import keys_of
 
 Stance = Literal["supports", "contests", "reports"]
 STANCES: tuple[Stance, ...] = ("supports", "contests", "reports")
@@ -50,8 +51,13 @@ rumor rumors question questions inquiry inquiries investigation investigations p
 charges assertion assertions story stories account accounts""".split())
 EVIDENCE_NOUNS = frozenset("evidence proof proofs sign signs indication indications trace traces".split())
 _NOMINAL_ONLY = frozenset({"accused", "alleged", "charged", "blamed"})  # passive with no agent: only reported
+# Speakers that are things circulated, not people: "posts claim that ..." reports the claim.
+_CIRCULATED = frozenset("""post posts video videos message messages rumour rumours rumor rumors tweet tweets footage
+clip clips leaflet leaflets meme memes""".split())
 _CLAIM_OBJECTS = REPORT_NOUNS | frozenset("findings finding conclusions conclusion".split())
 _QUESTION_WORDS = frozenset({"whether", "if", "who", "whom", "how", "why", "what", "which"})
+OWN_VOICE = "asserted in the text's own voice"  # the cue of a plain assertion with no speaker...
+SPEAKER_ASSERTS = "(asserted by the speaker)"  # ...and, after the statement's cue, of one by a speaker
 _FUTURE = frozenset({"will", "would", "shall", "to", "could", "can", "must", "should"})
 
 
@@ -97,6 +103,36 @@ def decide(doc: Doc, anchors: list[tuple[int, int]], carrier: Carrier | None, cl
     return _flipped(decision, claim_negated)
 
 
+def only_modifies(doc: Doc, predicate: list[tuple[int, int]], claimed: frozenset[str] = frozenset()) -> bool:
+    """The predicate's words only name something else: "the cluster munitions convention",
+    "a forced labour law". The sentence is about the convention or the law, not the act; but
+    "the bribery accusations" or "the shelling reports" are the claim as something said, and a
+    thing the claim itself names (a key in ``claimed``: "detention sites" for a claim about holding
+    detainees in detention sites) is the claim's own matter."""
+    tokens = [t for t in doc if any(t.idx <= a < t.idx + len(t.text) for a, _ in predicate)]
+    inside = {t.i for t in tokens}
+    heads = [t for t in tokens if t.head.i not in inside]
+    return bool(heads) and all(t.dep_ == "compound" and t.pos_ != "VERB" and t.head.pos_ in ("NOUN", "PROPN")
+                               and t.head.lower_ not in _CLAIM_OBJECTS | EVIDENCE_NOUNS
+                               and not keys_of(t.head.text) & claimed for t in heads)
+
+
+def doer(doc: Doc, predicate: list[tuple[int, int]]) -> Token | None:
+    """Who the sentence says did the act: the subject of the predicate's verb, or the "by" of a
+    passive ("the fires were started by retreating rebels"). None for a pronoun or nobody, and for
+    the speaker's own people ("our men", "their soldiers")."""
+    for token in doc:
+        if token.pos_ != "VERB" or not any(token.idx <= a < token.idx + len(token.text) for a, _ in predicate):
+            continue
+        for child in token.children:
+            found = child if child.dep_ == "nsubj" else next(  # "by fleeing smugglers": the first noun after "by"
+                (g for g in child.subtree if g.pos_ in ("NOUN", "PROPN")), None) if child.dep_ == "agent" else None
+            if found is not None:
+                own = any(g.dep_ == "poss" and g.pos_ in ("PRON", "DET") for g in found.children)
+                return found if found.pos_ in ("NOUN", "PROPN") and not own else None
+    return None
+
+
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
     """The text with the claim's own words blanked out (offsets kept)."""
     for start, end in spans:
@@ -123,9 +159,11 @@ def _from_walk(walk: _Walk, text: str, carrier: Carrier | None) -> StanceDecisio
     frame = first_phrase(REPORT_PHRASES, inside)
     if frame is not None:
         return StanceDecision("reports", f"“{text[frame[1]:frame[2]]}” ({frame[0]})")
+    if carrier is not None and carrier.speaker.lower().rpartition(" ")[2] in _CIRCULATED:
+        return StanceDecision("reports", f"{carrier.cue}, by “{carrier.speaker}” (circulated, nobody's assertion)")
     if carrier is not None:
-        return StanceDecision("supports", f"{carrier.cue} (asserted by the speaker)")
-    return StanceDecision("supports", "asserted in the text's own voice")
+        return StanceDecision("supports", f"{carrier.cue} {SPEAKER_ASSERTS}")
+    return StanceDecision("supports", OWN_VOICE)
 
 
 def _flipped(decision: StanceDecision, claim_negated: bool) -> StanceDecision:
@@ -189,13 +227,16 @@ def _own_clause_negation(token: Token, walk: _Walk, claim_words: set[int]) -> No
         if clause.dep_ in ("pobj", "prep") and clause.head.pos_ in ("NOUN", "PROPN"):
             return  # the claim's words are the topic of another noun ("questions about ..."): not its clause
         clause = clause.head
-    verb_counts = clause.i == token.i or clause.i in claim_words or clause.lower_ in EXISTENTIAL | LIGHT_VERBS
+    # "Our emissions never went above the limits": the act named as the subject of a negated verb.
+    act_as_subject = token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass") and token.head.i == clause.i
+    verb_counts = (clause.i == token.i or clause.i in claim_words or clause.lower_ in EXISTENTIAL | LIGHT_VERBS
+                   or act_as_subject)
     for child in clause.children:
         if verb_counts and (child.dep_ == "neg" or (child.lower_ in NEGATIONS and child.dep_ in ("advmod", "det", "neg"))):
             walk.negation = f"“{child.text} {clause.text}” (negated)"
             return
-        if child.dep_ in ("nsubj", "nsubjpass", "attr", "dobj") and any(
-                g.lower_ == "no" and g.dep_ == "det" for g in child.children):
+        if child.dep_ in ("nsubj", "nsubjpass", "attr", "dobj") and any(  # "no house", "not a single house"
+                g.lower_ in ("no", "not") and g.dep_ in ("det", "neg") for g in child.children):
             walk.negation = f"“no {child.text}” (negated)"
             return
 
@@ -216,8 +257,17 @@ def _meet(node: Token, below: Token, walk: _Walk) -> None:
         _meet_verb(node, below, negated, walk)
 
 
+def _exposed_to(verb: Token) -> bool:
+    """ "were exposed to tear gas" says what happened to them: no finding (as "exposed the cover-up" is)."""
+    return verb.lower_.startswith("expos") and verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].lower_ == "to"
+
+
 def _meet_verb(node: Token, below: Token, negated: bool, walk: _Walk) -> None:
     lower = node.lower_
+    circulated = next((c for c in node.children if c.dep_ == "nsubj" and c.lower_ in _CIRCULATED), None)
+    if circulated is not None:  # "a video shared online claims ...": nobody's assertion
+        walk.report = walk.report or f"“{circulated.text} {node.text}” (circulated, nobody's assertion)"
+        return
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in node.children)
     has_agent = any(c.dep_ == "agent" for c in node.children)
     if lower in CONTEST_VERBS:
@@ -227,7 +277,7 @@ def _meet_verb(node: Token, below: Token, negated: bool, walk: _Walk) -> None:
             walk.report = walk.report or f"“not {node.text}” (a denial withheld)"
         else:
             walk.contest = f"“{node.text}” (denial)"
-    elif lower in SUPPORT_VERBS:
+    elif lower in SUPPORT_VERBS and not _exposed_to(node):
         if any(c.dep_ in ("aux", "mark") and c.lower_ in _FUTURE for c in node.children) and lower not in _NOMINAL_ONLY:
             walk.report = walk.report or f"“{node.text}” (a finding still to be made)"
         elif passive and not has_agent and lower in _NOMINAL_ONLY:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sourcetrace.claims.assess import AssessClaims, SegmentPositions, SegmentToAssess
+from sourcetrace.claims.assess import ASSESSOR_VERSION, AssessClaims, SegmentPositions, SegmentToAssess
 from sourcetrace.claims.found import find_claims
 from sourcetrace.claims.matching import KeyIndex, index_keys
 from sourcetrace.claims.propositions import Proposition, propositions_of
@@ -43,6 +43,8 @@ class StoreClaims(PipelineStep):
 
     def run(self, context: RunContext) -> None:
         store, engine = context.store, context.engine
+        if store.forget_claim_checks_unless_assessed_by(ASSESSOR_VERSION):
+            engine.count("assessed_again", 1)  # assessed by another version of the rules
         if context.options.claims:
             engine.count("claims_supplied", len(add_supplied_claims(store, context.options.claims)))
         if not finds_claims(store, context.options.find_claims):

@@ -57,7 +57,7 @@ _CONCEPTS: dict[str, str] = {
     "@detain": "detain* arrest* held hold jail* imprison* incarcerat* captive* custod* prisoner* abduct* disappear*",
     "@kill": "kill* dead death die died dies slain slay* murder* executed executing execution executions massacr* fatal* "
              "shot_dead shot_and_killed",
-    "@torture": "tortur* abus* mistreat* ill-treat* beat beaten beating beatings brutaliz*",
+    "@torture": "tortur* abus* mistreat* ill-treat* beat beaten beating beatings brutaliz* kicked kicking",
     "@attack": "attack* shell shelled shelling bomb bombed bombing bombings bombard* airstrik* air-strik* assault* "
                "raid raided raids fired_on fired_at fire_on fire_at opened_fire open_fire shot_at shoot_at shooting_at",
     "@force": "forc forced coerc* compel* compuls* involuntar* enslav* slave slavery against_their_will made_to",
@@ -73,19 +73,44 @@ _CONCEPTS: dict[str, str] = {
     "@maintain": "maintenanc* maintain* repair* upkeep",
     "@child": "child children minor minors boy boys girl girls",
     "@hospital": "hospital* clinic clinics",
-    "@destroy": "destroy* destruct* demolish* raze razed flatten* torched",
+    "@destroy": "destroy* destruct* demolish* raze razed flatten* shred* wipe wiped wiping delet* eras*",
+    "@burn": "burn* set_fire set_alight set_on_fire torch* arson* ablaze",
     "@deport": "deport* expel* expuls* displac* sent_back send_back",
     "@pushback": "pushback* pushed_back push_back pushing_back towed_back turned_back forced_back",
-    "@hide": "hid hide hidden hiding conceal* cover-up* covered_up cover_up suppress* withheld withhold*",
+    "@hide": "hid hide hidden hiding conceal* cover-up* covered_up cover_up suppress* withheld withhold* kept_quiet "
+             "kept_secret kept_silent keep_quiet keep_secret hushed_up hush_up",
     "@recruit": "recruit* enlist* conscript* made_to_fight forced_to_fight",
     "@starve": "starv* famine blockad*",
     "@censor": "censor* silenc* blocked banned shut suspend* suspension off_the_air off_air",
     "@surveil": "surveil* spied spying spy spyware wiretap* hack hacked hacking",
     "@genocide": "genocid* exterminat*",
+    "@rape": "rape raped rapes raping rapist* sexually_assaulted sexual_assault sexual_assaults sexually_abused "
+             "sexual_abuse sexual_violence",
+    "@loot": "loot* plunder* pillag* ransack* steal theft thefts",
+    "@sink": "sink capsiz* went_down",
+    "@release": "releas* emit emits emitted emitting emission* discharg* leak* spew* dump*",
+    "@warn": "warn* alert* notif*",
+    "@exclude": "exclud* barred barring disqualif* struck_off strike_off striking_off kept_off removed_from",
+    "@cut_off": "cut_off cutting_off blackout* shutdown* shut_down shutting_down outage* disconnect*",
+    # converse verbs: one act seen from either side ("awarded the contract to" / "won the contract")
+    "@award": "award* win won wins winning",
+    "@sell": "sell sold selling sells buy bought buying buys purchas* supplied supply supplying",
+    # who and what: the same people and things under their common names
+    "@home": "home homes house houses housing dwelling dwellings",
+    "@journalist": "journalist* reporter* correspondent* photojournalist* photographer* cameram*",
+    "@police": "police policeman policemen policewoman officer* constab* gendarm*",
+    "@protest": "protest* demonstrat* rally rallies",
+    "@document": "document* file files records paperwork archive*",
+    "@militia": "militia*",
+    "@weapon": "weapon* arms rifle* gun guns munition* ammunition* firearm*",
+    "@company": "company compan* firm firms",
+    "@contract": "contract* deal deals",
+    "@boat": "boat boats ship ships vessel vessels trawler trawlers ferry ferries dinghy dinghies raft rafts",
 }
 # The concepts that say what is done (not who or where): a proposition shares one of them.
-ACTION_CONCEPTS = frozenset(c for c in _CONCEPTS if c not in ("@troops", "@civilian", "@camp", "@election",
-                                                               "@child", "@hospital", "@labour"))
+ACTION_CONCEPTS = frozenset(c for c in _CONCEPTS if c not in (
+    "@troops", "@civilian", "@camp", "@election", "@child", "@hospital", "@labour", "@home", "@journalist", "@police",
+    "@protest", "@document", "@militia", "@weapon", "@company", "@contract", "@boat"))
 _CONCEPT_EXACT: dict[str, str] = {}
 _CONCEPT_PREFIXES: list[tuple[str, str]] = []
 _PHRASES: list[tuple[re.Pattern[str], str]] = []  # several words that together stand for a concept
@@ -102,8 +127,10 @@ _CONCEPT_PREFIXES.sort(key=lambda item: -len(item[0]))  # longest prefix first
 _AGENT_NOUN = re.compile(r"(?:ees?|ers?|ors?|ists?|ants?|ents?)$")
 _SUFFIXES = ("ations", "ation", "itions", "ition", "ments", "ment", "ings", "ing", "ions", "ion", "ees", "ee", "ers",
              "er", "ies", "ied", "ed", "es", "s", "ly")
+_VERB_SUFFIXES = frozenset({"ed", "ing", "es"})
 _DERIVED = {"detent": "detain", "retent": "retain", "abduct": "abduct", "decis": "decid", "destruct": "destroy"}
-_IRREGULAR = {"men": "man", "women": "woman", "children": "child", "forces": "forces"}
+_IRREGULAR = {"men": "man", "women": "woman", "children": "child", "forces": "forces", "northern": "north",
+              "southern": "south", "eastern": "east", "western": "west"}
 # Irregular verbs: every form stands for the base, as regular ones do after their suffix is stripped.
 _IRREGULAR.update({form: forms.split()[0] for forms in """sell sold | hide hid hidden | pay paid | buy bought |
     steal stole stolen | shoot shot | fight fought | build built | catch caught | keep kept | send sent | spend spent |
@@ -149,16 +176,18 @@ def stem(word: str) -> str:
     if word in _IRREGULAR:
         return _IRREGULAR[word]
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+        # a verb's -ed, -ing, -es leave three letters too: owned, raped, rammed
+        shortest = 3 if suffix in _VERB_SUFFIXES else 4
+        if word.endswith(suffix) and len(word) - len(suffix) >= shortest:
             word = word[: -len(suffix)]
             break
     else:
         if len(word) == 4 and word[-1] == "s" and word[-2] not in "su":  # pays, hits, bans
             word = word[:-1]
     word = _DERIVED.get(word, word)
-    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "ls":  # shelled -> shell, but stopp(ed) -> stop
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsaeiou":  # stopp(ed) -> stop, ramm(ed) -> ram
         word = word[:-1]
-    return word.rstrip("e") if len(word) > 4 else word
+    return word.rstrip("e") if len(word) > 3 else word  # rape and raped -> rap, own and owned -> own
 
 
 def key_of(word: str) -> str | None:

@@ -306,6 +306,20 @@ class CaseStore:
             db.execute("DELETE FROM meta WHERE key IN ('statements_version', 'claims_version')")
         return dropped
 
+    def forget_claim_checks_unless_assessed_by(self, assessor: str) -> bool:
+        """Drop every (claim, segment) check and its positions when another version of the
+        claim rules assessed them (``meta.claims_assessor``), and have the found claims found
+        again (they are grouped by the same rules' keys), so that the next steps assess every
+        pair again: a case then equals one built from scratch by this version. True when
+        checks were dropped."""
+        if self._meta("claims_assessor") == assessor:
+            return False
+        with self.transaction() as db:
+            dropped = db.execute("DELETE FROM claim_checks").rowcount > 0  # positions go with them (cascade)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('claims_assessor', ?)", (assessor,))
+            db.execute("DELETE FROM meta WHERE key = 'claims_version'")
+        return dropped
+
     def iter_segments_without_statements(self) -> Iterator[SegmentForReuse]:
         """Kept segments whose statements have not been extracted yet."""
         return self.iter_segments_for_reuse(without_statements=True)
