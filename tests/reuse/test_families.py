@@ -14,11 +14,11 @@ from sourcetrace.reuse.families import (
     KIND_RANK,
     CopyGraph,
     Related,
-    SameTexts,
     build_families,
     find_composites,
 )
 from sourcetrace.reuse.origins import parse_published, published_after
+from sourcetrace.reuse.parents import SameTexts
 from sourcetrace.reuse.relations import PairVerdict, PreparedSegment, classify_pair
 from sourcetrace.reuse.rewrites import AnchorIndex
 
