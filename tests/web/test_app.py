@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import http.client
 import json
@@ -289,3 +290,107 @@ def test_the_app_shows_inputs_relative_to_the_runs_inputs(tmp_path: Path) -> Non
         running.server_close()
     assert all(str(tmp_path) not in body for body in bodies)
     assert '"path": "in/a.txt"' in bodies[2] or '"path":"in/a.txt"' in bodies[2]
+
+
+@pytest.mark.parametrize("route", ["families", "stories", "claims", "timeline", "problems", "search?q=flood", "search?kind=exact"])
+def test_a_page_beyond_the_last_is_an_empty_page_with_the_total(server: CaseServer, route: str) -> None:
+    sep = "&" if "?" in route else "?"
+    first = api(server, route)
+    last = -(-first["total"] // first["per_page"])
+    for page in (last + 1, 10**12, 10**40):  # 10**40: past any case, and past SQLite's integers
+        beyond = api(server, f"{route}{sep}page={page}")
+        assert beyond["items"] == [] and beyond["total"] == first["total"]
+
+
+def test_statements_beyond_the_last_page_are_an_empty_page(statements_server: CaseServer) -> None:
+    beyond = api(statements_server, "statements?page=2")
+    assert beyond["items"] == [] and beyond["total"] == 1
+
+
+def test_a_query_over_the_limit_is_refused_with_a_json_error(server: CaseServer) -> None:
+    from sourcetrace.web.app import MAX_PARAMETER
+
+    within = "flood+" * (MAX_PARAMETER // 6)  # a long query within the limit is searched
+    assert api(server, "search?q=" + within)["total"] == api(server, "search?q=flood")["total"] == 3
+    for path, said in ((f"search?q={'a' * 10_000}", "query too long: 10000 characters, at most 1000"),
+                       (f"search?q=flood&outlet={'%20' * 1001}", "outlet too long: 1001 characters, at most 1000"),
+                       (f"statements?speaker={'b' * 5000}", "speaker too long: 5000 characters, at most 1000")):
+        status, headers, body = get(server, "/api/" + path)
+        assert (status, json.loads(body)) == (400, {"error": said})
+        assert headers["Content-Type"].startswith("application/json")
+
+
+def test_the_servers_own_refusals_are_json_with_the_strict_headers(server: CaseServer) -> None:
+    status, headers, body = get(server, "/api/search?q=" + "a" * 70_000)  # a request line over http.server's 64 KiB
+    assert status == 414 and json.loads(body) == {"error": "request-uri too long"}
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(str(host), int(port), timeout=10)
+    connection.request("POST", "/api/overview", body=b"{}")
+    response = connection.getresponse()
+    assert response.status == 501 and "error" in json.loads(response.read())
+    connection.close()
+
+
+def test_concurrent_requests_are_all_answered_by_a_few_threads_that_keep_their_reader(
+        case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sourcetrace.web import app
+
+    opened: list[int] = []
+
+    class CountingReader(CaseReader):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            opened.append(threading.get_ident())
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    running = make_server(case)
+    monkeypatch.setattr(app, "CaseReader", CountingReader)  # after start-up: counts the request threads' readers
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    try:
+        with ThreadPoolExecutor(40) as clients:  # more at once than the listen backlog's default of 5
+            statuses = list(clients.map(lambda n: get(running, f"/api/families?page={n % 3 + 1}")[0], range(120)))
+    finally:
+        running.shutdown()
+        running.server_close()
+    assert statuses == [200] * 120
+    assert 1 <= len(opened) <= app.REQUEST_THREADS and len(set(opened)) == len(opened)
+
+
+def test_answers_are_kept_until_the_case_changes(tmp_path: Path) -> None:
+    """A run may write the case while the app serves it: a kept answer must not outlive the change."""
+    from sourcetrace.api import open_case
+
+    case = build_hostile_case(tmp_path)
+    running = make_server(case)
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    try:
+        before = {s["name"]: s["type"] for s in api(running, "sources")}
+        assert api(running, "sources") == api(running, "sources")  # the second from what was kept
+        name = next(iter(before))
+        changed = "ngo" if before[name] != "ngo" else "wire"
+        with open_case(case) as opened:
+            opened.set_source_type(name, changed)
+        after = {s["name"]: s["type"] for s in api(running, "sources")}
+    finally:
+        running.shutdown()
+        running.server_close()
+    assert after == {**before, name: changed}
+
+
+def test_the_kept_answers_stay_within_their_bound(tmp_path: Path) -> None:
+    from sourcetrace.web.cache import AnswerCache
+
+    (tmp_path / "c.case").write_bytes(b"")
+    kept = AnswerCache(tmp_path / "c.case", max_bytes=100)
+    made: list[int] = []
+
+    def make(key: int) -> bytes:
+        made.append(key)
+        return b"x" * 40
+
+    for key in (1, 2, 3, 1):
+        kept.get(key, functools.partial(make, key))
+    assert made == [1, 2, 3, 1]  # 3 pushed 1 out: at most 100 bytes are kept
+    assert kept.get(3, lambda: b"other") == b"x" * 40 and kept.get(9, lambda: None) is None

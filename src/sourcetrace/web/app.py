@@ -1,6 +1,6 @@
 """``sourcetrace serve``: a local, read-only web app over one case.
 
-Standard library only (http.server's ThreadingHTTPServer): the app is a few
+Standard library only (http.server, answered on a few threads): the app is a few
 JSON routes and two static assets, so a framework would add a dependency for
 nothing. It binds to 127.0.0.1 by default, reads the case only through
 CaseReader (a read-only connection, ``mode=ro``), answers only the routes
@@ -15,9 +15,10 @@ import json
 import re
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, is_dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -25,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 from sourcetrace.store import CaseReader
 from sourcetrace.views import EVENT_KINDS, KINDS, Page, SegmentFilters
 from sourcetrace.views.viewer import asset
+from sourcetrace.web.cache import AnswerCache
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -58,6 +60,7 @@ class CaseApp:
         self._local = threading.local()
         with CaseReader(case_path) as reader:  # refuses a missing file, or one that is not a case
             self.index = reader.build_search_index()
+        self.answers = AnswerCache(case_path)
         self.assets = {
             "/": Asset(self._shell().encode("utf-8"), "text/html; charset=utf-8"),
             "/assets/app.js": Asset(asset("app.js").encode("utf-8"), "text/javascript; charset=utf-8"),
@@ -92,14 +95,40 @@ class CaseApp:
                 return handler(self.reader(), _Params(query), *found.groups())
         return None
 
+    def api_json(self, route: str, query: dict[str, list[str]]) -> bytes | None:
+        """The payload as JSON, kept for the next request for the same route and parameters."""
+        key = (route, tuple(sorted((name, tuple(values)) for name, values in query.items())))
+        return self.answers.get(key, lambda: _json_or_none(self.api(route, query)))
+
+
+def _json_or_none(payload: object | None) -> bytes | None:
+    if payload is None:
+        return None
+    return _encode(asdict(payload) if is_dataclass(payload) else payload)  # type: ignore[arg-type]
+
+
+def _encode(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+# The longest value a parameter may have: a search of 1,000 characters is a long
+# pasted passage; more only costs the search index time (docs/report-and-app.md).
+MAX_PARAMETER = 1000
+# Pages past this are read as this one, past the last page of any case: the
+# offset stays within SQLite's integers and the answer is an empty page.
+MAX_PAGE = 10**12
+
 
 class _Params:
     def __init__(self, query: dict[str, list[str]]) -> None:
         self.query = query
 
     def text(self, name: str) -> str | None:
-        value = (self.query.get(name) or [""])[0].strip()
-        return value or None
+        value = (self.query.get(name) or [""])[0]
+        if len(value) > MAX_PARAMETER:
+            label = "query" if name == "q" else name
+            raise BadRequest(f"{label} too long: {len(value)} characters, at most {MAX_PARAMETER}")
+        return value.strip() or None
 
     def number(self, name: str, default: int | None = None) -> int | None:
         value = self.text(name)
@@ -110,7 +139,13 @@ class _Params:
         return max(1, int(value))
 
     def page(self) -> int:
-        return self.number("page", 1) or 1
+        """The page asked for; one beyond the last is an empty page (with the total), not an error."""
+        value = self.text("page")
+        if value is None:
+            return 1
+        if not value.isdigit():
+            raise BadRequest("page must be a positive whole number")
+        return max(1, min(MAX_PAGE, int(value)))
 
     def choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
         value = self.text(name)
@@ -184,6 +219,7 @@ _ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
 class CaseRequestHandler(BaseHTTPRequestHandler):
     server_version = "sourcetrace"
     sys_version = ""
+    timeout = 30  # seconds a connection may stay silent: an idle client must not hold one of the few threads
     app: CaseApp  # set on the subclass made by make_server
     app_address: tuple[str, int]  # likewise: the bound host and port
 
@@ -211,19 +247,26 @@ class CaseRequestHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"", "text/plain")
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a request line over 64 KiB, a malformed request, another method)
+        as JSON with the same headers as every answer, not its HTML page."""
+        self.close_connection = True
+        status = HTTPStatus(code)
+        self._send_json(status, {"error": message or status.phrase.lower()})
+
     def _api(self, route: str, query: dict[str, list[str]]) -> None:
         try:
-            payload = self.app.api(route, query)
+            body = self.app.api_json(route, query)
         except BadRequest as error:
             self._send_json(HTTPStatus.BAD_REQUEST, {"error": str(error)})
             return
-        if payload is None:
+        if body is None:
             self._send_json(HTTPStatus.NOT_FOUND, {"error": "not found"})
         else:
-            self._send_json(HTTPStatus.OK, asdict(payload) if is_dataclass(payload) else payload)  # type: ignore[arg-type]
+            self._send(HTTPStatus.OK, body, "application/json; charset=utf-8")
 
     def _send_json(self, status: HTTPStatus, payload: Any) -> None:
-        self._send(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
+        self._send(status, _encode(payload), "application/json; charset=utf-8")
 
     def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
         self.send_response(status)
@@ -239,14 +282,38 @@ class CaseRequestHandler(BaseHTTPRequestHandler):
         pass  # quiet: the terminal shows the address, not every request
 
 
-class CaseServer(ThreadingHTTPServer):
-    daemon_threads = True
+# Requests are answered by a fixed set of threads, each keeping its case reader
+# (SQLite connections serve one thread): a thread per request would open the
+# case afresh for every request. SQLite releases the GIL while it reads, so a
+# few threads keep both cores busy; more queue (docs/benchmarks.md, "App under load").
+REQUEST_THREADS = 8
 
-    def __init__(self, app: CaseApp, host: str, port: int) -> None:
+
+class CaseServer(HTTPServer):
+    # The listen backlog: many clients connecting at once wait in it, where the
+    # default of 5 drops their connections (a dropped connection costs its client a 1 s retry).
+    request_queue_size = 128
+
+    def __init__(self, app: CaseApp, host: str, port: int, *, threads: int = REQUEST_THREADS) -> None:
         handler: type[CaseRequestHandler] = type("BoundHandler", (CaseRequestHandler,), {"app": app})
         super().__init__((host, port), handler)
         handler.app_address = (str(self.server_address[0]), int(self.server_address[1]))
         self.app = app
+        self._threads = ThreadPoolExecutor(threads, thread_name_prefix="sourcetrace-request")
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._threads.submit(self._answer, request, client_address)
+
+    def _answer(self, request: Any, client_address: Any) -> None:
+        """What ThreadingMixIn does in a thread of its own, on one of the pool's threads."""
+        try:
+            self.finish_request(request, client_address)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client went away before its answer: nothing to tell anyone
+        except Exception:  # noqa: BLE001  (http.server's own handling: print it, keep serving)
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
 
     @property
     def url(self) -> str:
@@ -255,6 +322,7 @@ class CaseServer(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
+        self._threads.shutdown(wait=False, cancel_futures=True)
         self.app.close()
 
 
