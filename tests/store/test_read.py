@@ -282,3 +282,18 @@ def test_an_event_names_its_segments_document_and_a_segment_its_publisher(case_w
         if segment.source is not None:
             assert segment.url is not None and any(host in segment.url for host in sources[segment.source].hosts)
     assert {s.source for s in segments.values()} - {None} == set(sources)
+
+
+def test_a_page_of_the_timeline_reads_events_in_their_index_without_sorting_them_all(case_with_stories: Path) -> None:
+    from sourcetrace.store import read_events
+
+    statements: list[str] = []
+    db = sqlite3.connect(f"file:{case_with_stories}?mode=ro", uri=True)
+    db.set_trace_callback(statements.append)
+    page = read_events.events(db, limit=4, offset=2)
+    db.set_trace_callback(None)
+    page_query = statements[-1]  # as run, its parameters filled in
+    plan = " ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + page_query))
+    db.close()
+    assert len(page) == 4
+    assert "events_timeline" in plan and "TEMP B-TREE" not in plan  # the 100k-segment timeline sorted 791,540 rows per page

@@ -17,6 +17,13 @@ _STORY = """LEFT JOIN family_members m ON m.segment_id = e.segment_id
             LEFT JOIN story_families f ON f.family_id = m.family_id"""
 _KEPT_EVENTS = f"""FROM events e JOIN segments s ON s.id = e.segment_id {_STORY}
                    WHERE s.duplicate_of IS NULL"""
+_KEPT_SEGMENT_EVENTS = "FROM events e JOIN segments s ON s.id = e.segment_id WHERE s.duplicate_of IS NULL"
+# One story's events, found from the story (its families, their members, their events), the few then sorted.
+_STORY_EVENTS = """FROM story_families f CROSS JOIN family_members m ON m.family_id = f.family_id
+                   CROSS JOIN events e ON e.segment_id = m.segment_id JOIN segments s ON s.id = e.segment_id
+                   WHERE s.duplicate_of IS NULL"""
+# All events, walked in the timeline's index (schema 11) up to the page: CROSS JOIN keeps events the outer loop.
+_TIMELINE_EVENTS = _KEPT_EVENTS.replace("JOIN segments", "CROSS JOIN segments", 1)
 
 
 def has_stories(db: sqlite3.Connection) -> bool:
@@ -30,10 +37,11 @@ def events(db: sqlite3.Connection, story: int | None = None, kind: str | None = 
     """Dated events in date order (a period by its first day; unresolved last),
     then by segment and position; ``story`` keeps one story's, ``kind`` one kind."""
     where, params = _filters(story, kind)
+    kept = _STORY_EVENTS if story is not None else _TIMELINE_EVENTS
     rows = db.execute(
         f"""SELECT e.id, e.kind, e.date, e.precision, e.segment_id, s.document_id, e.start, e."end", e.text,
                    e.relative, s.title, s.published, f.story_id
-            {_KEPT_EVENTS} {where}
+            {kept} {where}
             ORDER BY e.first_day IS NULL, e.first_day, e.date, e.segment_id, e.id LIMIT ? OFFSET ?""",
         [*params, -1 if limit is None else limit, offset])
     return [EventView(i, kind_, date, precision, segment, document, start, end, text, bool(relative), title,
@@ -44,7 +52,10 @@ def events(db: sqlite3.Connection, story: int | None = None, kind: str | None = 
 
 def event_count(db: sqlite3.Connection, story: int | None = None, kind: str | None = None) -> int:
     where, params = _filters(story, kind)
-    return int(db.execute(f"SELECT count(*) {_KEPT_EVENTS} {where}", params).fetchone()[0])
+    # A segment is in at most one family and a family in at most one story: without a story filter the
+    # story's joins change no count, and leaving them out makes the count ten times faster.
+    kept = _STORY_EVENTS if story is not None else _KEPT_SEGMENT_EVENTS
+    return int(db.execute(f"SELECT count(*) {kept} {where}", params).fetchone()[0])
 
 
 def _filters(story: int | None, kind: str | None) -> tuple[str, list[object]]:
