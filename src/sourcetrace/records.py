@@ -258,7 +258,8 @@ class StatementOccurrence:
     segment: int  # segments.id
     start: int  # span of the statement's words in the segment's text
     end: int
-    text: str  # == segment text[start:end]
+    # segment text[start:end] as read: a split quote's parts joined by " … ", a wrapped line's break as a space
+    text: str
     speaker_as_written: str  # "Ms Bachelet", "the High Commissioner", "she"
     cue: str  # said, told, denied, according to, ...
     kind: StatementKind

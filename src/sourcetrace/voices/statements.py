@@ -40,6 +40,7 @@ from sourcetrace.voices.speakers import (
     phrase_for,
     same_body_names,
 )
+from sourcetrace.voices.wrapping import unwrapped
 
 # Verbs whose clause complement is what was said.
 SAY_CUES = frozenset(
@@ -98,7 +99,7 @@ _SENTENCE_END = frozenset(".!?")
 _MIN_QUOTE_WORDS = 3
 # Changed with any rule that changes what is extracted: a case whose statements an earlier
 # version found extracts them again (store.forget_statements_unless_extracted_by).
-EXTRACTOR_VERSION = "2026-12-01.named-speakers"
+EXTRACTOR_VERSION = "2026-12-01.unwrapped-paragraphs"
 _WINDOW_TOKENS = 30
 
 
@@ -234,9 +235,11 @@ def extract_from_texts(
 
     With the pre-filter (``prefilter``, default :data:`PREFILTER`) only the
     sentences that can hold a statement, and their context, are parsed
-    (:func:`parse_spans`); a text with none is not parsed at all."""
+    (:func:`parse_spans`); a text with none is not parsed at all. A
+    hard-wrapped text is read with its paragraphs unwrapped (same offsets:
+    :func:`~sourcetrace.voices.wrapping.unwrapped`)."""
     use_filter = PREFILTER if prefilter is None else prefilter
-    items = list(texts)
+    items = [(segment, unwrapped(text)) for segment, text in texts]
     pieces = [
         (index, start, end)
         for index, (_, text) in enumerate(items)
