@@ -187,7 +187,10 @@ def run_line(run: RunView) -> str:
     """The last run in one line: its status, when it started and finished, and how long it took."""
     total = "unfinished" if run.seconds is None else f"{run.seconds:,.1f} s"
     finished = f", finished {run.finished_at}" if run.finished_at else ""
-    return f"Last run #{run.id}: {run.status}, started {run.started_at}{finished}, {total}"
+    line = f"Last run #{run.id}: {run.status}, started {run.started_at}{finished}, {total}"
+    if run.status == "killed":
+        line += " (its process was stopped before the run ended; the next run completes the case)"
+    return line
 
 
 def run_summary_table(summary: RunSummary) -> Table:

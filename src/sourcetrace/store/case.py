@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,6 +51,11 @@ if TYPE_CHECKING:
 SEGMENT_ID_BASE = 1000  # a segment's id: its document's id * 1000 + its ordinal, the same however runs were split
 
 APPLICATION_ID = 0x53545243  # "STRC": marks a SQLite file as a sourcetrace case
+
+# The status of a run whose process ended without recording its end (SIGKILL, a crash, power
+# loss): the row still says running, but no writer holds the case. The next run completes it.
+KILLED_RUN = "killed"
+WRITER_LOCK_ATTEMPTS = 5  # a second writer is refused after about 0.25 s
 
 
 class CaseError(Exception):
@@ -148,6 +154,9 @@ class CaseStore:
 
     def begin_run(self, arguments: dict[str, object]) -> int:
         with self.transaction() as db:
+            # This writer holds the case's lock, so a run still marked running is one whose
+            # process was killed before it could record its end (KILLED_RUN).
+            db.execute("UPDATE runs SET status = ? WHERE status = 'running'", (KILLED_RUN,))
             cursor = db.execute(
                 "INSERT INTO runs (started_at, status, arguments) VALUES (?, 'running', ?)",
                 (utc_now(), json.dumps(arguments)),
@@ -639,13 +648,29 @@ def _writer_lock(path: Path) -> IO[bytes] | None:
     if fcntl is None:  # not POSIX: SQLite's locks alone (a second writer waits, then fails)
         return None
     handle = open(path, "rb")  # noqa: SIM115 -- held until close()
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise CaseError(f"{path} is being changed by another sourcetrace command (a run, claims --add or "
-                        "sources --set); wait for it to finish, then try again") from None
-    return handle
+    for _ in range(WRITER_LOCK_ATTEMPTS):
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            time.sleep(0.05)  # a reader's probe (writer_holds_lock) holds it for microseconds
+    handle.close()
+    raise CaseError(f"{path} is being changed by another sourcetrace command (a run, claims --add or "
+                    "sources --set); wait for it to finish, then try again")
+
+
+def writer_holds_lock(path: Path) -> bool:
+    """Whether a writer holds the case's lock now. The kernel drops a killed
+    process's lock, so a run marked running while no writer holds it was killed."""
+    if fcntl is None:  # cannot tell: believe the runs table
+        return True
+    with open(path, "rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
 
 
 def _check_intact(db: sqlite3.Connection, path: Path) -> None:
@@ -682,7 +707,9 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(number),))
             if number == 1:
                 db.execute("INSERT INTO meta VALUES ('created_at', ?)", (utc_now(),))
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            # In the migration's transaction: set after its commit, a run killed in between
+            # left tables without the mark, and every later open refused the case as not one.
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 def _schema_version(db: sqlite3.Connection) -> int:

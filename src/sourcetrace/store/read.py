@@ -23,7 +23,16 @@ from sourcetrace.store import read_paths as shown
 from sourcetrace.store import read_sources as outlets
 from sourcetrace.store import read_statements as said
 from sourcetrace.store import read_stories as told
-from sourcetrace.store.case import CaseCounts, CaseError, CaseStore, _check_is_case, _schema_version, unopenable
+from sourcetrace.store.case import (
+    KILLED_RUN,
+    CaseCounts,
+    CaseError,
+    CaseStore,
+    _check_is_case,
+    _schema_version,
+    unopenable,
+    writer_holds_lock,
+)
 from sourcetrace.store.read_export import Row, export_sections
 from sourcetrace.store.schema import SCHEMA_VERSION
 from sourcetrace.store.search import SearchIndex, search_segments
@@ -157,6 +166,8 @@ class CaseReader:
         if row is None:
             return None
         run_id, status, started_at, finished_at, summary = row
+        if status == "running" and not writer_holds_lock(self.path):
+            status = KILLED_RUN  # its process died before recording its end; the next run records it so
         summary_fields = json.loads(summary) if summary else {}
         seconds = summary_fields.get("seconds")
         steps = tuple(

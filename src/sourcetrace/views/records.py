@@ -328,7 +328,7 @@ class RunView:
     """One `sourcetrace run` over the case, with its steps (none for cases written before schema 5)."""
 
     id: int
-    status: str  # running, finished, interrupted, failed
+    status: str  # running, finished, interrupted, failed, or killed (ended without recording its end)
     started_at: str
     finished_at: str | None
     seconds: float | None  # as the run measured it; None until it finishes
