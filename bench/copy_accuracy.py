@@ -38,7 +38,7 @@ import json
 import resource
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -215,6 +215,7 @@ def evaluate(segments: list[SegmentForReuse], truth: Truth, workers: int) -> dic
             "origins": origin_scores(origin_of, family_of, truth, by_id),
         },
         "spun": spun_scores(copy_map.families, truth, by_id),
+        "parents": parent_scores(copy_map.families, truth, by_id),
         "minhash_0.8": {
             "pairs": pair_scores(baseline, truth),
             "family_ari": family_ari(baseline_families, truth),
@@ -245,6 +246,48 @@ def spun_scores(
                 "altered_statements": len(flags),
                 "flags_on_spun_side": sum(flags) / max(len(flags), 1),
             }
+    return rows
+
+
+def parent_scores(
+    families: Iterable[Family], truth: Truth, segments: dict[int, SegmentForReuse]
+) -> dict[str, dict[str, float]]:
+    """Per kind of copy made from an original that is in the case and linked
+    to it: the share drawn under the original (or under its exact copy: the
+    same words reflowed, as close), the share whose parent the evidence
+    decided, and, of those drawn under another text, the share drawn dashed
+    and the kinds of copy they hang under."""
+    member_of = {m.segment: (f, m) for f in families for m in f.members}
+    rows: dict[str, dict[str, float]] = {}
+    elsewhere: dict[str, Counter[str]] = defaultdict(Counter)
+    unparented: Counter[str] = Counter()
+    for kind in KINDS:
+        judged = []
+        for copy, family in truth.family_of.items():
+            original = truth.origin_of.get(family)
+            if truth.kind_of.get(copy) != kind or original not in member_of or copy not in member_of:
+                continue
+            if member_of[copy][0].key != member_of[original][0].key:
+                continue  # not linked: the pair scores count it
+            member = member_of[copy][1]
+            if member.parent is None:  # the family's origin is undetermined: no parent is drawn
+                unparented[kind] += 1
+                continue
+            # Under the original, or under its exact copy (the same words, reflowed): as close.
+            right = member.parent == original or truth.kind_of.get(member.parent) == "exact"
+            judged.append((right, member.parent_basis == "evidence"))
+            if not right:
+                elsewhere[kind][truth.kind_of.get(member.parent, "other")] += 1
+        wrong = [decided for right, decided in judged if not right]
+        rows[kind] = {
+            "copies": len(judged),  # with a parent drawn
+            "without_a_parent": unparented[kind],
+            "under_the_original": sum(right for right, _ in judged) / max(len(judged), 1),
+            "decided": sum(decided for _, decided in judged) / max(len(judged), 1),
+            "dashed_where_not_under_the_original": sum(not d for d in wrong) / max(len(wrong), 1),
+            "not_under_the_original": len(wrong),
+            "parents_elsewhere": dict(elsewhere[kind]),  # the kind of copy they hang under instead
+        }
     return rows
 
 
@@ -350,6 +393,18 @@ def markdown(result: dict[str, object]) -> str:
             f"| {name} | {row['families']} | {row['linked']:.3f} | {row['direction_right']:.3f} | "
             f"{row['origin_right']:.3f} | "
             f"{row['altered_statements']} | {row['flags_on_spun_side']:.3f} |"
+        )
+    lines.append("")
+    lines.append(
+        "| parents: copies of an original in the case | with a parent | without (origin undetermined) | under the original (or a word-for-word "
+        "copy of it) | parent decided by evidence | elsewhere | of those, dashed | under what instead |"
+    )
+    lines.append("|---|---|---|---|---|---|---|---|")
+    for kind, row in result["parents"].items():  # type: ignore[attr-defined]
+        lines.append(
+            f"| {kind} | {row['copies']} | {row['without_a_parent']} | {row['under_the_original']:.3f} | {row['decided']:.3f} | "
+            f"{row['not_under_the_original']} | {row['dashed_where_not_under_the_original']:.3f} | "
+            f"{', '.join(f'{k} {n}' for k, n in sorted(row['parents_elsewhere'].items()))} |"
         )
     lines.append("")
     lines.append(f"build_copy_map: {result['segments']} segments in {result['seconds']:.1f} s.")
