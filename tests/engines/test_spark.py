@@ -6,7 +6,6 @@ seconds."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -22,10 +21,9 @@ from sourcetrace.engines import spark as spark_engine
 from sourcetrace.engines.contract import MapStep
 from sourcetrace.engines.spark import SparkEngine, start_spark, with_task_retries
 from sourcetrace.runner import RunOptions, demo_claims_path, demo_corpus_path, run_case
+from tests.test_incremental import exported
 
 from .synthetic_news import write_corpus
-
-RUN_METADATA = {"generated_at", "generator", "ingested_at", "run_id", "started_at", "finished_at", "runs"}
 
 
 @pytest.fixture(scope="module")
@@ -140,20 +138,6 @@ def test_master_is_refused_without_the_spark_engine(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--master is for --engine spark" in result.output
     assert not (tmp_path / "c.case").exists()
-
-
-def exported(case: Path) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, ["export", str(case), "--json", "-"])
-    assert result.exit_code == 0, result.output
-    return _without_run_metadata(json.loads(result.stdout))
-
-
-def _without_run_metadata(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_run_metadata(v) for k, v in value.items() if k not in RUN_METADATA}
-    if isinstance(value, list):
-        return [_without_run_metadata(v) for v in value]
-    return value
 
 
 def _both_engines(inputs: list[Path], tmp_path: Path, options: RunOptions, spark: Any) -> tuple[dict[str, Any], ...]:

@@ -22,21 +22,14 @@ import pickle
 import re
 import sys
 import uuid
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from sourcetrace.engines.contract import ChunkResult, MapStep, StepClock, run_chunk
+from sourcetrace.engines.contract import ChunkResult, In, K, MapStep, Out, R, StepClock, V, W, run_chunk
 
 if TYPE_CHECKING:
     from pyspark import SparkContext
-
-In = TypeVar("In")
-Out = TypeVar("Out")
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-W = TypeVar("W")
-R = TypeVar("R")
 
 DEFAULT_MASTER = "local[*]"
 # A Spark job costs tens of milliseconds to schedule: each job carries several
