@@ -27,7 +27,7 @@ import re
 import shutil
 import sys
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -68,7 +68,23 @@ def _rate(amount: float, seconds: float, cores: int, spec: str = ".0f") -> str:
     return format(amount / seconds / cores, spec) if seconds >= 0.05 else "–"
 
 
-def run_size(documents: int, master: str, workers: int, scratch: Path) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class SizeResult:
+    """Both engines' runs on one generated corpus."""
+
+    documents: int
+    input_bytes: int
+    exports_equal: bool
+    local: RunResult
+    spark: RunResult
+    cores: tuple[int, int]  # local workers, Spark cores
+
+    @property
+    def failed(self) -> bool:
+        return not self.exports_equal or bool(self.local.exit_code or self.spark.exit_code)
+
+
+def run_size(documents: int, master: str, workers: int, scratch: Path) -> SizeResult:
     corpus = scratch / f"corpus-{documents}"
     written = write_corpus(corpus, documents)
     size = corpus_bytes(corpus)
@@ -79,30 +95,19 @@ def run_size(documents: int, master: str, workers: int, scratch: Path) -> dict[s
     shutil.rmtree(corpus)
     for leftover in (local_case, spark_case, scratch / "local.json", scratch / "spark.json"):
         leftover.unlink()
-    return {"documents": written, "input_bytes": size, "exports_equal": equal, "local": asdict(local),
-            "spark": asdict(spark), "cores": [workers, cores_of(master, workers)]}
+    return SizeResult(written, size, equal, local, spark, (workers, cores_of(master, workers)))
 
 
-def report(result: dict[str, object]) -> str:
-    local, spark = RunResult(**_fields(result["local"])), RunResult(**_fields(result["spark"]))
-    documents, size = int(result["documents"]), int(result["input_bytes"])  # type: ignore[call-overload]
-    cores = tuple(result["cores"])  # type: ignore[arg-type]
-    head = (f"### {documents:,} documents, {size / 2**20:.1f} MB\n\n"
+def report(result: SizeResult) -> str:
+    local, spark, megabytes = result.local, result.spark, result.input_bytes / 2**20
+    head = (f"### {result.documents:,} documents, {megabytes:.1f} MB\n\n"
             "| engine | exit | wall s | CPU % (sampled) | peak RSS driver | peak RSS workers (+ JVM) |\n|---|---:|---:|---:|---:|---:|\n")
     for label, run in (("local", local), ("spark", spark)):
         head += (f"| {label} | {run.exit_code} | {run.wall_seconds:.1f} | {100 * run.sampled_cpu_seconds / run.wall_seconds:.0f} | "
                  f"{run.peak_driver_rss_mb:.0f} MB | {run.peak_workers_rss_mb:.0f} MB |\n")
-    head += f"\nExports equal, run metadata aside: **{result['exports_equal']}**. Spark / local wall: " \
+    head += f"\nExports equal, run metadata aside: **{result.exports_equal}**. Spark / local wall: " \
             f"{spark.wall_seconds / local.wall_seconds:.2f}.\n\n"
-    return head + step_rows(local, spark, documents, size / 2**20, cores)  # type: ignore[arg-type]
-
-
-def _fields(run: object) -> dict[str, object]:
-    from pipeline import StepFigures
-
-    values = dict(run)  # type: ignore[call-overload]
-    values["steps"] = [StepFigures(**step) for step in values["steps"]]
-    return values
+    return head + step_rows(local, spark, result.documents, megabytes, result.cores)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,9 +125,8 @@ def main(argv: list[str] | None = None) -> int:
             print(report(result), "\n", flush=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"command": ["python", *sys.argv], "environment": environment(),
-                                     "results": results}, indent=1), encoding="utf-8")
-    failed = [r for r in results if not r["exports_equal"] or r["local"]["exit_code"] or r["spark"]["exit_code"]]  # type: ignore[index]
-    return 1 if failed else 0
+                                     "results": [asdict(r) for r in results]}, indent=1), encoding="utf-8")
+    return 1 if any(r.failed for r in results) else 0
 
 
 if __name__ == "__main__":

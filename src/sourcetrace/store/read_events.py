@@ -23,7 +23,8 @@ _STORY_EVENTS = """FROM story_families f CROSS JOIN family_members m ON m.family
                    CROSS JOIN events e ON e.segment_id = m.segment_id JOIN segments s ON s.id = e.segment_id
                    WHERE s.duplicate_of IS NULL"""
 # All events, walked in the timeline's index (schema 11) up to the page: CROSS JOIN keeps events the outer loop.
-_TIMELINE_EVENTS = _KEPT_EVENTS.replace("JOIN segments", "CROSS JOIN segments", 1)
+_TIMELINE_EVENTS = f"""FROM events e CROSS JOIN segments s ON s.id = e.segment_id {_STORY}
+                       WHERE s.duplicate_of IS NULL"""
 
 
 def has_stories(db: sqlite3.Connection) -> bool:
