@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, is_dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import parse_qs, urlsplit
 
 from sourcetrace.store import CaseReader
@@ -117,38 +117,53 @@ MAX_PARAMETER = 1000
 # Pages past this are read as this one, past the last page of any case: the
 # offset stays within SQLite's integers and the answer is an empty page.
 MAX_PAGE = 10**12
+# The most digits an id (in a path, or ?family= and ?story=) may have.
+ID_DIGITS = 12
+
+
+def _whole_number(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes "²" and other digits that int() refuses."""
+    return value.isascii() and value.isdigit()
 
 
 class _Params:
     def __init__(self, query: dict[str, list[str]]) -> None:
         self.query = query
 
-    def text(self, name: str) -> str | None:
+    def raw(self, name: str) -> str | None:
+        """The parameter's first value as sent; an empty one (a form's blank field) is as none."""
         value = (self.query.get(name) or [""])[0]
         if len(value) > MAX_PARAMETER:
             label = "query" if name == "q" else name
             raise BadRequest(f"{label} too long: {len(value)} characters, at most {MAX_PARAMETER}")
-        return value.strip() or None
+        return value or None
+
+    def text(self, name: str) -> str | None:
+        """Text with the spaces around it dropped: only spaces is as none."""
+        return (self.raw(name) or "").strip() or None
+
+    # Numbers and choices are taken as sent: " 2" or "exact\v" is refused, not read as 2 or exact
+    # (as the description, web/openapi.py, says: a whole number, or one of the choices).
 
     def number(self, name: str, default: int | None = None) -> int | None:
-        value = self.text(name)
+        value = self.raw(name)
         if value is None:
             return default
-        if not value.isdigit() or len(value) > 12:
+        if not _whole_number(value) or len(value) > ID_DIGITS:
             raise BadRequest(f"{name} must be a positive whole number")
         return max(1, int(value))
 
     def page(self) -> int:
         """The page asked for; one beyond the last is an empty page (with the total), not an error."""
-        value = self.text("page")
+        value = self.raw("page")
         if value is None:
             return 1
-        if not value.isdigit():
+        if not _whole_number(value):
             raise BadRequest("page must be a positive whole number")
         return max(1, min(MAX_PAGE, int(value)))
 
     def choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
-        value = self.text(name)
+        value = self.raw(name)
         if value is not None and value not in allowed:
             raise BadRequest(f"{name} must be one of {', '.join(allowed)}")
         return value
@@ -159,13 +174,21 @@ class _Params:
 
 
 def _search(reader: CaseReader, p: _Params) -> object:
-    query = p.text("q")
+    # A NUL ends an FTS5 query early (SQLite: "unterminated string"); no extracted text holds one,
+    # so it is read as the space between two words.
+    query = (p.text("q") or "").replace("\0", " ").strip() or None
     if query is None:
         return reader.browse(p.filters(), p.page())
     return reader.search(query, p.filters(), p.page())
 
 
-def _text(reader: CaseReader, p: _Params, segment: str) -> object | None:
+class SegmentText(TypedDict):
+    """A segment's text (/api/text/ID), which the viewer fetches when it needs the text alone."""
+
+    text: str
+
+
+def _text(reader: CaseReader, p: _Params, segment: str) -> SegmentText | None:
     text = reader.segment_text(int(segment))
     return None if text is None else {"text": text}
 
@@ -189,30 +212,38 @@ def _claims(reader: CaseReader, p: _Params, per_page: int = 50) -> object:
 
 
 def _claim(reader: CaseReader, p: _Params, claim_id: str) -> object | None:
-    if not claim_id.isdigit() or len(claim_id) > 12:
+    if not _whole_number(claim_id) or len(claim_id) > ID_DIGITS:
         raise BadRequest("a claim id must be a positive whole number")
     return reader.claim(int(claim_id))
 
 
+def _openapi(reader: CaseReader, p: _Params) -> object:
+    from sourcetrace.web.openapi import openapi_document  # it reads this module's limits
+
+    return openapi_document()
+
+
 Handler = Callable[..., object | None]
+_ID = rf"([0-9]{{1,{ID_DIGITS}}})"
 _ROUTES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (re.compile(r"overview"), lambda reader, p: reader.overview()),
     (re.compile(r"families"), lambda reader, p: reader.families_page(p.page())),
-    (re.compile(r"family/([0-9]{1,12})"), lambda reader, p, fid: reader.family(int(fid))),
-    (re.compile(r"pair/([0-9]{1,12})"), lambda reader, p, sid: reader.pair(int(sid))),
-    (re.compile(r"document/([0-9]{1,12})"), lambda reader, p, did: reader.document(int(did))),
+    (re.compile(f"family/{_ID}"), lambda reader, p, fid: reader.family(int(fid))),
+    (re.compile(f"pair/{_ID}"), lambda reader, p, sid: reader.pair(int(sid))),
+    (re.compile(f"document/{_ID}"), lambda reader, p, did: reader.document(int(did))),
     (re.compile(r"problems"), lambda reader, p: reader.problems_page(p.page())),
     (re.compile(r"search"), _search),
-    (re.compile(r"text/([0-9]{1,12})"), _text),
+    (re.compile(f"text/{_ID}"), _text),
     (re.compile(r"statements"), lambda reader, p: reader.statements_page(
         p.page(), speaker=p.text("speaker"), altered_only=p.text("altered") is not None)),
-    (re.compile(r"statement/([0-9]{1,12})"), lambda reader, p, sid: reader.statement(int(sid))),
+    (re.compile(f"statement/{_ID}"), lambda reader, p, sid: reader.statement(int(sid))),
     (re.compile(r"stories"), lambda reader, p: reader.stories_page(p.page())),
-    (re.compile(r"story/([0-9]{1,12})"), lambda reader, p, sid: reader.story(int(sid))),
+    (re.compile(f"story/{_ID}"), lambda reader, p, sid: reader.story(int(sid))),
     (re.compile(r"claims"), _claims),
     (re.compile(r"claim/([^/]+)"), _claim),
     (re.compile(r"sources"), _sources),
     (re.compile(r"timeline"), _timeline),
+    (re.compile(r"openapi\.json"), _openapi),
 )
 
 
@@ -260,6 +291,11 @@ class CaseRequestHandler(BaseHTTPRequestHandler):
         except BadRequest as error:
             self._send_json(HTTPStatus.BAD_REQUEST, {"error": str(error)})
             return
+        except Exception:
+            # A fault of the app's own: answered, not a dropped connection, and raised on to
+            # CaseServer._answer, which prints it. The fuzzing (tests/web/test_openapi.py) looks for these.
+            self._send_json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": "internal error"})
+            raise
         if body is None:
             self._send_json(HTTPStatus.NOT_FOUND, {"error": "not found"})
         else:
