@@ -174,6 +174,22 @@ def test_statements_an_older_version_of_the_rules_extracted_are_extracted_again(
     assert again["statements"] and again == at_once
 
 
+def test_pairs_an_older_version_of_the_rules_verified_are_verified_again(tmp_path: Path) -> None:
+    first, second = split_demo(tmp_path)
+    case = tmp_path / "older.case"
+    run_case([first, second], case, ONE_WORKER)
+    with sqlite3.connect(case) as db:  # as an earlier sourcetrace left it: other rules, no copies found
+        db.execute("UPDATE meta SET value = 'an-older-version' WHERE key = 'pair_verifier'")
+        db.execute("UPDATE pair_verdicts SET verdict = NULL")
+    run_case([first, second], case, ONE_WORKER)
+    run_case([first, second], tmp_path / "at-once.case", ONE_WORKER)
+    counters = step_counters(case, 2)
+    assert counters["candidates"]["verified_again"] == 1
+    assert counters["verify"]["pairs_known"] == 0  # every pair verified again
+    again, at_once = exported(case), exported(tmp_path / "at-once.case")
+    assert again["families"] and again == at_once
+
+
 def test_claims_an_older_version_of_the_claim_rules_assessed_are_assessed_again(tmp_path: Path) -> None:
     first, second = split_demo(tmp_path)
     claims_file = demo_claims_path()

@@ -71,6 +71,15 @@ def test_the_embedding_loads_from_the_installed_package_and_gives_unit_vectors(
     assert not vectors[3].any()  # an empty sentence has no direction
 
 
+def test_a_hard_wrapped_sentence_has_the_vector_of_its_reflowed_copy(embedder: SentenceEmbedder) -> None:
+    """Wire archives are hard-wrapped, their copies reflowed: a line break is not a difference."""
+    wrapped = "The committee was meeting in New York this afternoon and\ncould put its final stamp\n    on the deal."
+    reflowed = " ".join(wrapped.split())
+    vectors = embedder.embed([wrapped, reflowed, reflowed.replace("final", "last")])
+    assert float(vectors[0] @ vectors[1]) == pytest.approx(1.0, abs=1e-6)
+    assert float(vectors[0] @ vectors[2]) < 0.999  # a changed word still is
+
+
 def _evidence(a: str, b: str, embedder: SentenceEmbedder):
     pa, pb = prepare(a), prepare(b)
     return rewrite_evidence(pa, pb, sentence_vectors(pa, embedder), sentence_vectors(pb, embedder))

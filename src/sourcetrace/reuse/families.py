@@ -12,7 +12,8 @@ by topic (:func:`sourcetrace.reuse.copymap.topically_related`).
 Within a family, the origin comes from :func:`~sourcetrace.reuse.origins.decide_origin`
 and every other member's parent is the closest member (exact links before
 near-exact before excerpts before rewrites, then score; among equally close
-ones the origin, then the earlier text, then the lower id) that may be its
+ones the origin, then the earlier text, then the lower id; rewrites scoring
+within ``parents.REWRITE_SCORE_TIE`` of each other are equally close) that may be its
 parent: never one published after it (full times when both have them, else
 days; the same day is allowed), nor the side a pair's structure says is the
 copy. The tree is grown from the origin over those links only (Prim), then
@@ -57,7 +58,7 @@ from sourcetrace.reuse.origins import (
     published_after,
     wire_copies,
 )
-from sourcetrace.reuse.parents import Arc, Direction, Link, ParentJudge, UnionFind
+from sourcetrace.reuse.parents import Arc, Direction, Link, ParentJudge, UnionFind, equally_close
 from sourcetrace.reuse.relations import KIND_RANK as KIND_RANK  # re-exported: where the ranking was defined first
 from sourcetrace.reuse.relations import PairVerdict, oriented, strength
 from sourcetrace.reuse.spin import SpinReadings
@@ -281,7 +282,18 @@ def _possible_parents(
                 parents[child].append((parent, verdict))
     for arcs in parents.values():
         arcs.sort(key=lambda arc: _arc_key(arc, preference), reverse=True)
+        _prefer_among_equally_close(arcs, preference)
     return parents
+
+
+def _prefer_among_equally_close(arcs: list[Arc], preference: Mapping[int, int]) -> None:
+    """The arcs equally close to the closest (parents.equally_close) come first in
+    preference order: among rewrites that close, the origin, then the earlier text."""
+    if not arcs:
+        return
+    closest = arcs[0][1]
+    count = next((i for i, (_, verdict) in enumerate(arcs) if not equally_close(verdict, closest)), len(arcs))
+    arcs[:count] = sorted(arcs[:count], key=lambda arc: preference[arc[0]])
 
 
 def _parent_links(
@@ -325,24 +337,23 @@ def _parent_links(
         if seed not in reached:
             links[seed] = (None, None)
             grow(seed)
-    _move_to_closer_parents(links, parents_of, preference)
+    _move_to_closer_parents(links, parents_of)
     return links
 
 
-def _move_to_closer_parents(
-    links: dict[int, Link], parents_of: Mapping[int, list[Arc]], preference: Mapping[int, int]
-) -> None:
+def _move_to_closer_parents(links: dict[int, Link], parents_of: Mapping[int, list[Arc]]) -> None:
     """Prim attaches a member by the strongest arc from the tree as it was
     then; a closer (or equally close and preferred) possible parent may have
-    joined later. Each move makes one link strictly better in that order and
-    keeps the links a forest, so this ends."""
+    joined later. Each move takes an arc earlier in the member's own order of
+    possible parents (:func:`_possible_parents`) and keeps the links a forest,
+    so this ends."""
     moved = True
     while moved:
         moved = False
         for child, (current_parent, current) in list(links.items()):
             for parent, verdict in parents_of.get(child, ()):
                 if current is not None and current_parent is not None and \
-                        _arc_key((parent, verdict), preference) <= _arc_key((current_parent, current), preference):
+                        (parent == current_parent and verdict is current):
                     break
                 if not _descends_from(parent, child, links):
                     links[child] = (parent, verdict)

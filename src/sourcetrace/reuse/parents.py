@@ -46,6 +46,16 @@ class UnionFind:
 
 
 SCORE_TIE = 1e-9  # scores closer than this are equally close: rounding, not evidence
+# Rewrite scores this close are equally close: a rewrite of the origin scores within
+# this of the origin's near-exact copies and of its other rewrites, by the chance of
+# which words each one changed, so the score cannot say which of them it was made from.
+REWRITE_SCORE_TIE = 0.03
+
+
+def equally_close(first: PairVerdict, second: PairVerdict) -> bool:
+    """Whether two links are equally close: the same kind, and scores within that kind's tie."""
+    tie = REWRITE_SCORE_TIE if first.kind == "rewrite" else SCORE_TIE
+    return first.kind == second.kind and abs(first.score - second.score) <= tie
 DIRECTION_UNKNOWN = "which of the two copied the other is not shown by the evidence"
 NO_DIRECT_LINK = "no verdict joins it to the origin: every text it matches was published after it or copies it"
 PREFERENCE = "the origin, then the earlier text, then the lower id"
@@ -124,8 +134,7 @@ class ParentJudge:
             other
             for other, link in self.parents_of.get(child, ())
             if other not in excluded
-            and link.kind == verdict.kind
-            and abs(link.score - verdict.score) <= SCORE_TIE
+            and equally_close(link, verdict)
             and not _set_below(self.times[parent], self.times[other])
         )
         return tied[:SHOWN], len(tied)

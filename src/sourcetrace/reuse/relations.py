@@ -47,6 +47,9 @@ from sourcetrace.reuse.rewrites import (
     sentence_vectors,
 )
 
+# Changed with any rule that changes a pair's verdict: a case whose pairs another
+# version verified verifies them all again (store.forget_verdicts_unless_verified_by).
+VERIFIER_VERSION = "2026-12-01.unwrapped-sentence-vectors"
 NEAR_EXACT = 0.7
 EXCERPT_PART = 0.8
 REWRITE_COVERAGE = 0.6

@@ -26,7 +26,7 @@ from sourcetrace.reuse.copymap import (
     find_candidates,
     pair_tasks,
 )
-from sourcetrace.reuse.relations import PairVerdict
+from sourcetrace.reuse.relations import VERIFIER_VERSION, PairVerdict
 
 VERDICT_BATCH = 2000  # verdicts per transaction
 
@@ -49,6 +49,8 @@ class FindCandidates(PipelineStep):
     name = "candidates"
 
     def run(self, context: RunContext) -> None:
+        if context.store.forget_verdicts_unless_verified_by(VERIFIER_VERSION):
+            context.engine.count("verified_again", 1)  # verified by another version of the rules
         if context.store.copy_map_is_current():
             return
         context.progress.phase("finding copy candidates", None)

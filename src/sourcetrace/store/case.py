@@ -299,6 +299,20 @@ class CaseStore:
             db.executemany("INSERT OR REPLACE INTO pair_verdicts VALUES (?, ?, ?)",
                            [(a, b, verdict_json(v)) for a, b, v in verdicts])
 
+    def forget_verdicts_unless_verified_by(self, verifier: str) -> bool:
+        """Drop every stored pair verdict when another version of the rules verified them
+        (``meta.pair_verifier``), and mark the copy map and what rests on it out of date,
+        so that the next steps verify every pair again: a case then equals one built from
+        scratch by this version. True when verdicts were dropped."""
+        if self._meta("pair_verifier") == verifier:
+            return False
+        with self.transaction() as db:
+            dropped = db.execute("DELETE FROM pair_verdicts").rowcount > 0
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('pair_verifier', ?)", (verifier,))
+            db.execute("DELETE FROM meta WHERE key IN ('copy_map_version', 'statements_version', 'sources_version',"
+                       " 'stories_version', 'claims_version')")
+        return dropped
+
     def forget_statements_unless_extracted_by(self, extractor: str) -> bool:
         """Drop every segment's extracted statements when another version of
         the extractor found them (``meta.statements_extractor``), so that the
