@@ -2,7 +2,7 @@
 killed case opens, that ``status`` says the run was killed, and that the next
 run completes it to the export of a run never killed (issue 15, point 2).
 
-    python bench/kill_resume.py [--documents 20000] [--kills 50] [--seed 15] [--workers N]
+    python bench/kill_resume.py [--documents 20000] [--kills 50] [--chain K] [--seed 15] [--workers N]
 
 Writes about M invented news pages (tests/engines/synthetic_news.py) and a
 claims file in their phrasing, in a temporary folder, and builds the case once
@@ -18,6 +18,14 @@ one the case has not recorded. Then:
 - truthful: status says ``killed`` and lists exactly the steps the case recorded;
 - equal: after one more uninterrupted run, the export equals the reference,
   run metadata aside (as in tests/test_incremental.py).
+
+With ``--chain K`` (default 1) each case takes K kills before the run that
+completes it, as tests/test_kill_resume.py does: the kills of a chain aim at
+steps in pipeline order, each run resuming the one killed before it, and
+"equal" is the chain's final export. A chain costs about one run however many
+kills it holds, which is what makes 50 kills of a 20,000-document case fit in
+an afternoon; the kills that follow one another in a chain also prove that a
+case survives repeated kills, not just one.
 
 Prints one row per kill and writes bench/out/kill_resume.json.
 """
@@ -62,6 +70,7 @@ CLAIMS = (
 @dataclass(frozen=True, slots=True)
 class KillResult:
     kill: int
+    chain: int  # the case it was made in; kills of one chain share the final export
     aimed_at: str
     seconds: float  # after the run started
     step: str  # the step it landed in ("finished" when the run ended first)
@@ -102,12 +111,13 @@ def exported(case: Path, out: Path) -> Any:
 
 
 def kill_at(command: list[str], case: Path, step: str, delay: float) -> tuple[float, str]:
-    """Start a run on a fresh case and SIGKILL its process group `delay` s after `step`
-    began; seconds after the start, and the step it landed in."""
+    """Start a run (on a fresh case, or resuming a killed one) and SIGKILL its process group
+    `delay` s after `step` began; seconds after the start, and the step it landed in."""
+    before = latest_run(case)
     started = time.monotonic()
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wanted = STEP_NAMES.index(step)
-    while process.poll() is None and ((done := recorded_steps(case)) is None or len(done) < wanted):
+    while process.poll() is None and (latest_run(case) <= before or len(steps_done(case)) < wanted):
         time.sleep(0.02)
     time.sleep(delay)
     if process.poll() is not None:
@@ -116,6 +126,15 @@ def kill_at(command: list[str], case: Path, step: str, delay: float) -> tuple[fl
     process.wait()
     seconds = time.monotonic() - started
     return seconds, STEP_NAMES[len(steps_done(case))]
+
+
+def latest_run(case: Path) -> int:
+    """The id of the case's latest run, read-only (0 before the case has one)."""
+    try:
+        with closing(sqlite3.connect(case.resolve().as_uri() + "?mode=ro", uri=True)) as db:
+            return int(db.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0])
+    except sqlite3.OperationalError:  # no file or no tables yet
+        return 0
 
 
 def case_opens(case: Path) -> bool:
@@ -146,19 +165,31 @@ def kill_targets(kills: int, rng: random.Random) -> list[str]:
     return targets[:kills]
 
 
-def one_kill(number: int, step: str, step_seconds: float, setup: dict[str, Any], rng: random.Random) -> KillResult:
-    case = setup["work"] / f"kill{number}.case"
+def chains_of(targets: list[str], chain: int) -> list[list[str]]:
+    """The kill targets in chains of `chain`, each chain's in pipeline order."""
+    return [sorted(targets[i:i + chain], key=STEP_NAMES.index) for i in range(0, len(targets), chain)]
+
+
+def one_chain(number: int, first_kill: int, steps: list[str], setup: dict[str, Any],
+              rng: random.Random) -> list[KillResult]:
+    """Kill runs of one fresh case at each of `steps` in turn, then complete it and compare."""
+    case = setup["work"] / f"chain{number}.case"
     command = run_arguments(setup["corpus"], setup["claims"], case, setup["workers"])
-    seconds, landed = kill_at(command, case, step, rng.uniform(0, step_seconds))
-    opens = case_opens(case)
-    truthful = opens and status_truthful(case, landed)
+    kills: list[tuple[str, float, str, bool, bool]] = []
+    for step in steps:
+        seconds, landed = kill_at(command, case, step, rng.uniform(0, setup["step_seconds"][step]))
+        opens = case_opens(case)
+        kills.append((step, seconds, landed, opens, opens and status_truthful(case, landed)))
+        if not opens:
+            break
     equal = False
-    if opens:
+    if all(opens for *_, opens, _ in kills):
         subprocess.run(command, check=True, capture_output=True)
-        equal = exported(case, setup["work"] / f"kill{number}.json") == setup["expected"]
-    for leftover in setup["work"].glob(f"kill{number}.*"):
+        equal = exported(case, setup["work"] / f"chain{number}.json") == setup["expected"]
+    for leftover in setup["work"].glob(f"chain{number}.*"):
         leftover.unlink()
-    return KillResult(number, step, round(seconds, 2), landed, opens, truthful, equal)
+    return [KillResult(first_kill + i, number, step, round(seconds, 2), landed, opens, truthful, equal)
+            for i, (step, seconds, landed, opens, truthful) in enumerate(kills)]
 
 
 def summary(results: list[KillResult]) -> dict[str, Any]:
@@ -170,42 +201,60 @@ def summary(results: list[KillResult]) -> dict[str, Any]:
 
 def print_row(result: KillResult) -> None:
     marks = ["yes" if ok else "NO" for ok in (result.opens, result.status_truthful, result.export_equal)]
-    print(f"{result.kill:>4}  {result.seconds:>8.1f}  {result.aimed_at:<12} {result.step:<12} "
+    print(f"{result.kill:>4}  {result.chain:>5}  {result.seconds:>8.1f}  {result.aimed_at:<12} {result.step:<12} "
           f"{marks[0]:<6} {marks[1]:<9} {marks[2]}", flush=True)
+
+
+def reference_case(work: Path, documents: int, seed: int, workers: int | None) -> tuple[int, float]:
+    """The corpus and its uninterrupted case in ``work`` (made unless a finished one is
+    there, for the same size and seed): documents written, and the run's seconds."""
+    made = work / "reference.json"
+    if made.is_file() and json.loads(made.read_text())["asked"] == [documents, seed]:
+        kept = json.loads(made.read_text())
+        return int(kept["documents"]), float(kept["seconds"])
+    work.mkdir(parents=True, exist_ok=True)
+    written = write_corpus(work / "corpus", documents, seed=seed)
+    (work / "claims.txt").write_text("\n".join(CLAIMS) + "\n")
+    started = time.monotonic()
+    subprocess.run(run_arguments(work / "corpus", work / "claims.txt", work / "whole.case", workers), check=True,
+                   capture_output=True)
+    seconds = time.monotonic() - started
+    made.write_text(json.dumps({"asked": [documents, seed], "documents": written, "seconds": seconds}))
+    return written, seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=20_000)
     parser.add_argument("--kills", type=int, default=50)
+    parser.add_argument("--chain", type=int, default=1, help="kills per case before the run that completes it")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--work", type=Path, default=None,
+                        help="keep the corpus and the uninterrupted case here, and reuse them when present")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="kill_resume-") as folder:
-        work = Path(folder)
-        documents = write_corpus(work / "corpus", args.documents, seed=args.seed)
-        (work / "claims.txt").write_text("\n".join(CLAIMS) + "\n")
-        started = time.monotonic()
+        work = args.work or Path(folder)
+        documents, uninterrupted = reference_case(work, args.documents, args.seed, args.workers)
         whole = work / "whole.case"
-        subprocess.run(run_arguments(work / "corpus", work / "claims.txt", whole, args.workers), check=True,
-                       capture_output=True)
-        uninterrupted = time.monotonic() - started
         step_seconds = dict(recorded_steps(whole) or [])
         setup = {"work": work, "corpus": work / "corpus", "claims": work / "claims.txt", "workers": args.workers,
-                 "expected": exported(whole, work / "whole.json")}
-        print(f"{documents:,} documents; uninterrupted run {uninterrupted:.1f} s; {args.kills} kills (seed {args.seed})")
-        print("kill   seconds  aimed at     landed in    opens  truthful  resumed export equal")
+                 "expected": exported(whole, work / "whole.json"), "step_seconds": step_seconds}
+        print(f"{documents:,} documents; uninterrupted run {uninterrupted:.1f} s; {args.kills} kills in chains of "
+              f"{args.chain} (seed {args.seed})")
+        print("kill  chain   seconds  aimed at     landed in    opens  truthful  resumed export equal")
         results: list[KillResult] = []
-        for number, step in enumerate(kill_targets(args.kills, rng), start=1):
-            results.append(one_kill(number, step, step_seconds[step], setup, rng))
-            print_row(results[-1])
-            report = {"documents": documents, "kills": args.kills, "seed": args.seed, "workers": args.workers,
-                      "uninterrupted_seconds": round(uninterrupted, 1), "step_seconds": step_seconds,
-                      **summary(results)}
+        for number, steps in enumerate(chains_of(kill_targets(args.kills, rng), args.chain), start=1):
+            for result in one_chain(number, len(results) + 1, steps, setup, rng):
+                results.append(result)
+                print_row(result)
+            report = {"documents": documents, "kills": args.kills, "chain": args.chain, "seed": args.seed,
+                      "workers": args.workers, "uninterrupted_seconds": round(uninterrupted, 1),
+                      "step_seconds": step_seconds, **summary(results)}
             args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(json.dumps(report, indent=2) + "\n")  # after each kill: a long run can be cut
+            args.out.write_text(json.dumps(report, indent=2) + "\n")  # after each chain: a long run can be cut
     print(f"steps hit: {', '.join(report['steps_hit'])}; all as required: {report['all_ok']}; wrote {args.out}")
 
 
