@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import Target, target
-from tests.web.cases import HANDLER, SCRIPT_TAG
+from tests.web.cases import BIDI_NAME, BIDI_ROLE, BIDI_TITLE, HANDLER, SCRIPT_TAG, SPEAKER
 
 
 @pytest.fixture(params=["app", "report"])
@@ -20,6 +20,7 @@ def views(t: Target) -> list[str]:
         documents = [row[0] for row in db.execute("SELECT id FROM documents")]
         stories = [row[0] for row in db.execute("SELECT id FROM stories")]
         claims = [row[0] for row in db.execute("SELECT id FROM claims")]
+        statements = [row[0] for row in db.execute("SELECT id FROM statements")]
         spans = [f"#/document/{d}?segment={s}&start={a}&end={b}" for d, s, a, b in db.execute(
             "SELECT s.document_id, e.segment_id, e.start, e.\"end\" FROM events e JOIN segments s ON s.id = e.segment_id"
             " WHERE e.start IS NOT NULL")]
@@ -27,7 +28,8 @@ def views(t: Target) -> list[str]:
              "#/search?q=%22window.__pwned%22&kind=exact", "#/stories", "#/timeline", "#/timeline?kind=mentioned", "#/claims"]
             + [f"#/pair/{c}" for c in copies] + [f"#/document/{d}" for d in documents]
             + [f"#/story/{s}" for s in stories] + [f"#/timeline?story={s}" for s in stories] + [f"#/claim/{c}" for c in claims]
-            + [f"#/claims?story={s}" for s in stories] + spans)
+            + [f"#/claims?story={s}" for s in stories] + spans
+            + ["#/statements", "#/statements?speaker=img"] + [f"#/statement/{s}" for s in statements])
 
 
 def test_no_view_runs_a_script_from_the_case(page, hostile: Target) -> None:  # type: ignore[no-untyped-def]
@@ -68,3 +70,24 @@ def test_a_javascript_url_is_not_a_link(page, hostile: Target) -> None:  # type:
     page.wait_for_selector("dl.facts")
     assert "javascript:" in page.locator("dl.facts").inner_text()
     assert page.locator("dl.facts a").count() == 0
+
+
+def test_hostile_speakers_titles_and_names_are_shown_as_given(page, hostile: Target) -> None:  # type: ignore[no-untyped-def]
+    """A script as a speaker's name, bidi overrides and control characters in a
+    title, a role and a file name: shown as the same characters, run as nothing."""
+    with hostile.db() as db:
+        statement, = db.execute("SELECT id FROM statements WHERE speaker = ?", (SPEAKER,)).fetchone()
+        document, = db.execute("SELECT id FROM documents WHERE title = ?", (BIDI_TITLE,)).fetchone()
+    for view in ("#/statements", f"#/statement/{statement}"):
+        page.goto(hostile.url + view)
+        page.wait_for_selector("main[aria-busy=false]")
+        shown = page.locator("main").inner_text()
+        assert SPEAKER in shown and BIDI_ROLE in shown, view
+        assert page.evaluate("window.__pwned") is None, view
+    page.goto(hostile.url + f"#/document/{document}")
+    page.wait_for_selector("main[aria-busy=false]")
+    assert BIDI_TITLE in page.locator("main").inner_text()  # overrides and control characters kept, as text
+    page.goto(hostile.url + "#/problems")
+    page.wait_for_selector("table.problems")
+    assert BIDI_NAME in page.locator("table.problems").inner_text()  # the file name, every character kept
+    assert page.evaluate("window.__pwned") is None

@@ -13,6 +13,12 @@ HANDLER = '<img src=x onerror="window.__pwned = \'onerror\'">'
 CLOSE_SCRIPT = "</script><script>window.__pwned = 'closed script'</script><!--"
 JS_URL = "javascript:window.__pwned='url'"
 SEPARATORS = "line\u2028separator\u2029end"
+SPEAKER = '<img src=x onerror="window.__pwned = \'speaker\'">'  # a statement's speaker (issue 15, point 4)
+# Bidi overrides and isolates (which reorder what is shown), a zero-width mark
+# and terminal control characters: kept as given, shown as text.
+BIDI_TITLE = "Osterby \u202ellaw doolf\u202c ferry \u2067timetable\u2069\u200f \x07bell \x1b[31mred\x1b[0m"
+BIDI_ROLE = "mayor \u202eof Osterby\u202c\x07"
+BIDI_NAME = "notice \u202etxt.exe\u202c \x1b[2J\x07bell.txt"
 
 HOSTILE_STORY = [
     (f"The river authority of the fictional town of Osterby said on Tuesday that {SCRIPT_TAG} flood defences "
@@ -44,11 +50,38 @@ def build_hostile_case(folder: Path) -> Path:
         {"url": "https://other.example/osterby", "title": "Osterby flood wall (excerpt)",
          "published": "2025-04-03", "text": "\n\n".join(HOSTILE_STORY[:4])},
     ]
+    rows.append({"url": "https://ferry.example/osterby", "title": BIDI_TITLE, "published": "2025-04-04",
+                 "text": FERRY_STORY})
     (inputs / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     (inputs / f"{HANDLER}.txt").write_text("", encoding="utf-8")  # an empty input: a problem with a hostile path
+    (inputs / BIDI_NAME).write_text("", encoding="utf-8")  # and one with bidi overrides and control characters
     case = folder / "hostile.case"
     run_case([inputs], case, RunOptions(workers=1, claims=(HOSTILE_CLAIM,)))
+    _add_hostile_statement(case)
     return case
+
+
+FERRY_STORY = ("The ferry operator of the fictional town of Osterby will add two evening crossings to the island "
+               "of Holm from the first week of June, its director said on Friday.")
+
+
+def _add_hostile_statement(case: Path) -> None:
+    """A statement whose speaker is a script injection and whose role carries
+    bidi overrides, quoting the mayor's segment: statements the extractor
+    would not make, stored as the merge step stores them."""
+    from sourcetrace.records import Statement, StatementOccurrence
+    from sourcetrace.store import CaseStore
+    from sourcetrace.store.case import _write_statement
+
+    quote = "the work was overdue"
+    with CaseStore(case) as store:
+        segment, text = next((seg.id, seg.text) for seg in store.iter_segments_for_reuse() if quote in seg.text)
+        start = text.index(quote)
+        with store.transaction() as db:
+            key = db.execute("SELECT coalesce(max(id), 0) + 1 FROM statements").fetchone()[0]
+            _write_statement(db, Statement(key, SPEAKER, BIDI_ROLE, "reported", "said", quote, (
+                StatementOccurrence(segment, start, start + len(quote), quote, f"{SPEAKER} {BIDI_ROLE}", "said",
+                                    "reported"),)))
 
 
 def build_demo_case(folder: Path) -> Path:

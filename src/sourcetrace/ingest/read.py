@@ -87,6 +87,8 @@ def ingest_input(path: str, options: ReadOptions = ReadOptions()) -> IngestedInp
                 result.problems.append(item)
             else:
                 _add_document(result, item, kind, options)
+    except readers.DecompressionLimitError as exc:  # a gzip bomb: what came before it is kept
+        result.problems.append(Problem(path, ProblemReason.TOO_LARGE, str(exc)))
     except OSError as exc:
         result.problems.append(Problem(path, ProblemReason.UNREADABLE, _describe(exc)))
     except Exception as exc:  # noqa: BLE001 - one input's failure must not stop the pile

@@ -15,7 +15,7 @@ import contextlib
 import csv
 import io
 import json
-import sys
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -27,11 +27,25 @@ TEXT_COLUMNS = ("text", "html", "body", "content")
 _DATE_COLUMNS = ("published", "date")
 _ENCODING_SAMPLE_BYTES = 1 << 16
 _CSV_DELIMITERS = ",;\t|"
+# csv.Sniffer's quote regexes backtrack: on 64 KiB of '"\n' or ',"' repeated it
+# takes minutes (37 s measured for ',"' alone), on 2 KiB under half a second.
+# The header line and a few rows are all the delimiter needs.
+_SNIFF_SAMPLE_CHARS = 2048
 # JSON escapes (\uXXXX) can make a line several times longer than its text.
 _JSON_EXPANSION = 4
 
-# Page text in a cell easily exceeds csv's default 128 KiB field limit.
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# Page text in a cell easily exceeds csv's default 128 KiB field limit, so the
+# limit is the document limit instead (set by each read_csv: csv keeps it per
+# process). A cell over it is a TOO_LARGE problem for its row, not 100 MB in
+# memory: csv holds a field as 4 bytes a character while it reads it.
+_DEFAULT_FIELD_LIMIT = 50 * 2**20
+csv.field_size_limit(_DEFAULT_FIELD_LIMIT)
+# A CSV line is read whole before csv parses it. A physical line longer than
+# the document limit plus this much (the row's other cells) cannot hold a
+# document under the limit: it is skipped in chunks and its row recorded as
+# TOO_LARGE, so one 10 GB line costs no more memory than a document at the limit.
+CSV_LINE_SLACK_CHARS = 1 << 20
+READ_CHARS = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +87,12 @@ def read_jsonl(path: str, max_document_bytes: int) -> readers.ReaderOutput:
     If the first object has no text field, the table has none: one
     NO_TEXT_COLUMN problem instead of a BAD_RECORD per line.
     """
+    return readers.stopping_at_broken_gzip(path, _jsonl_items(path, max_document_bytes))
+
+
+def _jsonl_items(path: str, max_document_bytes: int) -> readers.ReaderOutput:
     seen_text = False
-    with readers.open_payload(path) as stream:
+    with readers.open_payload(path, max_document_bytes) as stream:
         lines = _bounded_lines(stream, _JSON_EXPANSION * max_document_bytes)
         for line_number, line in enumerate(lines, start=1):
             if line is None:
@@ -84,7 +102,7 @@ def read_jsonl(path: str, max_document_bytes: int) -> readers.ReaderOutput:
                 line = line.removeprefix(codecs.BOM_UTF8)
             if not line.strip():
                 continue
-            row, replaced = _parse_json_line(path, line, line_number)
+            row, replaced, halves = _parse_json_line(path, line, line_number)
             if isinstance(row, Problem):
                 yield row
                 continue
@@ -102,6 +120,10 @@ def read_jsonl(path: str, max_document_bytes: int) -> readers.ReaderOutput:
             yield from _row_items(path, fields, columns, line_number, max_document_bytes, "line")
             if replaced:
                 yield _undecodable(path, replaced, "utf-8", f"line {line_number}", line_number - 1)
+            if halves:
+                message = (f"line {line_number}: {halves} lone surrogate escape(s) (half of a UTF-16 pair, "
+                           "which no text can hold) replaced with U+FFFD")
+                yield Problem(path, ProblemReason.UNDECODABLE, message, severity="warning", ordinal=line_number - 1)
 
 
 def _bounded_lines(stream: readers.Payload, cap: int) -> Iterator[bytes | None]:
@@ -118,12 +140,22 @@ def _bounded_lines(stream: readers.Payload, cap: int) -> Iterator[bytes | None]:
 
 def read_csv(path: str, max_document_bytes: int) -> readers.ReaderOutput:
     """One document per CSV/TSV row after the header row."""
+    return readers.stopping_at_broken_gzip(path, _csv_items(path, max_document_bytes))
+
+
+def _csv_items(path: str, max_document_bytes: int) -> readers.ReaderOutput:
     encoding, sample = _table_encoding(path)
     delimiter = _delimiter(path, sample)
-    with readers.open_payload(path) as raw:
+    csv.field_size_limit(max(max_document_bytes, 1))  # characters: a cell over it is over the limit in bytes too
+    with readers.open_payload(path, max_document_bytes) as raw:
         text_stream = io.TextIOWrapper(raw, encoding=encoding, errors=COUNTING_REPLACE, newline="")
-        rows = _CountingRows(csv.reader(text_stream, delimiter=delimiter))
-        header = rows.next_row()
+        lines = _CappedLines(text_stream, max_document_bytes + CSV_LINE_SLACK_CHARS)
+        rows = _CountingRows(csv.reader(lines, delimiter=delimiter))
+        try:
+            header = rows.next_row()
+        except (_LineTooLongError, csv.Error) as exc:
+            yield Problem(path, ProblemReason.BAD_RECORD, f"the header row cannot be read: {exc}")
+            return
         if header is None:
             yield Problem(path, ProblemReason.EMPTY, "the table has no header row")
             return
@@ -131,9 +163,75 @@ def read_csv(path: str, max_document_bytes: int) -> readers.ReaderOutput:
         if columns is None:
             yield _no_text_column(path, header, "columns")
             return
-        yield from _csv_rows(path, rows, header, columns, max_document_bytes)
+        yield from _csv_rows(path, rows, lines, header, columns, max_document_bytes)
     if rows.replaced:
         yield _undecodable(path, rows.replaced, encoding, "the table")
+
+
+class _LineTooLongError(Exception):
+    """A physical CSV line over the cap, skipped; its row is recorded as TOO_LARGE."""
+
+
+class _CappedLines:
+    """The lines of a text stream for csv.reader, none longer than ``cap``
+    characters: the rest of a longer line is read in chunks and dropped, and
+    that ``next`` raises _LineTooLongError. The iterator goes on after it
+    (csv.reader starts a new row at its next call)."""
+
+    def __init__(self, stream: io.TextIOWrapper, cap: int) -> None:
+        self._stream = stream
+        self.cap = cap
+        self.count = 0  # lines handed out (or skipped) so far
+
+    def __iter__(self) -> _CappedLines:
+        return self
+
+    def skip_quoted_rest(self) -> None:
+        """Drop the rest of a quoted cell csv gave up on (over the field
+        limit): up to its closing quote, then to the end of that line. Read
+        in chunks: the rest may be as long as the cell."""
+        carry = False  # the previous chunk ended in a quote: is it doubled?
+        while chunk := self._stream.readline(READ_CHARS):
+            at = 0
+            if carry:
+                if not chunk.startswith('"'):
+                    self._skip_line(chunk)
+                    return
+                at = 1
+            carry = False
+            while (quote := chunk.find('"', at)) >= 0:
+                if quote + 1 < len(chunk) and chunk[quote + 1] == '"':
+                    at = quote + 2  # an escaped quote inside the cell
+                    continue
+                if quote + 1 == len(chunk) and not chunk.endswith("\n"):
+                    carry = True
+                    break
+                self._skip_line(chunk)
+                return
+            if chunk.endswith("\n"):
+                self.count += 1
+
+    def _skip_line(self, chunk: str) -> None:
+        while not chunk.endswith("\n"):
+            chunk = self._stream.readline(READ_CHARS)
+            if not chunk:
+                return
+        self.count += 1
+
+    def __next__(self) -> str:
+        line = self._stream.readline(self.cap + 1)
+        if not line:
+            raise StopIteration
+        self.count += 1
+        if len(line) <= self.cap or line.endswith("\n"):
+            return line
+        length = len(line)
+        del line
+        while chunk := self._stream.readline(READ_CHARS):
+            length += len(chunk)
+            if chunk.endswith("\n"):
+                break
+        raise _LineTooLongError(f"a line of {length:,} characters, over the {self.cap:,} a row may hold")
 
 
 class _CountingRows:
@@ -156,14 +254,26 @@ class _CountingRows:
             self.replaced += replacement_count() - before
 
 
-def _csv_rows(path: str, rows: _CountingRows, header: list[str], columns: Columns, limit: int) -> readers.ReaderOutput:
+def _csv_rows(
+    path: str, rows: _CountingRows, lines: _CappedLines, header: list[str], columns: Columns, limit: int
+) -> readers.ReaderOutput:
     row_number = 0
     while True:
+        first_line = lines.count
         try:
             cells = rows.next_row()
+        except _LineTooLongError as exc:
+            row_number += 1
+            yield _too_large_row(path, row_number, limit, str(exc))
+            continue
         except csv.Error as exc:
             row_number += 1
-            yield Problem(path, ProblemReason.BAD_RECORD, f"row {row_number}: {exc}", ordinal=row_number - 1)
+            if str(exc).startswith("field larger than field limit"):
+                if lines.count - first_line > 1:  # a quoted cell over several lines: csv stopped inside it
+                    lines.skip_quoted_rest()
+                yield _too_large_row(path, row_number, limit, f"a cell of more than {limit:,} characters")
+            else:
+                yield Problem(path, ProblemReason.BAD_RECORD, f"row {row_number}: {exc}", ordinal=row_number - 1)
             continue
         if cells is None:
             return
@@ -172,6 +282,11 @@ def _csv_rows(path: str, rows: _CountingRows, header: list[str], columns: Column
         row_number += 1
         fields = dict(zip(header, cells, strict=False))  # ragged rows: missing cells are absent
         yield from _row_items(path, fields, columns, row_number, limit, "row")
+
+
+def _too_large_row(path: str, number: int, limit: int, what: str) -> Problem:
+    """A CSV row with a line or cell too long to hold, skipped unread."""
+    return readers.too_large(path, None, limit, f"row {number} ({what})", number - 1)
 
 
 def _row_items(
@@ -220,8 +335,9 @@ def _cell(row: Mapping[str, object], key: str | None) -> str | None:
     return text or None
 
 
-def _parse_json_line(path: str, line: bytes, line_number: int) -> tuple[dict[str, object] | Problem, int]:
-    """The object on one line (or why not) and how many bytes were undecodable."""
+def _parse_json_line(path: str, line: bytes, line_number: int) -> tuple[dict[str, object] | Problem, int, int]:
+    """The object on one line (or why not), how many bytes were undecodable, and
+    how many lone surrogates were replaced."""
     ordinal = line_number - 1
     before = replacement_count()
     text = line.decode("utf-8", COUNTING_REPLACE)  # JSON Lines is UTF-8 by definition
@@ -230,11 +346,47 @@ def _parse_json_line(path: str, line: bytes, line_number: int) -> tuple[dict[str
         row = json.loads(text)
     except json.JSONDecodeError as exc:
         message = f"line {line_number}: invalid JSON: {exc.msg} at column {exc.colno}"
-        return Problem(path, ProblemReason.BAD_RECORD, message, ordinal=ordinal), replaced
+        return Problem(path, ProblemReason.BAD_RECORD, message, ordinal=ordinal), replaced, 0
+    except RecursionError:  # thousands of nested brackets
+        message = f"line {line_number}: invalid JSON: nested too deeply"
+        return Problem(path, ProblemReason.BAD_RECORD, message, ordinal=ordinal), replaced, 0
     if not isinstance(row, dict):
         message = f"line {line_number}: a JSON {type(row).__name__}, not an object"
-        return Problem(path, ProblemReason.BAD_RECORD, message, ordinal=ordinal), replaced
-    return row, replaced
+        return Problem(path, ProblemReason.BAD_RECORD, message, ordinal=ordinal), replaced, 0
+    if not _SURROGATE_ESCAPE.search(text):  # the only way JSON can spell one
+        return row, replaced, 0
+    try:
+        row, halves = _without_lone_surrogates(row)
+    except RecursionError:
+        message = f"line {line_number}: invalid JSON: nested too deeply"
+        return Problem(path, ProblemReason.BAD_RECORD, message, ordinal=ordinal), replaced, 0
+    return row, replaced, halves
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _without_lone_surrogates(row: dict[str, object]) -> tuple[dict[str, object], int]:
+    """The object with each lone surrogate ("\\ud800" escaped without its other half)
+    replaced by U+FFFD, and how many there were. JSON allows the escape, but no UTF-8
+    text holds the character: SQLite would refuse the row, and the whole run with it."""
+    count = 0
+
+    def clean(value: object) -> object:
+        nonlocal count
+        if isinstance(value, str):
+            fixed, found = _LONE_SURROGATE.subn("\ufffd", value)
+            count += found
+            return fixed
+        if isinstance(value, dict):
+            return {clean(key): clean(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        return value
+
+    cleaned = clean(row)
+    return (cleaned if isinstance(cleaned, dict) else row), count
 
 
 def _undecodable(path: str, replaced: int, encoding: str, where: str, ordinal: int | None = None) -> Problem:
@@ -259,7 +411,7 @@ def _no_text_column(path: str, found: list[str], what: str) -> Problem:
 def _table_encoding(path: str) -> tuple[str, str]:
     """The codec of a CSV file, judged from its first 64 KiB, and that sample decoded."""
     with readers.open_payload(path) as raw:
-        sample = raw.read(_ENCODING_SAMPLE_BYTES)
+        sample = raw.read(_ENCODING_SAMPLE_BYTES)  # a bomb gives out no more than the cap here
     encoding = _sample_encoding(sample)
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     return encoding, decoder.decode(sample, final=False)
@@ -284,9 +436,19 @@ def _delimiter(path: str, sample: str) -> str:
     header_line = sample.split("\n", 1)[0]
     candidates: list[str] = [","]
     with contextlib.suppress(csv.Error):  # the sniffer gives up on one-column samples
-        candidates.insert(0, str(csv.Sniffer().sniff(sample, delimiters=_CSV_DELIMITERS).delimiter))
+        sniffed = csv.Sniffer().sniff(sample[:_SNIFF_SAMPLE_CHARS], delimiters=_CSV_DELIMITERS)
+        candidates.insert(0, str(sniffed.delimiter))
     fallbacks: list[str] = list(_CSV_DELIMITERS)
     for delimiter in candidates + fallbacks:
-        if Columns.find(next(csv.reader([header_line], delimiter=delimiter), [])) is not None:
+        if Columns.find(_header_cells(header_line, delimiter)) is not None:
             return delimiter
     return candidates[0]
+
+
+def _header_cells(line: str, delimiter: str) -> list[str]:
+    """The cells of a header line, or none: a stray carriage return inside
+    the line makes csv refuse it (the table's own reading says so, row by row)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []

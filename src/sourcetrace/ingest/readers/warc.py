@@ -50,15 +50,22 @@ def check_complete(path: str) -> str | None:
     return inspect_archive(path).message
 
 
-def inspect_archive(path: str) -> ArchiveCheck:
-    """Walk every record header and skip every record body, streaming."""
+def inspect_archive(path: str, max_document_bytes: int = 0) -> ArchiveCheck:
+    """Walk every record header and skip every record body, streaming.
+
+    A gzip stream is decompressed at most to its cap
+    (:data:`readers.DECOMPRESSION_RATIO_LIMIT`): past it, the records before
+    the one being read are kept and the archive gets a TOO_LARGE problem.
+    """
     with readers.open_input(path) as raw:
         gzipped = raw.read(2) == GZIP_MAGIC
         raw.seek(0)
-        stream: readers.Payload = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+        stream: readers.Payload = readers.capped_gzip(raw, max_document_bytes) if gzipped else raw
         walker = _RecordWalker(stream, seekable=not gzipped, compressed=gzipped)
         try:
             return walker.walk()
+        except readers.DecompressionLimitError as exc:
+            return walker.bomb(exc)
         except EOFError:
             return walker.cut("the gzip stream ends before its end marker")
         except (gzip.BadGzipFile, zlib.error) as exc:
@@ -167,6 +174,14 @@ class _RecordWalker:
             )
         return ArchiveCheck(self.index, self.framing, ProblemReason.TRUNCATED, message)
 
+    def bomb(self, exc: readers.DecompressionLimitError) -> ArchiveCheck:
+        """Decompression went past its cap inside the current record: records before it are kept."""
+        message = (
+            f"record {self.index} (starting at {self.where} {self.offset}): {exc}; "
+            f"the {self.index} record(s) before it are kept, none after it is read"
+        )
+        return ArchiveCheck(self.index, self.framing, ProblemReason.TOO_LARGE, message)
+
     def broken(self, detail: str) -> ArchiveCheck:
         """The framing is wrong: records before the current one are kept."""
         kept = f"; the {self.index} record(s) before it are kept" if self.index else ""
@@ -209,7 +224,7 @@ class _RecordWalker:
 
 def read_warc(path: str, max_document_bytes: int) -> readers.ReaderOutput:
     """Documents of a WARC (plain, per-record gzip or whole-file gzip)."""
-    check = inspect_archive(path)
+    check = inspect_archive(path, max_document_bytes)
     if check.framing == "arc":  # named .warc, framed as ARC
         yield from read_arc(path, max_document_bytes)
         return
@@ -304,7 +319,7 @@ def read_arc(path: str, max_document_bytes: int) -> readers.ReaderOutput:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    check = inspect_archive(path)
+    check = inspect_archive(path, max_document_bytes)
     if check.framing == "warc":  # named .arc, framed as WARC
         yield from read_warc(path, max_document_bytes)
         return
