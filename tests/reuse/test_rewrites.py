@@ -158,3 +158,17 @@ def test_each_segment_keeps_its_rarest_words_even_above_the_cap() -> None:
     for row, name in enumerate(("ostrava", "brindisi", "valletta")):
         assert [hit for hit, _ in index.query(name, min_overlap=0.0, min_shared=1)] == [row + 1]
     assert AnchorIndex.build([1, 2, 3], texts, max_groups=0, rarest_kept=0).matrix.nnz == 0
+
+
+def test_words_of_more_segments_than_the_bound_never_pair_segments(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Short notes keep their common words as anchors (they have no others); one word in
+    # n segments would make n * n products, so past the bound it is left out of the search.
+    notes = [f"harbour council notice {name}" for name in ("ostrava", "brindisi", "valletta", "tallinn", "gdansk")]
+    notes += ["the ferry from split ran late, the pilots said", "the ferry from split ran late again, pilots said"]
+    ids = list(range(1, len(notes) + 1))
+    index = AnchorIndex.build(ids, notes, max_groups=100, rarest_kept=20)
+    unbounded = {(p.a, p.b) for p in index.pairs()}
+    monkeypatch.setattr("sourcetrace.reuse.rewrites.MAX_ANCHOR_SEGMENTS", 4)
+    bounded = {(p.a, p.b) for p in index.pairs()}
+    assert (1, 2) in unbounded  # the five notes share three words: pairs without the bound
+    assert bounded == {(6, 7)}  # past it only the pair sharing its own words is left

@@ -260,6 +260,15 @@ class WordTable:
         return cls(texts, owners, columns.astype(np.int64), vocabulary, df, idf, ranks)
 
 
+# A word in more than this many segments is never an anchor when pairs are
+# searched: each segment keeps its rarest words even when they are common (a
+# short note has no others), and one word shared by n segments makes n * n
+# products (a word in all of 50,000 tiny notes took the step past 7 GB). A
+# bucket this crowded says nothing of copying; a pair needs three shared words,
+# and the rarer ones still count.
+MAX_ANCHOR_SEGMENTS = 2000
+
+
 class AnchorIndex:
     """Segments as sets of rare words weighted by IDF, for candidate pairs that
     survive rewriting and for queries with a new text.
@@ -337,15 +346,18 @@ class AnchorIndex:
     ) -> list[AnchorPair]:
         """Pairs whose overlap reaches ``min_overlap`` with at least
         ``min_shared`` shared rare words; each segment keeps its ``top_k``
-        best partners (a pair is kept when either side keeps it)."""
-        transposed = self.matrix.T.tocsr()
-        binary = self.matrix.copy()
+        best partners (a pair is kept when either side keeps it). Words in
+        more than :data:`MAX_ANCHOR_SEGMENTS` segments are left out of the
+        search (see there)."""
+        matrix = self._without_crowded_words()
+        transposed = matrix.T.tocsr()
+        binary = matrix.copy()
         binary.data[:] = 1.0
         binary_t = binary.T.tocsr()
         codes: list[I64] = [np.zeros(0, np.int64)]
         values: list[F64] = [np.zeros(0)]
-        for first in range(0, self.matrix.shape[0], chunk):
-            shared = (self.matrix[first : first + chunk] @ transposed).tocsr()
+        for first in range(0, matrix.shape[0], chunk):
+            shared = (matrix[first : first + chunk] @ transposed).tocsr()
             counts = (binary[first : first + chunk] @ binary_t).tocsr()
             # Same sparsity pattern in, same entry order out: the two products
             # line up without sorting (a third of this method's time), unless
@@ -375,6 +387,17 @@ class AnchorIndex:
             AnchorPair(ids[c >> 32], ids[c & 0xFFFFFFFF], float(all_values[i]))
             for c, i in zip(unique.tolist(), first_at.tolist())
         ]
+
+    def _without_crowded_words(self) -> sp.csr_matrix:
+        """The matrix without the words of more than MAX_ANCHOR_SEGMENTS segments."""
+        segments_of_word = np.bincount(self.matrix.indices, minlength=self.matrix.shape[1])
+        crowded = segments_of_word > MAX_ANCHOR_SEGMENTS
+        if not crowded.any():
+            return self.matrix
+        matrix = self.matrix.copy()
+        matrix.data[crowded[matrix.indices]] = 0.0
+        matrix.eliminate_zeros()
+        return matrix
 
     def query(self, text: str, min_overlap: float = 0.3, min_shared: int = 3) -> list[tuple[int, float]]:
         """(segment id, overlap) for indexed segments sharing rare words with
