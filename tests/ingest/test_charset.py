@@ -95,6 +95,13 @@ def test_bogus_header_label_falls_back_to_meta() -> None:
     assert RUSSIAN in decoded.text
 
 
+def test_a_header_label_holding_a_nul_is_bogus_too() -> None:
+    """Found by fuzzing an ARC record: codecs.lookup raises ValueError, not LookupError, on a NUL."""
+    html = page(RUSSIAN, head='<meta charset="koi8-r">').encode("koi8-r")
+    assert codec_for_label("utf-8\x00") is None
+    assert decode_html(html, declared_charset="koi8\x00r").charset == "koi8-r"
+
+
 def test_bogus_meta_label_falls_back_to_detection() -> None:
     html = page(FRENCH, head='<meta charset="utf-9000">').encode("cp1252")
     decoded = decode_html(html)

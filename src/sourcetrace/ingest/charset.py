@@ -96,7 +96,7 @@ def codec_for_label(label: str | None) -> str | None:
         return None
     try:
         info = codecs.lookup(_WEB_ALIASES.get(label, label))
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the label (a crawled header can hold one)
         return None
     if not getattr(info, "_is_text_encoding", True):  # e.g. "base64", "rot13"
         return None

@@ -285,3 +285,18 @@ def test_arc_content_named_warc_is_still_read(tmp_path: Path) -> None:
     documents, problems = split(list(read_warc(str(built.path), LIMIT)))
     assert problems == []
     assert [d.url for d in documents] == ["http://gazette.example/harbour"]
+
+
+def test_a_negative_record_length_is_broken_framing_not_an_endless_loop(tmp_path: Path) -> None:
+    """Found by fuzzing: skipping a negative length went back to the same record, for ever."""
+    arc = tmp_path / "negative.arc"
+    version = b"1 0 sourcetrace-tests\nURL IP-address Archive-date Content-type Archive-length\n"
+    page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>A page.</p></body></html>"
+    arc.write_bytes(b"filedesc://negative.arc 192.0.2.7 20240305100000 text/plain %d\n%s\n" % (len(version), version)
+                    + b"https://a.example/ 192.0.2.7 20240305100000 text/html -78\n" + page + b"\n")
+    warc = tmp_path / "negative.warc"
+    warc.write_bytes(b"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: https://a.example/\r\n"
+                     b"Content-Type: text/plain\r\nContent-Length: -20\r\n\r\nSome text.\r\n\r\n")
+    arc_check, warc_check = inspect_archive(str(arc)), inspect_archive(str(warc))
+    assert arc_check.reason is ProblemReason.CORRUPT and "negative length" in arc_check.message
+    assert warc_check.reason is ProblemReason.CORRUPT and "invalid Content-Length b'-20'" in warc_check.message

@@ -140,6 +140,8 @@ class _RecordWalker:
                 try:
                     length = int(value.strip())
                 except ValueError:
+                    length = -1
+                if length < 0:  # a negative one too: skipping back would read the same record for ever
                     return self.broken(f"record {self.index} has an invalid Content-Length {value.strip()!r}")
         return self.broken(f"record {self.index} at {self.where} {self.offset} has an endless header")
 
@@ -152,6 +154,8 @@ class _RecordWalker:
                 return self.broken(
                     f"ARC record {self.index} at {self.where} {self.offset} has no length in its header line"
                 )
+            if length < 0:  # skipping back would read the same record for ever
+                return self.broken(f"ARC record {self.index} at {self.where} {self.offset} has a negative length")
             if not line.endswith(b"\n"):
                 return self.cut("the file ends inside the record's header line")
             if not self._skip(length):
@@ -205,7 +209,9 @@ class _RecordWalker:
         return line
 
     def _skip(self, count: int) -> bool:
-        """Skip ``count`` bytes; False if the stream ends first."""
+        """Skip ``count`` bytes (never backwards); False if the stream ends first."""
+        if count < 0:
+            return False
         if self.seekable:
             start = self.stream.tell()
             end = self.stream.seek(0, 2)
