@@ -14,6 +14,7 @@ The same functions run in two places:
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import os
@@ -54,15 +55,17 @@ class FuzzTarget:
 CATCH_ALL_PREFIXES = ("reading failed:", "extraction failed:")
 
 
-def _scratch() -> Path:
-    return _scratch_folder()
-
-
 @cache
-def _scratch_folder() -> Path:
+def _scratch() -> Path:
+    """A folder for the inputs a target writes, in memory (/dev/shm) where there is one."""
     shm = Path("/dev/shm")
     base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
-    return Path(tempfile.mkdtemp(prefix="sourcetrace-fuzz-", dir=base))
+    return _removed_at_exit(Path(tempfile.mkdtemp(prefix="sourcetrace-fuzz-", dir=base)))
+
+
+def _removed_at_exit(folder: Path) -> Path:
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def _read_target(extension: str) -> Callable[[bytes], None]:
@@ -205,7 +208,7 @@ def _template_case() -> Path:
     """A small real case (three pages, a copy, statements), built once per process."""
     from sourcetrace.runner import RunOptions, run_case
 
-    folder = Path(tempfile.mkdtemp(prefix="sourcetrace-fuzz-case-"))
+    folder = _removed_at_exit(Path(tempfile.mkdtemp(prefix="sourcetrace-fuzz-case-")))
     story = ('The mayor said on Monday that the bridge would reopen in May. "We have done the work," '
              'she told reporters. The council denied that the repairs had been delayed.')
     for number, text in enumerate([story, story, story + " Traffic was light."]):
