@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -180,10 +181,10 @@ def run_worker(target_name: str, libfuzzer_arguments: list[str]) -> None:
     atheris.Fuzz()
 
 
-def _attempt(run: object, data: bytes, crashes: Path) -> None:
+def _attempt(run: Callable[[bytes], None], data: bytes, crashes: Path) -> None:
     """Run the target; a broken promise is saved, and the fuzzing goes on."""
     try:
-        run(data)  # type: ignore[operator]
+        run(data)
     except Exception:  # noqa: BLE001 - every exception is a finding
         name = f"crash-{hashlib.sha1(data).hexdigest()}"
         if not (crashes / name).exists():

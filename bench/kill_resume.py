@@ -84,12 +84,10 @@ def sourcetrace(*arguments: str) -> list[str]:
     return [sys.executable, "-m", "sourcetrace", *arguments]
 
 
-FIND_CLAIMS = ["--find-claims"]  # main() empties it for --supplied-claims-only
-
-
-def run_arguments(corpus: Path, claims: Path, case: Path, workers: int | None) -> list[str]:
+def run_arguments(corpus: Path, claims: Path, case: Path, workers: int | None, find_claims: bool) -> list[str]:
     workers_option = ["--workers", str(workers)] if workers else []
-    return sourcetrace("run", str(corpus), "--case", str(case), "--claims", str(claims), *FIND_CLAIMS, "--quiet",
+    finding = ["--find-claims"] if find_claims else []
+    return sourcetrace("run", str(corpus), "--case", str(case), "--claims", str(claims), *finding, "--quiet",
                        *workers_option)
 
 
@@ -178,7 +176,7 @@ def one_chain(number: int, first_kill: int, steps: list[str], setup: dict[str, A
               rng: random.Random) -> list[KillResult]:
     """Kill runs of one fresh case at each of `steps` in turn, then complete it and compare."""
     case = setup["work"] / f"chain{number}.case"
-    command = run_arguments(setup["corpus"], setup["claims"], case, setup["workers"])
+    command = run_arguments(setup["corpus"], setup["claims"], case, setup["workers"], setup["find_claims"])
     kills: list[tuple[str, float, str, bool, bool]] = []
     for step in steps:
         seconds, landed = kill_at(command, case, step, rng.uniform(0, setup["step_seconds"][step]))
@@ -209,11 +207,11 @@ def print_row(result: KillResult) -> None:
           f"{marks[0]:<6} {marks[1]:<9} {marks[2]}", flush=True)
 
 
-def reference_case(work: Path, documents: int, seed: int, workers: int | None) -> tuple[int, float]:
+def reference_case(work: Path, documents: int, seed: int, workers: int | None, find_claims: bool) -> tuple[int, float]:
     """The corpus and its uninterrupted case in ``work`` (made unless a finished one is
     there, for the same size and seed): documents written, and the run's seconds."""
     made = work / "reference.json"
-    asked = [documents, seed, bool(FIND_CLAIMS)]
+    asked = [documents, seed, find_claims]
     if made.is_file() and json.loads(made.read_text())["asked"] == asked:
         kept = json.loads(made.read_text())
         return int(kept["documents"]), float(kept["seconds"])
@@ -223,8 +221,8 @@ def reference_case(work: Path, documents: int, seed: int, workers: int | None) -
     written = write_corpus(work / "corpus", documents, seed=seed)
     (work / "claims.txt").write_text("\n".join(CLAIMS) + "\n")
     started = time.monotonic()
-    subprocess.run(run_arguments(work / "corpus", work / "claims.txt", work / "whole.case", workers), check=True,
-                   capture_output=True)
+    subprocess.run(run_arguments(work / "corpus", work / "claims.txt", work / "whole.case", workers, find_claims),
+                   check=True, capture_output=True)
     seconds = time.monotonic() - started
     made.write_text(json.dumps({"asked": asked, "documents": written, "seconds": seconds}))
     return written, seconds
@@ -244,16 +242,16 @@ def main() -> None:
                         help="assess the three supplied claims only, without --find-claims: at 20,000 documents"
                              " finding claims makes the positions step most of the run")
     args = parser.parse_args()
-    if args.supplied_claims_only:
-        FIND_CLAIMS.clear()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="kill_resume-") as folder:
         work = args.work or Path(folder)
-        documents, uninterrupted = reference_case(work, args.documents, args.seed, args.workers)
+        find_claims = not args.supplied_claims_only
+        documents, uninterrupted = reference_case(work, args.documents, args.seed, args.workers, find_claims)
         whole = work / "whole.case"
         step_seconds = dict(recorded_steps(whole) or [])
         setup = {"work": work, "corpus": work / "corpus", "claims": work / "claims.txt", "workers": args.workers,
-                 "expected": exported(whole, work / "whole.json"), "step_seconds": step_seconds}
+                 "find_claims": find_claims, "expected": exported(whole, work / "whole.json"),
+                 "step_seconds": step_seconds}
         print(f"{documents:,} documents; uninterrupted run {uninterrupted:.1f} s; {args.kills} kills in chains of "
               f"{args.chain} (seed {args.seed})")
         print("kill  chain   seconds  aimed at     landed in    opens  truthful  resumed export equal")
@@ -263,7 +261,7 @@ def main() -> None:
                 results.append(result)
                 print_row(result)
             report = {"documents": documents, "kills": args.kills, "chain": args.chain, "seed": args.seed,
-                      "find_claims": bool(FIND_CLAIMS),
+                      "find_claims": find_claims,
                       "workers": args.workers, "uninterrupted_seconds": round(uninterrupted, 1),
                       "step_seconds": step_seconds, **summary(results)}
             args.out.parent.mkdir(parents=True, exist_ok=True)

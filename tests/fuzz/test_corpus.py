@@ -89,15 +89,17 @@ def test_a_truncated_gzip_feed_is_a_truncated_input(tmp_path: Path) -> None:
     assert not [p for p in result.problems if p.reason is ProblemReason.EXTRACTION_FAILED]
 
 
-def test_a_csv_header_with_a_stray_carriage_return_is_read_as_a_table(tmp_path: Path) -> None:
-    """The fuzzer's second finding: csv refused the header line while the delimiter was chosen."""
+def test_a_csv_header_cut_by_a_stray_carriage_return_is_a_table_without_a_text_column(tmp_path: Path) -> None:
+    """The fuzzer's second finding: csv refused the header line while the delimiter was chosen,
+    and the exception reached the catch-all. Now the table is read, and says what it holds."""
     from sourcetrace.ingest.read import ingest_input
+    from sourcetrace.records import ProblemReason
 
     table = tmp_path / "table.csv"
     table.write_bytes(b"title,te\rxt\nA,The mayor said the bridge would reopen.\n")
     result = ingest_input(str(table))
-    assert not [p for p in result.problems if p.message.startswith(("reading failed", "extraction failed"))]
-    assert result.problems or result.documents  # recorded one way or the other, never lost
+    problem, = result.problems
+    assert problem.reason is ProblemReason.NO_TEXT_COLUMN and "'title', 'te'" in problem.message
 
 
 def test_json_nested_thousands_deep_is_a_bad_record(tmp_path: Path) -> None:

@@ -140,10 +140,15 @@ def stopping_at_broken_gzip(path: str, items: ReaderOutput) -> ReaderOutput:
     the Problem: what was read before stays, and the break is recorded, not raised."""
     try:
         yield from items
-    except EOFError as exc:
-        yield Problem(path, ProblemReason.TRUNCATED, f"gzip stream ends early: {exc}")
-    except (gzip.BadGzipFile, zlib.error) as exc:
-        yield Problem(path, ProblemReason.CORRUPT, f"broken gzip stream: {exc}")
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        yield broken_gzip(path, exc)
+
+
+def broken_gzip(path: str, exc: EOFError | gzip.BadGzipFile | zlib.error) -> Problem:
+    """The Problem of an input whose gzip wrapper is cut short (EOFError) or damaged."""
+    if isinstance(exc, EOFError):
+        return Problem(path, ProblemReason.TRUNCATED, f"gzip stream ends early: {exc}")
+    return Problem(path, ProblemReason.CORRUPT, f"broken gzip stream: {exc}")
 
 
 def read_limited(path: str, limit: int) -> bytes | Problem:
@@ -154,10 +159,8 @@ def read_limited(path: str, limit: int) -> bytes | Problem:
             data = read_at_most(stream, limit)
     except DecompressionLimitError as exc:
         return Problem(path, ProblemReason.TOO_LARGE, str(exc))
-    except EOFError as exc:
-        return Problem(path, ProblemReason.TRUNCATED, f"gzip stream ends early: {exc}")
-    except (gzip.BadGzipFile, zlib.error) as exc:
-        return Problem(path, ProblemReason.CORRUPT, f"broken gzip stream: {exc}")
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        return broken_gzip(path, exc)
     if len(data) > limit:
         return too_large(path, None, limit, "decompressed document")
     return data
