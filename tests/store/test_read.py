@@ -187,9 +187,9 @@ def test_browsing_filters_segments_by_kind_and_outlet(case_with_copy_map: Path) 
 
 def test_search_needs_an_attached_index_and_quotes_every_term(case_with_copy_map: Path) -> None:
     with CaseReader(case_with_copy_map) as reader:
-        index = reader.build_search_index()
+        index = reader.build_read_index()
         try:
-            reader.attach_search(index)
+            reader.attach_read_index(index)
             assert reader.search("cargo volumes", SegmentFilters()).total == 3
             assert reader.search('"volumes cargo"', SegmentFilters()).total == 0  # a phrase, in order
             assert reader.search("NEAR(", SegmentFilters()).total == 0  # an operator is searched as a word

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from sourcetrace.store import CaseReader
-from sourcetrace.store.search import fts_query
+from sourcetrace.store.read_index import fts_query
 from sourcetrace.stories.source_types import SOURCE_TYPES
 from sourcetrace.web.app import CaseServer, make_server
 from tests.web.cases import SCRIPT_TAG, build_hostile_case
@@ -140,6 +140,8 @@ def test_search_finds_words_and_phrases_and_applies_filters(server: CaseServer) 
     assert "\x02sluice gates\x03" in exact["items"][0]["snippet"]  # the phrase is marked as one match
     assert api(server, "search?q=sluice&outlet=other.example")["total"] == 1
     assert api(server, "search?q=sluice&from=2025-04-02&to=2025-04-02")["total"] == 1
+    # Few matches are ranked; browsing lists segments in case (id) order.
+    assert (api(server, "search?q=sluice")["order"], api(server, "search?kind=exact")["order"]) == ("relevance", "case")
 
 
 def test_search_operators_typed_by_a_user_are_searched_as_words(server: CaseServer) -> None:

@@ -34,8 +34,8 @@ from sourcetrace.store.case import (
     writer_holds_lock,
 )
 from sourcetrace.store.read_export import Row, export_sections
+from sourcetrace.store.read_index import ReadIndex, browse_indexed, search_segments
 from sourcetrace.store.schema import SCHEMA_VERSION
-from sourcetrace.store.search import SearchIndex, search_segments
 from sourcetrace.views import (
     KINDS,
     ClaimSummary,
@@ -50,7 +50,7 @@ from sourcetrace.views import (
     PairView,
     ProblemView,
     RunView,
-    SearchHit,
+    SearchPage,
     SegmentFilters,
     SegmentView,
     SourceView,
@@ -81,6 +81,7 @@ class CaseReader:
         self._db = _connect_read_only(self.path)
         self.full_paths = full_paths
         shown.register(self._db, full_paths)
+        self._indexed = False  # attach_read_index() sets it
 
     @property
     def name(self) -> str:
@@ -249,18 +250,22 @@ class CaseReader:
 
     # -- browsing and search ---------------------------------------------------------------
 
-    def browse(self, filters: SegmentFilters, page: int = 1, per_page: int = PER_PAGE) -> Page[SearchHit]:
+    def browse(self, filters: SegmentFilters, page: int = 1, per_page: int = PER_PAGE) -> SearchPage:
+        if self._indexed:
+            return browse_indexed(self._db, filters, page, per_page)
         return copies.browse_segments(self._db, filters, page, per_page)
 
-    def build_search_index(self) -> SearchIndex:
-        """A full-text index of the case, in a temporary file; remove() it when done."""
-        return SearchIndex.build(self._db)
+    def build_read_index(self) -> ReadIndex:
+        """The app's search and timeline index of the case, in a temporary file; remove() it when done."""
+        return ReadIndex.build(self._db)
 
-    def attach_search(self, index: SearchIndex) -> None:
+    def attach_read_index(self, index: ReadIndex) -> None:
+        """Search, and read the timeline by place, from ``index`` (built from this case as it is now)."""
         index.attach(self._db)
+        self._indexed = True
 
-    def search(self, query: str, filters: SegmentFilters, page: int = 1, per_page: int = PER_PAGE) -> Page[SearchHit]:
-        """Segments matching ``query`` and the filters; needs attach_search() first."""
+    def search(self, query: str, filters: SegmentFilters, page: int = 1, per_page: int = PER_PAGE) -> SearchPage:
+        """Segments matching ``query`` and the filters; needs attach_read_index() first."""
         return search_segments(self._db, query, filters, page, per_page)
 
     # -- statements ------------------------------------------------------------------------
@@ -329,7 +334,11 @@ class CaseReader:
     def events_page(self, page: int = 1, per_page: int = PER_PAGE, *, story: int | None = None,
                     kind: str | None = None) -> Page[EventView]:
         """A page of the timeline; ``story`` keeps one story's events, ``kind`` one kind (EVENT_KINDS)."""
-        listed = dated.events(self._db, story, kind, per_page, (page - 1) * per_page)
+        offset = (page - 1) * per_page
+        if self._indexed and story is None:
+            listed = dated.placed_events(self._db, kind, per_page, offset)
+            return Page(tuple(listed), page, per_page, dated.placed_event_count(self._db, kind))
+        listed = dated.events(self._db, story, kind, per_page, offset)
         return Page(tuple(listed), page, per_page, dated.event_count(self._db, story, kind))
 
     def has_stories(self) -> bool:

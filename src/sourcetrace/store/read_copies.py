@@ -18,10 +18,10 @@ from sourcetrace.views import (
     FamilySummary,
     FamilyView,
     MemberView,
-    Page,
     PairView,
     PassageView,
     SearchHit,
+    SearchPage,
     SegmentFilters,
     SegmentView,
     SharedSpan,
@@ -223,6 +223,11 @@ def segment_ids(db: sqlite3.Connection) -> list[int]:
 # -- browsing with filters ----------------------------------------------------------------
 
 
+# What the outlet filter looks in: the segment's site, credit, URL and input path, one string.
+OUTLET_TEXT = ("lower(coalesce(d.site, '') || ' ' || coalesce(s.credit, '') || ' ' || coalesce(d.url, '') || ' ' || "
+               "shown_path(i.path))")
+
+
 def filter_clause(filters: SegmentFilters) -> tuple[str, list[object]]:
     """SQL conditions over the aliases of SEGMENT_FROM, and their parameters."""
     conditions: list[str] = ["s.duplicate_of IS NULL"]  # repeats within a page are shown with their page
@@ -234,8 +239,7 @@ def filter_clause(filters: SegmentFilters) -> tuple[str, list[object]]:
         conditions.append("m.family_id = ?")
         params.append(filters.family)
     if filters.outlet:
-        conditions.append("(instr(lower(coalesce(d.site, '') || ' ' || coalesce(s.credit, '') || ' ' || "
-                          "coalesce(d.url, '') || ' ' || shown_path(i.path)), lower(?)) > 0)")
+        conditions.append(f"instr({OUTLET_TEXT}, lower(?)) > 0")
         params.append(filters.outlet)
     if filters.date_from:
         conditions.append("s.published >= ?")
@@ -246,13 +250,13 @@ def filter_clause(filters: SegmentFilters) -> tuple[str, list[object]]:
     return " AND ".join(conditions), params
 
 
-def browse_segments(db: sqlite3.Connection, filters: SegmentFilters, page: int, per_page: int) -> Page[SearchHit]:
+def browse_segments(db: sqlite3.Connection, filters: SegmentFilters, page: int, per_page: int) -> SearchPage:
     """Segments matching the filters, without a text query, in id order."""
     where, params = filter_clause(filters)
     total = int(db.execute(f"SELECT count(*) FROM {SEGMENT_FROM} WHERE {where}", params).fetchone()[0])
     rows = db.execute(f"SELECT {SEGMENT_COLUMNS}, substr(s.text, 1, 240) FROM {SEGMENT_FROM} WHERE {where} "
                       "ORDER BY s.id LIMIT ? OFFSET ?", [*params, per_page, (page - 1) * per_page]).fetchall()
-    return Page(tuple(SearchHit(segment_view(row[:-1]), row[-1]) for row in rows), page, per_page, total)
+    return SearchPage(tuple(SearchHit(segment_view(row[:-1]), row[-1]) for row in rows), page, per_page, total, "case")
 
 
 def segment_text(db: sqlite3.Connection, segment_id: int) -> str | None:

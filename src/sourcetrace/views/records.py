@@ -11,7 +11,7 @@ JSON arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, Literal, NamedTuple, TypeVar
 
 from sourcetrace.records import DiffOp
 
@@ -232,6 +232,18 @@ class DocumentView:
 class SearchHit:
     segment: SegmentView
     snippet: str  # with MARK_START/MARK_END around matches
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """A page of search hits. ``order``: ``relevance`` (best match first), or ``case`` (segment id
+    order, as Browse lists them) when more segments match than the app ranks (store/read_index.py)."""
+
+    items: tuple[SearchHit, ...]
+    page: int
+    per_page: int
+    total: int
+    order: Literal["relevance", "case"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ class Asset:
 
 
 class CaseApp:
-    """The case, its search index and the routes; shared by the request threads."""
+    """The case, its read index (search, timeline) and the routes; shared by the request threads."""
 
     def __init__(self, case_path: Path, *, full_paths: bool = False) -> None:
         """``full_paths``: show inputs' stored paths, not paths relative to the runs' inputs."""
@@ -58,8 +58,9 @@ class CaseApp:
         self.full_paths = full_paths
         self.name = case_path.name
         self._local = threading.local()
-        with CaseReader(case_path) as reader:  # refuses a missing file, or one that is not a case
-            self.index = reader.build_search_index()
+        # Refuses a missing file, or one that is not a case; paths shown as the requests' readers show them.
+        with CaseReader(case_path, full_paths=full_paths) as reader:
+            self.index = reader.build_read_index()
         self.answers = AnswerCache(case_path)
         self.assets = {
             "/": Asset(self._shell().encode("utf-8"), "text/html; charset=utf-8"),
@@ -76,11 +77,11 @@ class CaseApp:
                 "<script src=\"/assets/app.js\"></script></body></html>\n")
 
     def reader(self) -> CaseReader:
-        """One reader per request thread (a connection serves one thread), with the search index attached."""
+        """One reader per request thread (a connection serves one thread), with the read index attached."""
         reader: CaseReader | None = getattr(self._local, "reader", None)
         if reader is None:
             reader = CaseReader(self.case_path, full_paths=self.full_paths)
-            reader.attach_search(self.index)
+            reader.attach_read_index(self.index)
             self._local.reader = reader
         return reader
 

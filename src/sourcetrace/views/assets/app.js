@@ -570,7 +570,8 @@
     const run = p.q || p.kind || p.family || p.outlet || p.from || p.to;
     if (!run) return Promise.resolve(h("section", {}, h("h1", {}, "Search"), form, h("p", { class: "hint" }, "Type words to find (all must occur; \"quoted words\" as a phrase), or choose a filter.")));
     return state.source.search(p).then((pg) => h("section", {}, h("h1", {}, "Search"), form,
-      h("p", { class: "result-count" }, plural(pg.total, "segment") + " found" + (state.source.mode === "report" && state.source.limits.note ? " — " + state.source.limits.note : "")),
+      h("p", { class: "result-count" }, plural(pg.total, "segment") + " found" + (state.source.mode === "report" && state.source.limits.note ? " — " + state.source.limits.note : "")
+        + (p.q && pg.order === "case" ? " — too many to rank by relevance, so in case order; more words narrow the search" : "")),
       h("ol", { class: "hits" }, pg.items.map(hitItem)), pager(pg, "#/search", p)));
   };
   function searchForm(p) {
