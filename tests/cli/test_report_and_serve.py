@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sourcetrace.cli import cli
+from sourcetrace.store import read_index
 
 pytest_plugins = ["tests.report.conftest"]
 
@@ -38,7 +42,14 @@ def test_report_to_a_missing_case_is_a_clear_error(tmp_path: Path) -> None:
     assert not (tmp_path / "r.html").exists()
 
 
-def test_serve_prints_a_local_address_that_answers(case_with_copy_map: Path) -> None:
+def _index_folders_of(pid: int) -> list[Path]:
+    return [found for found in Path(tempfile.gettempdir()).glob(read_index.PREFIX + "*")
+            if (found / read_index.OWNER).is_file() and (found / read_index.OWNER).read_text() == str(pid)]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=lambda s: s.name)
+def test_serve_answers_at_its_address_and_leaves_no_copy_of_the_texts_when_stopped(
+        case_with_copy_map: Path, stop: signal.Signals) -> None:
     command = [sys.executable, "-m", "sourcetrace", "serve", str(case_with_copy_map)]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
@@ -48,6 +59,10 @@ def test_serve_prints_a_local_address_that_answers(case_with_copy_map: Path) -> 
         assert url, line
         with urllib.request.urlopen(url.group(0), timeout=10) as response:
             assert response.status == 200 and "<html" in response.read().decode().lower()
+        [index] = _index_folders_of(server.pid)  # the read index: full text of the case
+        server.send_signal(stop)
+        assert server.wait(timeout=10) == 0
+        assert not index.exists()
     finally:
-        server.terminate()
+        server.kill()
         server.wait(timeout=10)

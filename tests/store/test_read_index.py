@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -169,3 +172,32 @@ def test_each_hit_carries_its_segment_and_a_snippet_marking_the_words(readers: t
         document = plain.document(hit.segment.document)
         assert document is not None and hit.segment in document.segments
     assert indexed.search("residents", SegmentFilters(), page=99).items == ()
+
+
+# -- its folder --------------------------------------------------------------------------------
+
+
+def test_an_index_whose_app_died_is_removed_and_no_other(tmp_path: Path) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    folders = {}
+    for name, owner in (("dead", str(gone.pid)), ("alive", str(os.getpid())), ("unowned", None), ("garbled", "x")):
+        folder = tmp_path / f"{read_index.PREFIX}{name}"
+        folder.mkdir()
+        (folder / "read-index.sqlite").write_bytes(b"texts")
+        if owner is not None:
+            (folder / read_index.OWNER).write_text(owner)
+        folders[name] = folder
+    (tmp_path / "sourcetrace-other").mkdir()
+    assert read_index.remove_orphans(tmp_path) == [folders["dead"]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{read_index.PREFIX}{name}" for name in ("alive", "unowned", "garbled")] + ["sourcetrace-other"])
+
+
+def test_building_an_index_names_its_owner_and_removing_it_leaves_nothing(case: Path) -> None:
+    with CaseReader(case) as reader:
+        index = reader.build_read_index()
+    assert (index.folder / read_index.OWNER).read_text() == str(os.getpid())
+    assert index.folder.name.startswith(read_index.PREFIX) and index.path.is_file()
+    index.remove()
+    assert not index.folder.exists()

@@ -22,6 +22,7 @@ store, so a large case is indexed once rather than at each start.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -39,6 +40,8 @@ from sourcetrace.views import MARK_END, MARK_START, SearchHit, SearchPage, Segme
 
 _TERMS = re.compile(r'"([^"]*)"|(\S+)')
 ALIAS = "app_index"
+PREFIX = "sourcetrace-index-"  # the index's folder in the temporary folder: PREFIX and random letters
+OWNER = "owner.pid"  # in that folder: the id of the process that built it
 # Matches ranked by relevance at most: BM25 costs about 2.6 µs a match (FTS5 reads each one's
 # positions), so a word in 87,000 of 100,000 segments took 225 ms to rank. Past this many matches
 # the page lists them in case order, and says so; the count stays exact.
@@ -57,7 +60,9 @@ class ReadIndex:
 
     @classmethod
     def build(cls, case: sqlite3.Connection, batch: int = 2000) -> ReadIndex:
-        index = cls(Path(tempfile.mkdtemp(prefix="sourcetrace-index-")))
+        remove_orphans()
+        index = cls(Path(tempfile.mkdtemp(prefix=PREFIX)))
+        (index.folder / OWNER).write_text(str(os.getpid()), encoding="ascii")
         out = sqlite3.connect(index.path)
         try:
             out.execute("PRAGMA journal_mode = OFF")
@@ -74,6 +79,23 @@ class ReadIndex:
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def remove_orphans(folder: Path | None = None) -> list[Path]:
+    """Remove the read indexes left by apps that died without closing (SIGKILL, a power cut):
+    each holds a copy of a case's texts. An index is an orphan when the process that wrote its
+    OWNER file is gone; one whose owner lives, or cannot be told, is kept."""
+    removed = []
+    for found in Path(folder or tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            owner = int((found / OWNER).read_text(encoding="ascii"))
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            shutil.rmtree(found, ignore_errors=True)
+            removed.append(found)
+        except (OSError, ValueError):  # not ours to judge: another user's, or being written
+            continue
+    return removed
 
 
 def _build_search(case: sqlite3.Connection, out: sqlite3.Connection, batch: int) -> None:

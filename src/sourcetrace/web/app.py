@@ -13,9 +13,11 @@ from __future__ import annotations
 import html
 import json
 import re
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, is_dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -366,17 +368,45 @@ class CaseServer(HTTPServer):
 def make_server(case_path: str | Path, host: str = "127.0.0.1", port: int = 0, *,
                 full_paths: bool = False) -> CaseServer:
     """A server for ``case_path``, bound but not yet serving; port 0 picks a free port."""
-    return CaseServer(CaseApp(Path(case_path), full_paths=full_paths), host, port)
+    app = CaseApp(Path(case_path), full_paths=full_paths)
+    try:
+        return CaseServer(app, host, port)
+    except BaseException:  # the port is taken, say: the read index (a copy of the texts) goes too
+        app.close()
+        raise
 
 
 def serve(case_path: str | Path, host: str = "127.0.0.1", port: int = 0,
           announce: Callable[[str], None] = print, *, full_paths: bool = False) -> None:
-    """Serve the case until interrupted (Ctrl-C), announcing the address first."""
+    """Serve the case until interrupted (Ctrl-C, or SIGTERM or SIGHUP), announcing the address first.
+
+    Each way of stopping closes the server, which removes its read index: that
+    holds a copy of the case's texts, and must not outlive the app.
+    """
     server = make_server(case_path, host, port, full_paths=full_paths)
-    announce(f"sourcetrace is serving {Path(case_path).name} at {server.url}  (Ctrl-C to stop)")
     try:
-        server.serve_forever()
+        with _stopped_by_signals():
+            announce(f"sourcetrace is serving {Path(case_path).name} at {server.url}  (Ctrl-C to stop)")
+            server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP (kill, a closed terminal) raise KeyboardInterrupt, as Ctrl-C does; only in the
+    main thread, where Python runs signal handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+    stopping = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    before = {s: signal.signal(s, interrupt) for s in stopping}
+    try:
+        yield
+    finally:
+        for stop, handler in before.items():
+            signal.signal(stop, handler)
