@@ -136,7 +136,7 @@ def main() -> None:
     print(f"report: {time.perf_counter() - started:.1f} s, {report.stat().st_size / 2**20:.1f} MB")
     started = time.perf_counter()
     server = make_server(args.case)
-    print(f"app start (search index): {time.perf_counter() - started:.1f} s")
+    print(f"app start (read index): {time.perf_counter() - started:.1f} s")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     with sqlite3.connect(args.case) as db:
         family, = db.execute("SELECT id FROM families ORDER BY size DESC LIMIT 1").fetchone()
@@ -146,9 +146,11 @@ def main() -> None:
              f"api/pair/{copy}", "api/document/5000", "api/problems", "api/search?q=harbour",
              "api/search?q=harbour&page=200", "api/search?q=%22flood+inquiry%22&kind=rewrite",
              "api/search?outlet=coastal&from=2025-03-01&to=2025-03-31", "api/search?kind=excerpt&page=20", ""]
-    timings = {page: statistics.median(time_get(server.url + page) for _ in range(3)) for page in pages}
-    for page, seconds in sorted(timings.items(), key=lambda item: -item[1]):
-        print(f"  {seconds * 1000:8.1f} ms  /{page}")
+    # The first request is made by the store; the app keeps its answer, so later ones are the kept answer's.
+    timings = {page: [time_get(server.url + page) for _ in range(3)] for page in pages}
+    print("  first ms   kept ms  page")
+    for page, (first, *kept) in sorted(timings.items(), key=lambda item: -item[1][0]):
+        print(f"  {first * 1000:8.1f}  {statistics.median(kept) * 1000:8.1f}  /{page}")
     server.shutdown()
     server.server_close()
 
