@@ -43,7 +43,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from copy_corpus import KINDS, SPIN_STRENGTHS, SpunFamily, Truth, make_corpus
+from copy_corpus import CHAIN_KINDS, KINDS, SPIN_STRENGTHS, SpunFamily, Truth, make_corpus
 from sklearn.metrics import adjusted_rand_score
 
 from sourcetrace.engines import LocalEngine
@@ -216,6 +216,7 @@ def evaluate(segments: list[SegmentForReuse], truth: Truth, workers: int) -> dic
         },
         "spun": spun_scores(copy_map.families, truth, by_id),
         "parents": parent_scores(copy_map.families, truth, by_id),
+        "chains": chain_scores(copy_map.families, truth),
         "minhash_0.8": {
             "pairs": pair_scores(baseline, truth),
             "family_ari": family_ari(baseline_families, truth),
@@ -288,6 +289,24 @@ def parent_scores(
             "not_under_the_original": len(wrong),
             "parents_elsewhere": dict(elsewhere[kind]),  # the kind of copy they hang under instead
         }
+    return rows
+
+
+def chain_scores(families: Iterable[Family], truth: Truth) -> dict[str, dict[str, float]]:
+    """Per kind of copy made from a rewrite of an original (the corpus's chains): the share drawn
+    under that rewrite, the share drawn under the original instead, and the share decided."""
+    member_of = {m.segment: m for f in families for m in f.members}
+    rows: dict[str, dict[str, float]] = {}
+    for kind in CHAIN_KINDS:
+        copies = [c for c, k in truth.kind_of.items() if k == kind and c in member_of]
+        parented = [member_of[c] for c in copies if member_of[c].parent is not None]
+        under = Counter("rewrite" if m.parent == truth.parent_of[m.segment]
+                        else "original" if m.parent == truth.family_of[m.segment] else "other" for m in parented)
+        share = max(len(parented), 1)
+        rows[kind] = {"copies": len(copies), "with_a_parent": len(parented),
+                      "under_the_rewrite": under["rewrite"] / share, "under_the_original": under["original"] / share,
+                      "elsewhere": under["other"] / share,
+                      "decided": sum(m.parent_basis == "evidence" for m in parented) / share}
     return rows
 
 
@@ -407,6 +426,13 @@ def markdown(result: dict[str, object]) -> str:
             f"{', '.join(f'{k} {n}' for k, n in sorted(row['parents_elsewhere'].items()))} |"
         )
     lines.append("")
+    lines.append("| chains: copies made from a rewrite | copies | with a parent | under the rewrite (want 1) | under the original "
+                 "| elsewhere | decided |")
+    lines.append("|---|---|---|---|---|---|---|")
+    for kind, row in result["chains"].items():  # type: ignore[attr-defined]
+        lines.append(f"| {kind} | {row['copies']} | {row['with_a_parent']} | {row['under_the_rewrite']:.3f} | "
+                     f"{row['under_the_original']:.3f} | {row['elsewhere']:.3f} | {row['decided']:.3f} |")
+    lines.append("")
     lines.append(f"build_copy_map: {result['segments']} segments in {result['seconds']:.1f} s.")
     return "\n".join(lines)
 
@@ -447,6 +473,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--spun", type=int, default=None, help="spun families (default: originals / 2)")
+    parser.add_argument("--chains", type=int, default=None, help="copies made from a rewrite (default: originals / 4)")
     parser.add_argument(
         "--scale",
         type=int,
@@ -455,7 +482,8 @@ def main() -> None:
     )
     parser.add_argument("--out", default=str(Path(__file__).parent / "out" / "copy_accuracy.json"))
     args = parser.parse_args()
-    segments, truth = make_corpus(args.src_dir, args.originals, args.seed, args.spun)
+    chains = args.originals // 4 if args.chains is None else args.chains
+    segments, truth = make_corpus(args.src_dir, args.originals, args.seed, args.spun, chains)
     result = evaluate(segments, truth, args.workers)
     if args.scale:
         result["timing"] = timing(args.src_dir, args.scale, args.workers)

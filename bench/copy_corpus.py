@@ -17,7 +17,16 @@ Each chosen original story gets copies of every kind, at several strengths:
   real spinners leave (broken punctuation, doubled words, a name split off
   its sentence, fixed expressions swapped word by word, a spoken verb
   stranded as a fragment) at three strengths (:data:`SPIN_STRENGTHS`), with
-  the original in the case for half of them and absent for the other half.
+  the original in the case for half of them and absent for the other half;
+* chains (from other stories): an original, a 20% rewrite of it, and a copy
+  made from that rewrite (exact, excerpt or 10% rewrite), whose parent is
+  the rewrite.
+
+Of the rewrites of one original, only ``min(eligible words, share * words)``
+words can be swapped, and about a quarter of a story's words are eligible:
+a 30% rewrite swaps nearly all of them, a 20% one about 80%, and with a
+word's synonyms from one WordNet sense (a single one for 44% of them) two
+rewrites of one story share most of their swapped words.
 
 Originals are dated (Reuters' date); copies hours to days later; some
 families are left undated. Importable: :func:`make_corpus` returns the
@@ -59,6 +68,7 @@ class Truth:
     aggregator_parts: dict[int, list[int]] = field(default_factory=dict)
     hard_negative_pairs: list[tuple[int, int]] = field(default_factory=list)  # (original, hard negative)
     spun_families: list[SpunFamily] = field(default_factory=list)
+    parent_of: dict[int, int] = field(default_factory=dict)  # a chain's copy -> the rewrite it was made from
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,11 +329,12 @@ def _without_repeats(stories: list[ReutersStory]) -> list[ReutersStory]:
 
 
 def make_corpus(
-    src_dir: str | Path, originals: int = 400, seed: int = 7, spun: int | None = None
+    src_dir: str | Path, originals: int = 400, seed: int = 7, spun: int | None = None, chains: int = 0
 ) -> tuple[list[SegmentForReuse], Truth]:
-    """``spun`` spun families (default: half as many as ``originals``) are
-    made from stories not otherwise used, with their own random stream, so
-    that the rest of the corpus is the same whatever their number."""
+    """``spun`` spun families (default: half as many as ``originals``) and ``chains`` families of a
+    copy made from a rewrite (default: none) are made from stories not otherwise used,
+    each with their own random stream, so that the rest of the corpus is the same whatever their
+    number."""
     rng = random.Random(seed)
     synonyms = load_synonyms()
     topics = reuters_topics(src_dir)
@@ -397,8 +408,53 @@ def make_corpus(
         next_id += 1
     unused = [s for s in stories if s.newid not in used]
     count = originals // 2 if spun is None else spun
-    _add_spun_families(unused, count, random.Random(seed + 1), synonyms, segments, truth, next_id)
+    spun_stories = _add_spun_families(unused, count, random.Random(seed + 1), synonyms, segments, truth, next_id)
+    next_id += 2 * len(spun_stories)
+    left = [s for s in unused if s.newid not in spun_stories]
+    _add_chains(left, chains, random.Random(seed + 2), synonyms, segments, truth, next_id)
     return segments, truth
+
+
+# The copy made from a rewrite: its kind, and how it is made from the rewrite.
+CHAIN_KINDS = ("chain_exact", "chain_excerpt", "chain_rewrite_10")
+
+
+def _made_from(rewrite: str, kind: str, synonyms: dict[str, list[str]], rng: random.Random) -> str:
+    if kind == "chain_exact":
+        return exact_copy(rewrite)
+    if kind == "chain_excerpt":
+        return excerpt(rewrite, rng)
+    return spin(rewrite, 0.10, synonyms, rng)
+
+
+def _add_chains(
+    stories: list[ReutersStory],
+    count: int,
+    rng: random.Random,
+    synonyms: dict[str, list[str]],
+    segments: list[SegmentForReuse],
+    truth: Truth,
+    next_id: int,
+) -> None:
+    """Families of an original, a 20% rewrite of it and a copy made from that rewrite (an exact
+    copy, an excerpt or a 10% rewrite of it, in turn): the copy's parent is the rewrite, not the
+    original. Dated in that order, each a few hours after the one before."""
+    for index, story in enumerate(rng.sample(stories, min(count, len(stories)))):
+        kind = CHAIN_KINDS[index % len(CHAIN_KINDS)]
+        when = datetime.fromisoformat(story.date)
+        rewrite = spin(story.body, 0.20, synonyms, rng)
+        made = _made_from(rewrite, kind, synonyms, rng)
+        segments.append(SegmentForReuse(story.newid, story.body, story.newid, story.date, title=story.title))
+        truth.kind_of[story.newid] = "chain_original"
+        truth.family_of[story.newid] = truth.origin_of[story.newid] = story.newid
+        rewrite_at = when + timedelta(hours=rng.randint(1, 24))
+        copy_at = rewrite_at + timedelta(hours=rng.randint(1, 24))
+        for segment_id, text, at, role in ((next_id, rewrite, rewrite_at, "chain_rewrite"), (next_id + 1, made, copy_at, kind)):
+            segments.append(SegmentForReuse(segment_id, text, segment_id, at.isoformat()))
+            truth.kind_of[segment_id] = role
+            truth.family_of[segment_id] = story.newid
+        truth.parent_of[next_id + 1] = next_id
+        next_id += 2
 
 
 def _add_spun_families(
@@ -409,13 +465,14 @@ def _add_spun_families(
     segments: list[SegmentForReuse],
     truth: Truth,
     next_id: int,
-) -> None:
+) -> set[int]:
     """Families of a faithful copy and a spun rewrite; the original is in
     the case for every other family. Dates never contradict the truth (the
     faithful copy comes before the spun one), but half of them are missing,
     and a third of the families credit the wire in both copies."""
     strengths = list(SPIN_STRENGTHS)
-    for index, story in enumerate(rng.sample(stories, min(count, len(stories)))):
+    chosen = rng.sample(stories, min(count, len(stories)))
+    for index, story in enumerate(chosen):
         strength = strengths[index % len(strengths)]
         present = (index // len(strengths)) % 2 == 0
         share, per_thousand = SPIN_STRENGTHS[strength]
@@ -443,6 +500,7 @@ def _add_spun_families(
             SpunFamily(story.newid, story.newid if present else None, faithful_id, spun_id, strength)
         )
         next_id += 2
+    return {story.newid for story in chosen}
 
 
 def _negatives(

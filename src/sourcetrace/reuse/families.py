@@ -16,7 +16,8 @@ ones the origin, then the earlier text, then the lower id; rewrites scoring
 within ``parents.REWRITE_SCORE_TIE`` of each other are equally close) that may be its
 parent: never one published after it (full times when both have them, else
 days; the same day is allowed), nor the side a pair's structure says is the
-copy. The tree is grown from the origin over those links only (Prim), then
+copy, nor one that lacks a passage the member shares with the origin (or,
+when the origin is undetermined, the tree's root; :mod:`sourcetrace.reuse.explains`). The tree is grown from the origin over those links only (Prim), then
 each member moves to its closest possible parent that is not its own copy. A
 member whose every link is to a later member hangs under the origin if the
 origin is not later, and otherwise keeps parent None (its kind, score and
@@ -49,6 +50,7 @@ from sourcetrace.reuse.captures import (
     restore_family,
     restore_relation,
 )
+from sourcetrace.reuse.explains import drop_unexplaining
 from sourcetrace.reuse.origins import (
     PublicationTime,
     decide_origin,
@@ -220,6 +222,7 @@ def _family(
     preference = _parent_preference(member_ids, times, decision.origin)
     parents_of = _possible_parents(edges, times, direction, preference)
     root = decision.origin if decision.origin is not None else _provisional_root(member_ids, edges, times, direction)
+    passed_over = drop_unexplaining(parents_of, root, {i: segments[i].text for i in member_ids})
     links = _parent_links(root, member_ids, parents_of, times, preference)
     edges_of: dict[int, list[PairVerdict]] = defaultdict(list)
     for verdict in edges:
@@ -230,7 +233,7 @@ def _family(
     else:
         members = [_unattached(root, edges_of[root])]
     wired = wire_copies([segments[i] for i in member_ids], decision)
-    judge = ParentJudge(proven_origin(decision), wired, times, direction, parents_of, links, edges)
+    judge = ParentJudge(proven_origin(decision), wired, times, direction, parents_of, links, edges, passed_over)
     members.extend(
         judge.judged(_member(member, links[member], decision.origin, edges_of[member], times, direction))
         for member in member_ids

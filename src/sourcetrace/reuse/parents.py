@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sourcetrace.records import FamilyMember
+from sourcetrace.reuse.explains import PassedOver
 from sourcetrace.reuse.origins import PublicationTime, published_after
 from sourcetrace.reuse.relations import PairVerdict
 
@@ -80,8 +81,10 @@ class ParentJudge:
         parents_of: Mapping[int, list[Arc]],
         links: Mapping[int, Link],
         edges: Sequence[PairVerdict],
+        passed_over: PassedOver | None = None,  # closer texts lacking a passage a member has (explains.py)
     ) -> None:
         self.origin, self.wire_copies, self.times = origin, wire_copies, times
+        self.passed_over = passed_over
         self.direction_of, self.parents_of = direction_of, parents_of
         self.children: dict[int, list[int]] = defaultdict(list)
         for child, (parent, _) in links.items():
@@ -107,7 +110,7 @@ class ParentJudge:
             named = _segment_names([parent, *first], count + 1)
             words = f"equally close to {named}; #{parent} is drawn by preference: {PREFERENCE}"
             return replace(member, parent_basis="tie", parent_evidence=words)
-        return replace(member, parent_basis="evidence", parent_evidence=why)
+        return replace(member, parent_basis="evidence", parent_evidence=why + self._lacking(member.segment))
 
     def _direction(self, child: int, parent: int, verdict: PairVerdict) -> str | None:
         """Why ``child`` copied ``parent`` rather than the other way; None when nothing shows it."""
@@ -121,6 +124,14 @@ class ParentJudge:
         if parent == self.origin:
             return f"#{parent} is the family's origin"
         return None
+
+    def _lacking(self, child: int) -> str:
+        """Why closer texts are not the parent: each lacks a passage ``child`` shares with the origin."""
+        others = self.passed_over.parents.get(child) if self.passed_over is not None else None
+        if not others or self.passed_over is None:
+            return ""
+        verb = "lacks" if len(others) == 1 else "lack"
+        return f"; {_segment_names(others[:SHOWN], len(others))}, closer, {verb} a passage this copy shares with #{self.passed_over.anchor}"
 
     def _tied(self, child: int, parent: int, verdict: PairVerdict) -> tuple[list[int], int]:
         """The other possible parents as close as ``parent`` that no evidence sets below it:
