@@ -16,6 +16,7 @@ on a large case:
   an OFFSET that walks every earlier event (1.4 s for page 15,000 at 100k
   segments without it).
 
+The app builds it again when a run changes the case it serves (web/live_index.py).
 Proposed later: a migration that keeps these inside the case, written by the
 store, so a large case is indexed once rather than at each start.
 """
@@ -213,4 +214,5 @@ def _hits(db: sqlite3.Connection, ids: list[int], match: str | None = None) -> l
                 WHERE segment_text MATCH ? AND rowid IN ({marks})""", [MARK_START, MARK_END, match, *ids]))
     rows = {row[0]: row for row in db.execute(
         f"SELECT {SEGMENT_COLUMNS} FROM {SEGMENT_FROM} WHERE s.id IN ({marks})", ids)}
-    return [SearchHit(segment_view(rows[i]), snippets[i]) for i in ids]
+    # An index built before a run changed the case may name a segment the case no longer has.
+    return [SearchHit(segment_view(rows[i]), snippets[i]) for i in ids if i in rows and i in snippets]

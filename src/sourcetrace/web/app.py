@@ -29,6 +29,7 @@ from sourcetrace.store import CaseReader
 from sourcetrace.views import EVENT_KINDS, KINDS, Page, SegmentFilters
 from sourcetrace.views.viewer import asset
 from sourcetrace.web.cache import AnswerCache
+from sourcetrace.web.live_index import LiveIndex
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -61,9 +62,8 @@ class CaseApp:
         self.name = case_path.name
         self._local = threading.local()
         # Refuses a missing file, or one that is not a case; paths shown as the requests' readers show them.
-        with CaseReader(case_path, full_paths=full_paths) as reader:
-            self.index = reader.build_read_index()
-        self.answers = AnswerCache(case_path)
+        self.index = LiveIndex(case_path, full_paths=full_paths)
+        self.answers = AnswerCache(case_path, also=lambda: self.index.generation)
         self.assets = {
             "/": Asset(self._shell().encode("utf-8"), "text/html; charset=utf-8"),
             "/assets/app.js": Asset(asset("app.js").encode("utf-8"), "text/javascript; charset=utf-8"),
@@ -80,15 +80,18 @@ class CaseApp:
 
     def reader(self) -> CaseReader:
         """One reader per request thread (a connection serves one thread), with the read index attached."""
+        generation, index = self.index.current()
         reader: CaseReader | None = getattr(self._local, "reader", None)
-        if reader is None:
+        if reader is None or self._local.generation != generation:
+            if reader is not None:
+                reader.close()  # attached to an index built before the case last changed
             reader = CaseReader(self.case_path, full_paths=self.full_paths)
-            reader.attach_read_index(self.index)
-            self._local.reader = reader
+            reader.attach_read_index(index)
+            self._local.reader, self._local.generation = reader, generation
         return reader
 
     def close(self) -> None:
-        self.index.remove()
+        self.index.close()
 
     def api(self, route: str, query: dict[str, list[str]]) -> object | None:
         """The payload of an /api route, or None for an unknown route or item."""

@@ -4,7 +4,8 @@ The case only changes when the store writes it (a later ``sourcetrace run``
 on the same file, even while the app serves it), so an answer is good until
 the case's files change: every lookup compares their size and modification
 time with those the answers were made from, and forgets them all on any
-change. Bounded by the bytes held, oldest used first out.
+change, or on a change of what else they are made from (the app's read index, rebuilt after
+the case changed). Bounded by the bytes held, oldest used first out.
 """
 
 from __future__ import annotations
@@ -33,17 +34,23 @@ def case_version(case: Path) -> tuple[tuple[int, int], ...]:
 
 
 class AnswerCache:
-    def __init__(self, case: Path, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, case: Path, max_bytes: int = MAX_BYTES, *,
+                 also: Callable[[], Hashable] = lambda: None) -> None:
+        """``also``: what else the answers are made from (the app's read index: its generation)."""
         self.case = case
         self.max_bytes = max_bytes
+        self.also = also
         self._answers: OrderedDict[Hashable, bytes] = OrderedDict()
         self._held = 0
-        self._version = case_version(case)
+        self._version = self.version()
         self._lock = threading.Lock()
+
+    def version(self) -> Hashable:
+        return case_version(self.case), self.also()
 
     def get(self, key: Hashable, make: Callable[[], bytes | None]) -> bytes | None:
         """The answer for ``key``, made by ``make`` unless kept (None is never kept)."""
-        version = case_version(self.case)
+        version = self.version()
         with self._lock:
             if version != self._version:
                 self._answers.clear()
@@ -57,7 +64,7 @@ class AnswerCache:
             self._keep(key, made, version)
         return made
 
-    def _keep(self, key: Hashable, answer: bytes, version: tuple[tuple[int, int], ...]) -> None:
+    def _keep(self, key: Hashable, answer: bytes, version: Hashable) -> None:
         with self._lock:
             if version != self._version or key in self._answers:
                 return
