@@ -126,6 +126,12 @@ class IngestedInput:
     input: InputRecord
     documents: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    spilled: str | None = None  # a large input: its documents are in this file instead (ingest/spill.py)
+    spilled_count: int = 0
+
+    @property
+    def document_count(self) -> int:
+        return len(self.documents) + self.spilled_count
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,6 +119,11 @@ class Engine(Protocol):
     def workers(self) -> int:
         """How many records the engine works on at once."""
 
+    @property
+    def local_disk(self) -> bool:
+        """Whether every worker writes this machine's disk, so a file a worker writes can be read
+        where the results are gathered (a large input's documents wait there: ingest/spill.py)."""
+
     def map(self, step: MapStep[In, Out], records: Iterable[In], *, chunksize: int = 8) -> Iterator[Out]:
         """``step.process`` over every record, in input order (``mapPartitions``).
         ``chunksize`` records travel together to a worker."""

@@ -59,6 +59,10 @@ class LocalEngine(StepClock):
     def workers(self) -> int:
         return self._workers
 
+    @property
+    def local_disk(self) -> bool:
+        return True
+
     # -- the operations --------------------------------------------------------
 
     def map(self, step: MapStep[In, Out], records: Iterable[In], *, chunksize: int = 8) -> Iterator[Out]:

@@ -64,6 +64,11 @@ class SparkEngine(StepClock):
     def workers(self) -> int:
         return self._workers
 
+    @property
+    def local_disk(self) -> bool:
+        """A local master's executors are this machine's processes; a cluster's are not."""
+        return str(self._context.master).startswith("local")
+
     # -- the operations --------------------------------------------------------
 
     def map(self, step: MapStep[In, Out], records: Iterable[In], *, chunksize: int = 8) -> Iterator[Out]:

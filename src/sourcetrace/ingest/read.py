@@ -23,6 +23,7 @@ from sourcetrace.ingest.readers.tables import read_csv, read_jsonl
 from sourcetrace.ingest.readers.text import read_text
 from sourcetrace.ingest.readers.warc import read_arc, read_warc
 from sourcetrace.ingest.sniff import HEAD_BYTES, kind_from_extension, looks_binary, sniff_kind
+from sourcetrace.ingest.spill import SPILL_AFTER_CHARACTERS, DocumentSink
 from sourcetrace.records import (
     Document,
     IngestedInput,
@@ -58,6 +59,8 @@ class ReadOptions:
 
     extractor: Extractor = "trafilatura"
     max_document_bytes: int = 50 * 2**20
+    spill_folder: str | None = None  # where a large input's documents go (ingest/spill.py); None: kept in memory
+    spill_after_characters: int = SPILL_AFTER_CHARACTERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,18 +84,21 @@ def ingest_input(path: str, options: ReadOptions = ReadOptions()) -> IngestedInp
     if refusal is not None:
         result.problems.append(refusal)
         return result
+    sink = DocumentSink(result, options.spill_folder, options.spill_after_characters)
     try:
         for item in READERS[kind](path, options.max_document_bytes):
             if isinstance(item, Problem):
                 result.problems.append(item)
             else:
-                _add_document(result, item, kind, options)
+                _add_document(result, sink, item, kind, options)
     except readers.DecompressionLimitError as exc:  # a gzip bomb: what came before it is kept
         result.problems.append(Problem(path, ProblemReason.TOO_LARGE, str(exc)))
     except OSError as exc:
         result.problems.append(Problem(path, ProblemReason.UNREADABLE, _describe(exc)))
     except Exception as exc:  # noqa: BLE001 - one input's failure must not stop the pile
         result.problems.append(Problem(path, ProblemReason.EXTRACTION_FAILED, f"reading failed: {_describe(exc)}"))
+    finally:
+        sink.close()
     return result
 
 
@@ -135,7 +141,8 @@ def _refusal(path: str, kind: InputKind, fingerprint: Fingerprint, options: Read
     return None
 
 
-def _add_document(result: IngestedInput, raw: RawDocument, kind: InputKind, options: ReadOptions) -> None:
+def _add_document(result: IngestedInput, sink: DocumentSink, raw: RawDocument, kind: InputKind,
+                  options: ReadOptions) -> None:
     path = result.input.path
     try:
         document, problems = to_document(path, raw, kind, options)
@@ -145,7 +152,7 @@ def _add_document(result: IngestedInput, raw: RawDocument, kind: InputKind, opti
         return
     result.problems.extend(problems)
     if document is not None:
-        result.documents.append(document)
+        sink.add(document)
 
 
 class ExtractionFailed(Exception):

@@ -18,6 +18,6 @@ class ReadInputs(MapStep[str, IngestedInput]):
 
     def process(self, record: str) -> IngestedInput:
         result = ingest_input(record, self.options)
-        self.stats["documents"] += len(result.documents)
+        self.stats["documents"] += result.document_count
         self.stats["problems"] += len(result.problems)
         return result

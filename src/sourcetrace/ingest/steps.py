@@ -12,14 +12,16 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from sourcetrace.ingest import spill as spilling
 from sourcetrace.ingest.discover import FolderWithoutInputs, SkippedFile, discover_inputs
 from sourcetrace.ingest.furniture import FurnitureModel, line_fingerprint, parse_fingerprint
 from sourcetrace.ingest.read import ReadOptions
 from sourcetrace.ingest.segment import DocumentText, SegmentDocuments
 from sourcetrace.ingest.spans import split_lines
+from sourcetrace.ingest.spill import all_documents, fresh_spill_folder, remove_spill_folder
 from sourcetrace.ingest.stage import ReadInputs
 from sourcetrace.pipeline import PipelineStep, RunContext
-from sourcetrace.records import Problem, ProblemReason, SegmentedDocument
+from sourcetrace.records import IngestedInput, Problem, ProblemReason, SegmentedDocument
 from sourcetrace.store import StoredDocumentText
 
 WRITE_BATCH = 200  # segmented documents per transaction
@@ -36,16 +38,34 @@ class IngestInputs(PipelineStep):
         pending = self._pending(context)
         context.progress.phase("ingesting", len(pending))
         options = context.options
-        step = ReadInputs(ReadOptions(extractor=options.extractor, max_document_bytes=options.max_document_bytes))
-        results = engine.map(step, (path for path, _ in pending), chunksize=4)
-        for (_, mtime_ns), result in zip(pending, results):
-            if store.add_ingested(result, mtime_ns, context.run_id):
-                summary.inputs += 1
-                summary.input_bytes += result.input.size
-                summary.documents += len(result.documents)
-            context.progress.advance()
+        # A large input's documents wait on disk, where the driver can read what the workers wrote;
+        # what a killed run left there goes first.
+        remove_spill_folder(store.path)
+        spill = fresh_spill_folder(store.path) if engine.local_disk and pending else None
+        step = ReadInputs(ReadOptions(extractor=options.extractor, max_document_bytes=options.max_document_bytes,
+                                      spill_folder=None if spill is None else str(spill),
+                                      spill_after_characters=spilling.SPILL_AFTER_CHARACTERS))
+        try:
+            results = engine.map(step, (path for path, _ in pending), chunksize=4)
+            for (_, mtime_ns), result in zip(pending, results):
+                self._store(context, result, mtime_ns)
+                context.progress.advance()
+        finally:
+            remove_spill_folder(store.path)
         engine.count("skipped_inputs", summary.skipped_inputs)
         engine.count("skipped_files", sum(summary.skipped_files.values()))
+
+    @staticmethod
+    def _store(context: RunContext, result: IngestedInput, mtime_ns: int) -> None:
+        summary = context.summary
+        if context.store.add_ingested(result, mtime_ns, context.run_id, all_documents(result)):
+            summary.inputs += 1
+            summary.input_bytes += result.input.size
+            summary.documents += result.document_count
+        if result.spilled is not None:
+            os.remove(result.spilled)
+        if result.spilled_count:
+            context.engine.count("spilled_inputs")
 
     def _pending(self, context: RunContext) -> list[tuple[str, int]]:
         """(path, mtime_ns) of every input not yet in the case."""

@@ -188,9 +188,11 @@ class CaseStore:
         ).fetchone()
         return row is not None
 
-    def add_ingested(self, result: IngestedInput, mtime_ns: int, run_id: int | None) -> bool:
-        """Write one input with its documents and problems. Returns False when
-        the same bytes at the same path were already in the case."""
+    def add_ingested(self, result: IngestedInput, mtime_ns: int, run_id: int | None,
+                     documents: Iterable[Document] | None = None) -> bool:
+        """Write one input with its documents (``documents``, streamed, when given: a large input's,
+        read back from disk; else ``result.documents``) and problems, in one transaction. Returns
+        False when the same bytes at the same path were already in the case."""
         record = result.input
         with self.transaction() as db:
             cursor = db.execute(
@@ -205,7 +207,8 @@ class CaseStore:
                 )
                 return False
             input_id = int(cursor.lastrowid or 0)
-            db.executemany(_INSERT_DOCUMENT, [_document_row(input_id, d) for d in result.documents])
+            db.executemany(_INSERT_DOCUMENT, (_document_row(input_id, d)
+                                              for d in (result.documents if documents is None else documents)))
             for problem in result.problems:
                 _insert_problem(db, problem, "ingest", run_id, input_id)
         return True
