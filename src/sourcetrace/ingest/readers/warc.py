@@ -340,14 +340,17 @@ def read_arc(path: str, max_document_bytes: int) -> readers.ReaderOutput:
                     break
                 try:
                     item = _arc_record_item(path, record, index, max_document_bytes)
-                except (OSError, ValueError, EOFError, zlib.error) as exc:
+                except (OSError, ValueError, EOFError, OverflowError, zlib.error) as exc:
                     message = f"record {index}: {type(exc).__name__}: {exc}"
                     item = Problem(path, ProblemReason.BAD_RECORD, message, ordinal=index)
                 if item is not None:
                     yield item
-    except (ArchiveLoadFailed, OSError, ValueError, EOFError, zlib.error) as exc:
+    # OverflowError: warcio reads a record's lines up to its declared length, and a length past
+    # the machine's integers (found by fuzzing: tests/fuzz/corpus/read_arc) cannot be one.
+    except (ArchiveLoadFailed, OSError, ValueError, EOFError, OverflowError, zlib.error) as exc:
         if index < check.records:
-            yield Problem(path, ProblemReason.CORRUPT, f"ARC reader stopped at record {index}: {exc}")
+            why = "a length in its header is too large to be one" if isinstance(exc, OverflowError) else str(exc)
+            yield Problem(path, ProblemReason.CORRUPT, f"ARC reader stopped at record {index}: {why}")
     if check.message is not None and check.reason is not None:
         yield Problem(path, check.reason, check.message)
 
