@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -201,3 +202,16 @@ def test_building_an_index_names_its_owner_and_removing_it_leaves_nothing(case: 
     assert index.folder.name.startswith(read_index.PREFIX) and index.path.is_file()
     index.remove()
     assert not index.folder.exists()
+
+
+def test_an_index_that_fails_to_build_leaves_nothing(case: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path) -> None:
+    monkeypatch.setattr(read_index.tempfile, "tempdir", str(tmp_path))
+
+    def broken(*args: object) -> None:
+        raise sqlite3.OperationalError("disk full")
+
+    monkeypatch.setattr(read_index, "_build_filters", broken)
+    with CaseReader(case) as reader, pytest.raises(sqlite3.OperationalError, match="disk full"):
+        reader.build_read_index()
+    assert list(tmp_path.iterdir()) == []

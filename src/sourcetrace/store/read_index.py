@@ -71,8 +71,11 @@ class ReadIndex:
             _build_timeline(case, out, batch)
             _build_filters(case, out, batch)
             out.commit()
-        finally:
+        except BaseException:  # a half-built copy of the texts is not left behind
             out.close()
+            index.remove()
+            raise
+        out.close()
         return index
 
     def attach(self, db: sqlite3.Connection) -> None:
