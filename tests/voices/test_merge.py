@@ -151,3 +151,21 @@ def test_a_reworded_quote_that_keeps_only_the_first_of_two_sentences_is_altered(
     assert statement.text == full
     trimmed = statement.occurrences[1]
     assert trimmed.altered and ("-", "engineers.") in trimmed.diff
+
+
+FIRST_QUOTE = "We need to get at least twenty million crowns of that saving this year"
+SECOND_QUOTE = "I would rather call this a saving that comes from ending work we do not need"
+
+
+def test_two_quotes_a_flattened_copy_runs_together_are_said_as_in_the_origin() -> None:
+    # The origin has them in two paragraphs, two occurrences; a copy with its paragraphs flattened
+    # has them in one, which extraction joins; a spun copy changes their words.
+    joined = f"{FIRST_QUOTE} … {SECOND_QUOTE}"
+    spun = joined.replace("need to get", "demand to acquire").replace("rather call", "instead draw")
+    found = {1: [_occurrence(1, FIRST_QUOTE), _occurrence(1, SECOND_QUOTE, start=200)],
+             2: [_occurrence(2, joined)], 3: [_occurrence(3, spun)],
+             4: [_occurrence(4, SECOND_QUOTE)], 5: [_occurrence(5, FIRST_QUOTE + " and next")]}
+    dates = {i: f"2024-05-0{i}" for i in found}
+    (statement,) = merge_statements(found, dates, families={i: 1 for i in found}, origins={1})
+    altered = {(o.segment, o.start): o.altered for o in statement.occurrences}
+    assert altered == {(1, 0): False, (1, 200): False, (2, 0): False, (3, 0): True, (4, 0): False, (5, 0): True}

@@ -7,7 +7,10 @@ pairs, not with all pairs. Each group becomes a :class:`Statement` whose
 reference form is its occurrence in a copy family's origin, where it has
 one, else its earliest dated occurrence (or the most common form when dates
 are missing); an occurrence whose words differ from it is
-``altered``, with a word-level diff. Quote style, case, whitespace and
+``altered``, with a word-level diff. The reference's text may hold the
+statement in several occurrences (two quotes that a flattened copy runs
+together): none of them is altered, nor a copy that says one of them, or
+several in a row, word for word. Quote style, case, whitespace and
 punctuation never count as alteration.
 """
 
@@ -210,11 +213,12 @@ def _statement(items: list[Item], codes: list[int], members: list[int],
     words = [list(items[i].words) for i in members]
     local = list(range(len(members)))
     reference = _reference(said, words, local, dates, origins)
+    as_said = _reference_runs(said, words, local, reference)
     occurrences = []
     ref_tokens: list[str] | None = None
     for index in sorted(local, key=lambda i: (said[i].occurrence.segment, said[i].occurrence.start)):
         occurrence = said[index].occurrence
-        altered = words[index] != words[reference]
+        altered = tuple(words[index]) not in as_said
         if altered and ref_tokens is None:  # display words only where a diff is shown
             ref_tokens = _display_words(said[reference].occurrence.text)
         diff = word_diff(ref_tokens or [], _display_words(occurrence.text)) if altered else ()
@@ -230,6 +234,28 @@ def _statement(items: list[Item], codes: list[int], members: list[int],
         text=said[reference].occurrence.text,
         occurrences=tuple(occurrences),
     )
+
+
+# Consecutive occurrences of the reference's text joined at most: a copy that runs two of its quotes
+# together (a flattened page: extraction joins one speaker's quotes within a paragraph) says them as
+# they were said.
+MAX_JOINED_PARTS = 4
+
+
+def _reference_runs(items: list[Attribution], words: list[list[str]], members: list[int],
+                    reference: int) -> set[tuple[str, ...]]:
+    """The words the statement was said in: each of its occurrences in the reference's text (that
+    text is the reference: none of them is altered), and runs of consecutive ones joined. An
+    occurrence elsewhere is altered unless its words are one of these."""
+    segment = items[reference].occurrence.segment
+    parts = sorted((i for i in members if items[i].occurrence.segment == segment), key=lambda i: items[i].occurrence.start)
+    runs: set[tuple[str, ...]] = set()
+    for first in range(len(parts)):
+        joined: tuple[str, ...] = ()
+        for part in parts[first:first + MAX_JOINED_PARTS]:
+            joined += tuple(words[part])
+            runs.add(joined)
+    return runs
 
 
 def _reference(items: list[Attribution], words: list[list[str]], members: list[int],
