@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sourcetrace.store import read_index
 from sourcetrace.views import positions_by_source
 from tests.e2e.conftest import Target, target
 from tests.web.cases import ALTERED, QUOTE
@@ -90,6 +91,17 @@ def test_searching_a_phrase_finds_the_segments_that_contain_it(page, demo: Targe
     assert expected >= 1
     assert page.locator(".result-count").inner_text().startswith(f"{expected} segment")
     assert words[0].lower() in page.locator(".hit mark").first.inner_text().lower()
+
+
+def test_a_search_with_too_many_matches_to_rank_says_they_are_in_case_order(  # type: ignore[no-untyped-def]
+        page, cases, servers, reports, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = target("app", "demo", cases, servers, reports)
+    monkeypatch.setattr(read_index, "RANKED_MATCHES", 1)  # the app's threads read it at each search
+    open_view(page, app, "#/search?q=said+the")
+    count = page.locator(".result-count").inner_text()
+    assert re.match(r"\d+ segments found", count) and "too many to rank by relevance, so in case order" in count
+    ids = [int(i.lstrip("#")) for i in page.locator(".hit .segid").all_inner_texts()]
+    assert len(ids) > 1 and ids == sorted(ids)
 
 
 def test_filtering_by_kind_lists_only_that_kind(page, demo: Target) -> None:  # type: ignore[no-untyped-def]
