@@ -8,6 +8,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -206,7 +207,7 @@ def test_building_an_index_names_its_owner_and_removing_it_leaves_nothing(case: 
 
 def test_an_index_that_fails_to_build_leaves_nothing(case: Path, monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
-    monkeypatch.setattr(read_index.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
     def broken(*args: object) -> None:
         raise sqlite3.OperationalError("disk full")
@@ -215,3 +216,21 @@ def test_an_index_that_fails_to_build_leaves_nothing(case: Path, monkeypatch: py
     with CaseReader(case) as reader, pytest.raises(sqlite3.OperationalError, match="disk full"):
         reader.build_read_index()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_pages_of_one_search_count_its_matches_once(readers: tuple[CaseReader, CaseReader],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    indexed, plain = readers
+    counted: list[str] = []
+    count = read_index._match_count
+
+    def counting(db: sqlite3.Connection, match: str, filters: SegmentFilters) -> int:
+        counted.append(match)
+        return count(db, match, filters)
+
+    monkeypatch.setattr(read_index, "_match_count", counting)
+    pages = [indexed.search("residents council", SegmentFilters(), n, 2) for n in (1, 2, 3)]
+    indexed.search("residents council", SegmentFilters(outlet="coastal"))
+    assert len(counted) == 2 and len({p.total for p in pages}) == 1
+    with pytest.raises(RuntimeError, match="attach_read_index"):
+        plain.search("council", SegmentFilters())

@@ -81,7 +81,7 @@ class CaseReader:
         self._db = _connect_read_only(self.path)
         self.full_paths = full_paths
         shown.register(self._db, full_paths)
-        self._indexed = False  # attach_read_index() sets it
+        self._index: ReadIndex | None = None  # attach_read_index() sets it
 
     @property
     def name(self) -> str:
@@ -251,7 +251,7 @@ class CaseReader:
     # -- browsing and search ---------------------------------------------------------------
 
     def browse(self, filters: SegmentFilters, page: int = 1, per_page: int = PER_PAGE) -> SearchPage:
-        if self._indexed:
+        if self._index is not None:
             return browse_indexed(self._db, filters, page, per_page)
         return copies.browse_segments(self._db, filters, page, per_page)
 
@@ -262,11 +262,13 @@ class CaseReader:
     def attach_read_index(self, index: ReadIndex) -> None:
         """Search, and read the timeline by place, from ``index`` (built from this case as it is now)."""
         index.attach(self._db)
-        self._indexed = True
+        self._index = index
 
     def search(self, query: str, filters: SegmentFilters, page: int = 1, per_page: int = PER_PAGE) -> SearchPage:
         """Segments matching ``query`` and the filters; needs attach_read_index() first."""
-        return search_segments(self._db, query, filters, page, per_page)
+        if self._index is None:
+            raise RuntimeError("search needs the read index: attach_read_index() first")
+        return search_segments(self._db, query, filters, page, per_page, self._index)
 
     # -- statements ------------------------------------------------------------------------
 
@@ -335,7 +337,7 @@ class CaseReader:
                     kind: str | None = None) -> Page[EventView]:
         """A page of the timeline; ``story`` keeps one story's events, ``kind`` one kind (EVENT_KINDS)."""
         offset = (page - 1) * per_page
-        if self._indexed and story is None:
+        if self._index is not None and story is None:
             listed = dated.placed_events(self._db, kind, per_page, offset)
             return Page(tuple(listed), page, per_page, dated.placed_event_count(self._db, kind))
         listed = dated.events(self._db, story, kind, per_page, offset)

@@ -28,6 +28,9 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from sourcetrace.store.read_copies import (
@@ -47,6 +50,7 @@ OWNER = "owner.pid"  # in that folder: the id of the process that built it
 # positions), so a word in 87,000 of 100,000 segments took 225 ms to rank. Past this many matches
 # the page lists them in case order, and says so; the count stays exact.
 RANKED_MATCHES = 5000
+KEPT_COUNTS = 4096  # match counts a read index keeps (a few hundred kB)
 # CROSS JOIN: the matches are the outer loop; else a kind or family filter can make SQLite walk that
 # filter's index and run the full-text query once per segment (142 ms instead of 32 for one kind).
 _MATCHES = f"{ALIAS}.segment_text CROSS JOIN {ALIAS}.segment_filters k ON k.segment_id = segment_text.rowid"
@@ -58,6 +62,24 @@ class ReadIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / "read-index.sqlite"
+        # Match counts by (query, filters), shared by the readers of every thread: each page of a
+        # search counts every match (10 to 70 ms for a common word at 100k segments), and the
+        # index does not change once built.
+        self._counts: OrderedDict[tuple[str, SegmentFilters], int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def match_count(self, key: tuple[str, SegmentFilters], count: Callable[[], int]) -> int:
+        """The count for ``key``, made by ``count`` the first time (the last KEPT_COUNTS kept)."""
+        with self._lock:
+            if key in self._counts:
+                self._counts.move_to_end(key)
+                return self._counts[key]
+        made = count()
+        with self._lock:
+            self._counts[key] = made
+            while len(self._counts) > KEPT_COUNTS:
+                self._counts.popitem(last=False)
+        return made
 
     @classmethod
     def build(cls, case: sqlite3.Connection, batch: int = 2000) -> ReadIndex:
@@ -165,17 +187,21 @@ def fts_query(text: str) -> str | None:
 
 
 def search_segments(db: sqlite3.Connection, query: str, filters: SegmentFilters, page: int,
-                    per_page: int) -> SearchPage:
+                    per_page: int, index: ReadIndex | None = None) -> SearchPage:
     """Segments whose text matches ``query`` and the filters: best match first when there are at
     most RANKED_MATCHES, else in case (segment id) order.
 
-    ``db`` must have the index attached (ReadIndex.attach). The page's segments and snippets
-    are read for its own rows only, after the matches are counted and ordered.
+    ``db`` must have the index attached (ReadIndex.attach); ``index``, when given, keeps the
+    counts. The page's segments and snippets are read for its own rows only, after the matches
+    are counted and ordered.
     """
     match = fts_query(query)
     if match is None:
         return SearchPage((), page, per_page, 0, "relevance")
-    total = _match_count(db, match, filters)
+    def count() -> int:
+        return _match_count(db, match, filters)
+
+    total = count() if index is None else index.match_count((match, filters), count)
     ranked = total <= RANKED_MATCHES
     where, params = filter_clause(filters)
     order = "segment_text.rank" if ranked else "segment_text.rowid"
