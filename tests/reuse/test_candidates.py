@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from sourcetrace.engines import LocalEngine
+from sourcetrace.reuse import candidates
 from sourcetrace.reuse.candidates import CandidatePair, LSHIndex, choose_bands
 from sourcetrace.reuse.minhash import SignatureBatch, SketchParams, batched
 from sourcetrace.reuse.shingles import ShingleHashes, mix64
@@ -234,3 +235,69 @@ def test_bands_approximate_a_step_at_the_threshold() -> None:
         assert found(threshold + 0.1, bands, rows) > 0.85
         assert found(threshold - 0.2, bands, rows) < 0.15
     assert choose_bands(0.9, 128)[1] > choose_bands(0.8, 128)[1] > choose_bands(0.5, 128)[1]
+
+
+# -- buckets of near-identical pages ------------------------------------------------------------
+
+
+def _template_pages(count: int) -> list[tuple[int, str]]:
+    """One template with other figures: near-duplicates of each other, none an exact copy."""
+    body = ("The Osterby exchange publishes this summary of trading every day after the close. Prices are in "
+            "crowns and volumes in shares; figures are provisional until the exchange confirms them the next "
+            "morning, and the exchange accepts no liability for decisions taken on the strength of them. "
+            "Shares of the fictional Varde Shipping company closed at {price} crowns.")
+    return [(i, body.format(price=f"{100 + i // 10}.{i % 10}")) for i in range(1, count + 1)]
+
+
+def _components(pairs: list[tuple[int, int]]) -> int:
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+    return len({find(x) for x in list(parent)})
+
+
+def _pairs(pages: list[tuple[int, str]]) -> tuple[list[tuple[int, int]], LSHIndex]:
+    index = LSHIndex(excerpts=False)
+    index.add_texts(pages)
+    return index.candidate_pairs(), index
+
+
+def test_a_bucket_past_the_bound_pairs_each_page_with_its_neighbours_and_stays_connected(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = _template_pages(600)
+    bounded, index = _pairs(pages)
+    assert index.stats["largest_bucket"] > candidates.MAX_BUCKET and index.stats["bounded_buckets"] > 0
+    assert _components(bounded) == 1 and {i for pair in bounded for i in pair} == {i for i, _ in pages}
+    assert bounded == _pairs(list(pages))[0]  # the same neighbours every time
+    monkeypatch.setattr(candidates, "MAX_BUCKET", 10**6)
+    every, _ = _pairs(pages)
+    assert set(bounded) < set(every) and len(bounded) * 10 < len(every)
+
+
+def test_a_bucket_within_the_bound_pairs_every_page() -> None:
+    pairs, index = _pairs(_template_pages(40))
+    assert index.stats["bounded_buckets"] == 0 and len(pairs) == 40 * 39 // 2
+
+
+def test_the_run_counts_the_buckets_it_bounded(tmp_path: Path) -> None:
+    from sourcetrace.runner import RunOptions, run_case
+    from sourcetrace.store import CaseReader
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i, text in _template_pages(300):
+        (inputs / f"page-{i:03d}.txt").write_text(f"Trading summary {i}\n\n{text}\n", encoding="utf-8")
+    run_case([inputs], tmp_path / "c.case", RunOptions(workers=1))
+    with CaseReader(tmp_path / "c.case") as reader:
+        run = reader.last_run()
+        families = reader.families()
+    assert run is not None
+    counted = next(step for step in run.steps if step.step == "candidates").counters
+    assert counted["bounded_buckets"] > 0 and counted["largest_bucket"] > candidates.MAX_BUCKET
+    assert len(families) == 1 and len(families[0].members) == 300  # one template: one family

@@ -122,20 +122,42 @@ class _Banding:
         return keys
 
 
+# A bucket of k items makes k(k-1)/2 pairs. Past MAX_BUCKET items (exact copies are collapsed
+# before this: what is left is thousands of near-identical pages, one template with other figures),
+# each item is paired only with the next BUCKET_NEIGHBOURS items in input order: the bucket stays
+# connected, so its texts still form one family, and the pairs grow as k, not k².
+MAX_BUCKET = 200
+BUCKET_NEIGHBOURS = 8
+
+
+def _bucket_positions(length: int) -> tuple[I64, I64]:
+    """The (first, second) positions paired within a bucket of ``length`` items."""
+    if length <= MAX_BUCKET:
+        first, second = np.triu_indices(length, 1)
+        return first.astype(np.int64), second.astype(np.int64)
+    first = np.repeat(np.arange(length, dtype=np.int64), BUCKET_NEIGHBOURS)
+    second = first + np.tile(np.arange(1, BUCKET_NEIGHBOURS + 1, dtype=np.int64), length)
+    inside = second < length
+    return first[inside], second[inside]
+
+
 def _colliding_pairs(keys: U64, owners: I64, stats: Counter[str]) -> I64:
-    """All (owner, owner) pairs sharing a key in some band, as ``lo * 2**32 +
-    hi`` codes, unique, without self pairs. ``keys`` is (items, bands).
-    A bucket of k items makes k(k-1)/2 pairs; exact copies are collapsed
-    before this, and ``stats["largest_bucket"]`` shows what remained."""
+    """(owner, owner) pairs sharing a key in some band, as ``lo * 2**32 + hi``
+    codes, unique, without self pairs: every pair of a bucket, but in a bucket
+    of more than MAX_BUCKET items only neighbours (counted in
+    ``stats["bounded_buckets"]``). ``keys`` is (items, bands);
+    ``stats["largest_bucket"]`` shows the largest bucket."""
     codes: list[I64] = [np.zeros(0, dtype=np.int64)]
     for band in range(keys.shape[1]):
-        order = np.argsort(keys[:, band])  # run order is irrelevant: pairs are made unique
+        # Stable: within a bucket items keep input order, so a bounded bucket's neighbours are always the same.
+        order = np.argsort(keys[:, band], kind="stable")
         sorted_keys = keys[order, band]
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
         lengths = np.diff(np.r_[starts, len(order)])
         stats["largest_bucket"] = max(stats["largest_bucket"], int(lengths.max(initial=0)))
+        stats["bounded_buckets"] += int((lengths > MAX_BUCKET).sum())
         for length in sorted_unique(lengths[lengths >= 2]):
-            left, right = np.triu_indices(int(length), 1)
+            left, right = _bucket_positions(int(length))
             run_starts = starts[lengths == length][:, None]
             first, second = owners[order[run_starts + left]], owners[order[run_starts + right]]
             keep = first != second

@@ -198,7 +198,11 @@ def near_duplicate_pairs(
     """MinHash LSH pairs, verified at the usual threshold, excerpts included."""
     lsh = LSHIndex(MINHASH_THRESHOLD)
     lsh.add_texts(((i, texts[i]) for i in ids), engine=engine)
-    return lsh.verified_pairs()
+    pairs = lsh.verified_pairs()
+    if engine is not None:  # in the run's counters: buckets past the bound pair only neighbours
+        engine.count("largest_bucket", lsh.stats["largest_bucket"])
+        engine.count("bounded_buckets", lsh.stats["bounded_buckets"])
+    return pairs
 
 
 def text_groups(representative_of: Mapping[int, int], near_duplicates: Iterable[CandidatePair]) -> dict[int, int]:
