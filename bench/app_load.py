@@ -3,10 +3,11 @@
     python bench/app_load.py --make-case 100000 --case /tmp/app-load.case   # build a case first (timed)
     python bench/app_load.py --case /tmp/app-load.case --clients 50 --seconds 60
 
-``--make-case N`` builds a case of N segments, timing each part:
+``--make-case N [--statements M]`` builds a case of N segments, timing each part:
 bench/report_speed.py's synthetic case written through CaseStore (documents,
 segments, about 20% of them in families of copies), then the sources, dates
-and stories steps of ``sourcetrace run`` on it. With ``--via-run`` it instead
+and stories steps of ``sourcetrace run`` on it, and with ``--statements``
+M invented statements written through the store (``add_statements``). With ``--via-run`` it instead
 writes about N invented news pages (tests/engines/synthetic_news.py: copies,
 quotes, dates) and runs the whole ``sourcetrace run`` on them, which also
 gives statements, but takes about a minute per 1,000 pages on 2 cores.
@@ -51,6 +52,40 @@ TIMEOUT = 30.0
 
 
 # -- building a case ------------------------------------------------------------
+
+
+SPEAKERS = [f"{first} {last}" for first in ("Aino", "Tomas", "Ilse", "Pia", "Kiran", "Marta", "Jonas", "Leila")
+            for last in ("Lahti", "Rellig", "Dahl", "Sorensen", "Varga", "Okafor", "Brandt", "Moreau", "Silva", "Haas")]
+
+
+def add_statements(case: Path, count: int, seed: int = 5) -> None:
+    """``count`` invented statements written through the store, each in 1 to 4 segments (its first
+    sentence), every fifth copy with a word changed: what the statements and merge steps would
+    store, for the app's statement routes at scale, without spaCy over every segment."""
+    from sourcetrace.records import Statement, StatementOccurrence
+    from sourcetrace.store import CaseReader, CaseStore
+
+    rng = random.Random(seed)
+    with CaseReader(case) as reader:
+        segments = list(reader.segment_ids())
+        rng.shuffle(segments)
+        texts = reader.segment_texts(segments[:4 * count])
+    chosen = iter(segments)
+    statements = []
+    with CaseStore(case) as store:
+        for key in range(1, count + 1):
+            occurrences = []
+            for copy in range(rng.randint(1, 4)):
+                segment = next(chosen)
+                text = texts[segment]
+                end = text.find(".") if "." in text else len(text)
+                said = text[:end] if copy == 0 or rng.random() < 0.8 else text[:end].replace(" the ", " a ", 1)
+                occurrences.append(StatementOccurrence(segment, 0, end, said, rng.choice(SPEAKERS), "said", "reported",
+                                                       altered=said != text[:end]))
+            reference = occurrences[0]
+            statements.append(Statement(key, reference.speaker_as_written, None, "reported", "said", reference.text,
+                                        tuple(occurrences)))
+        store.replace_statements(statements)
 
 
 def make_case(case: Path, segments: int, *, via_run: bool) -> dict[str, float]:
@@ -271,6 +306,8 @@ def main() -> None:
     parser.add_argument("--case", type=Path, default=Path("/tmp/app-load.case"))
     parser.add_argument("--make-case", type=int, metavar="N", help="first build a case of N segments at --case")
     parser.add_argument("--via-run", action="store_true", help="with --make-case: invented pages through sourcetrace run")
+    parser.add_argument("--statements", type=int, default=0, metavar="N",
+                        help="with --make-case: also N invented statements written through the store")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--skip", nargs="*", default=[], metavar="ROUTE", help="leave these routes (ROUTES' names) out")
@@ -279,6 +316,10 @@ def main() -> None:
     report: dict[str, Any] = {}
     if args.make_case:
         timings = make_case(args.case, args.make_case, via_run=args.via_run)
+        if args.statements:
+            started = time.perf_counter()
+            add_statements(args.case, args.statements)
+            timings["invented statements through CaseStore"] = time.perf_counter() - started
         report["build_s"] = {part: round(s, 1) for part, s in timings.items()}
         print("built", args.case, {part: f"{s:.1f} s" for part, s in timings.items()})
     if args.seconds > 0:
