@@ -6,9 +6,9 @@
 ``--make-case N [--statements M]`` builds a case of N segments, timing each part:
 bench/report_speed.py's synthetic case written through CaseStore (documents,
 segments, about 20% of them in families of copies), then the sources, dates
-and stories steps of ``sourcetrace run`` on it, and with ``--statements``
-M invented statements written through the store (``add_statements``). With ``--via-run`` it instead
-writes about N invented news pages (tests/engines/synthetic_news.py: copies,
+and stories steps of ``sourcetrace run`` on it; with ``--statements M``,
+also M invented statements written through the store (``add_statements``).
+With ``--via-run`` it instead writes about N invented news pages (tests/engines/synthetic_news.py: copies,
 quotes, dates) and runs the whole ``sourcetrace run`` on them, which also
 gives statements, but takes about a minute per 1,000 pages on 2 cores.
 
