@@ -408,11 +408,20 @@ def make_corpus(
         next_id += 1
     unused = [s for s in stories if s.newid not in used]
     count = originals // 2 if spun is None else spun
-    spun_stories = _add_spun_families(unused, count, random.Random(seed + 1), synonyms, segments, truth, next_id)
-    next_id += 2 * len(spun_stories)
-    left = [s for s in unused if s.newid not in spun_stories]
-    _add_chains(left, chains, random.Random(seed + 2), synonyms, segments, truth, next_id)
+    extra = _Extra(segments, truth, synonyms, next_id)
+    spun_stories = _add_spun_families(unused, count, random.Random(seed + 1), extra)
+    _add_chains([s for s in unused if s.newid not in spun_stories], chains, random.Random(seed + 2), extra)
     return segments, truth
+
+
+@dataclass(slots=True)
+class _Extra:
+    """Where the families made from otherwise unused stories (spun, chains) are written, with what."""
+
+    segments: list[SegmentForReuse]
+    truth: Truth
+    synonyms: dict[str, list[str]]
+    next_id: int  # the next copy's id
 
 
 # The copy made from a rewrite: its kind, and how it is made from the rewrite.
@@ -427,20 +436,14 @@ def _made_from(rewrite: str, kind: str, synonyms: dict[str, list[str]], rng: ran
     return spin(rewrite, 0.10, synonyms, rng)
 
 
-def _add_chains(
-    stories: list[ReutersStory],
-    count: int,
-    rng: random.Random,
-    synonyms: dict[str, list[str]],
-    segments: list[SegmentForReuse],
-    truth: Truth,
-    next_id: int,
-) -> None:
+def _add_chains(stories: list[ReutersStory], count: int, rng: random.Random, extra: _Extra) -> None:
     """Families of an original, a 20% rewrite of it and a copy made from that rewrite (an exact
     copy, an excerpt or a 10% rewrite of it, in turn): the copy's parent is the rewrite, not the
     original. Dated in that order, each a few hours after the one before."""
+    segments, truth, synonyms = extra.segments, extra.truth, extra.synonyms
     for index, story in enumerate(rng.sample(stories, min(count, len(stories)))):
         kind = CHAIN_KINDS[index % len(CHAIN_KINDS)]
+        next_id = extra.next_id
         when = datetime.fromisoformat(story.date)
         rewrite = spin(story.body, 0.20, synonyms, rng)
         made = _made_from(rewrite, kind, synonyms, rng)
@@ -454,25 +457,19 @@ def _add_chains(
             truth.kind_of[segment_id] = role
             truth.family_of[segment_id] = story.newid
         truth.parent_of[next_id + 1] = next_id
-        next_id += 2
+        extra.next_id += 2
 
 
-def _add_spun_families(
-    stories: list[ReutersStory],
-    count: int,
-    rng: random.Random,
-    synonyms: dict[str, list[str]],
-    segments: list[SegmentForReuse],
-    truth: Truth,
-    next_id: int,
-) -> set[int]:
+def _add_spun_families(stories: list[ReutersStory], count: int, rng: random.Random, extra: _Extra) -> set[int]:
     """Families of a faithful copy and a spun rewrite; the original is in
     the case for every other family. Dates never contradict the truth (the
     faithful copy comes before the spun one), but half of them are missing,
     and a third of the families credit the wire in both copies."""
+    segments, truth, synonyms = extra.segments, extra.truth, extra.synonyms
     strengths = list(SPIN_STRENGTHS)
     chosen = rng.sample(stories, min(count, len(stories)))
     for index, story in enumerate(chosen):
+        next_id = extra.next_id
         strength = strengths[index % len(strengths)]
         present = (index // len(strengths)) % 2 == 0
         share, per_thousand = SPIN_STRENGTHS[strength]
@@ -499,7 +496,7 @@ def _add_spun_families(
         truth.spun_families.append(
             SpunFamily(story.newid, story.newid if present else None, faithful_id, spun_id, strength)
         )
-        next_id += 2
+        extra.next_id += 2
     return {story.newid for story in chosen}
 
 
