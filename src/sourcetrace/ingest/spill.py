@@ -42,9 +42,8 @@ def remove_spill_folder(case: Path) -> None:
     shutil.rmtree(spill_folder(case), ignore_errors=True)
 
 
-def fresh_spill_folder(case: Path) -> Path:
-    """The run's spill folder, empty."""
-    remove_spill_folder(case)
+def make_spill_folder(case: Path) -> Path:
+    """The run's spill folder, made empty (after remove_spill_folder)."""
     folder = spill_folder(case)
     folder.mkdir(mode=0o700)
     return folder

@@ -18,7 +18,7 @@ from sourcetrace.ingest.furniture import FurnitureModel, line_fingerprint, parse
 from sourcetrace.ingest.read import ReadOptions
 from sourcetrace.ingest.segment import DocumentText, SegmentDocuments
 from sourcetrace.ingest.spans import split_lines
-from sourcetrace.ingest.spill import all_documents, fresh_spill_folder, remove_spill_folder
+from sourcetrace.ingest.spill import all_documents, make_spill_folder, remove_spill_folder
 from sourcetrace.ingest.stage import ReadInputs
 from sourcetrace.pipeline import PipelineStep, RunContext
 from sourcetrace.records import IngestedInput, Problem, ProblemReason, SegmentedDocument
@@ -41,7 +41,7 @@ class IngestInputs(PipelineStep):
         # A large input's documents wait on disk, where the driver can read what the workers wrote;
         # what a killed run left there goes first.
         remove_spill_folder(store.path)
-        spill = fresh_spill_folder(store.path) if engine.local_disk and pending else None
+        spill = make_spill_folder(store.path) if engine.local_disk and pending else None
         step = ReadInputs(ReadOptions(extractor=options.extractor, max_document_bytes=options.max_document_bytes,
                                       spill_folder=None if spill is None else str(spill),
                                       spill_after_characters=spilling.SPILL_AFTER_CHARACTERS))

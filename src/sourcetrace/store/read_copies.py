@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import cast
 
 from sourcetrace.records import SegmentForReuse
@@ -228,25 +228,34 @@ OUTLET_TEXT = ("lower(coalesce(d.site, '') || ' ' || coalesce(s.credit, '') || '
                "shown_path(i.path))")
 
 
-def filter_clause(filters: SegmentFilters) -> tuple[str, list[object]]:
-    """SQL conditions over the aliases of SEGMENT_FROM, and their parameters."""
-    conditions: list[str] = ["s.duplicate_of IS NULL"]  # repeats within a page are shown with their page
+@dataclass(frozen=True, slots=True)
+class FilterColumns:
+    """What the search filters test, as SQL over one query's aliases."""
+
+    kept: str  # the condition that a segment is not a repeat inside its own page
+    kind: str
+    family: str
+    outlet: str  # lower-case text the outlet filter looks in (OUTLET_TEXT's parts)
+    published: str
+
+
+# Over the aliases of SEGMENT_FROM; store/read_index.py has its own over its one table.
+CASE_COLUMNS = FilterColumns("s.duplicate_of IS NULL", "m.kind", "m.family_id", OUTLET_TEXT, "s.published")
+
+
+def filter_clause(filters: SegmentFilters, columns: FilterColumns = CASE_COLUMNS) -> tuple[str, list[object]]:
+    """SQL conditions for ``filters`` over ``columns``, and their parameters."""
+    conditions: list[str] = [columns.kept]  # repeats within a page are shown with their page
     params: list[object] = []
-    if filters.kind:
-        conditions.append("m.kind = ?")
-        params.append(filters.kind)
-    if filters.family is not None:
-        conditions.append("m.family_id = ?")
-        params.append(filters.family)
-    if filters.outlet:
-        conditions.append(f"instr({OUTLET_TEXT}, lower(?)) > 0")
-        params.append(filters.outlet)
-    if filters.date_from:
-        conditions.append("s.published >= ?")
-        params.append(filters.date_from)
-    if filters.date_to:
-        conditions.append("s.published < ?")  # date_to is inclusive of its whole day
-        params.append(filters.date_to + "\uffff")
+    for condition, value in ((f"{columns.kind} = ?", filters.kind or None),
+                             (f"{columns.family} = ?", filters.family),
+                             (f"instr({columns.outlet}, lower(?)) > 0", filters.outlet or None),
+                             (f"{columns.published} >= ?", filters.date_from or None),
+                             # date_to is inclusive of its whole day
+                             (f"{columns.published} < ?", filters.date_to + "\uffff" if filters.date_to else None)):
+        if value is not None:
+            conditions.append(condition)
+            params.append(value)
     return " AND ".join(conditions), params
 
 

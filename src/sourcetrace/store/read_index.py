@@ -37,8 +37,10 @@ from sourcetrace.store.read_copies import (
     OUTLET_TEXT,
     SEGMENT_COLUMNS,
     SEGMENT_FROM,
+    FilterColumns,
     segment_view,
 )
+from sourcetrace.store.read_copies import filter_clause as copies_filter_clause
 from sourcetrace.store.read_events import timeline_order
 from sourcetrace.views import MARK_END, MARK_START, SearchHit, SearchPage, SegmentFilters
 
@@ -53,6 +55,8 @@ RANKED_MATCHES = 5000
 KEPT_COUNTS = 4096  # match counts a read index keeps (a few hundred kB)
 # CROSS JOIN: the matches are the outer loop; else a kind or family filter can make SQLite walk that
 # filter's index and run the full-text query once per segment (142 ms instead of 32 for one kind).
+# The table holds kept segments only, and its outlet text is lower-cased already.
+_INDEX_COLUMNS = FilterColumns("1", "k.kind", "k.family_id", "k.outlet", "k.published")
 _MATCHES = f"{ALIAS}.segment_text CROSS JOIN {ALIAS}.segment_filters k ON k.segment_id = segment_text.rowid"
 
 
@@ -161,18 +165,8 @@ def _build_filters(case: sqlite3.Connection, out: sqlite3.Connection, batch: int
 
 
 def filter_clause(filters: SegmentFilters) -> tuple[str, list[object]]:
-    """read_copies.filter_clause's conditions over ``k``, the read index's segment_filters."""
-    conditions: list[str] = ["1"]  # the table holds kept segments only
-    params: list[object] = []
-    for condition, value in (("k.kind = ?", filters.kind), ("k.family_id = ?", filters.family),
-                             ("instr(k.outlet, lower(?)) > 0", filters.outlet or None),
-                             ("k.published >= ?", filters.date_from or None),
-                             # date_to is inclusive of its whole day
-                             ("k.published < ?", filters.date_to + "\uffff" if filters.date_to else None)):
-        if value is not None:
-            conditions.append(condition)
-            params.append(value)
-    return " AND ".join(conditions), params
+    """read_copies.filter_clause over ``k``, the read index's segment_filters."""
+    return copies_filter_clause(filters, _INDEX_COLUMNS)
 
 
 def fts_query(text: str) -> str | None:
