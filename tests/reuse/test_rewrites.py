@@ -172,3 +172,24 @@ def test_words_of_more_segments_than_the_bound_never_pair_segments(monkeypatch: 
     bounded = {(p.a, p.b) for p in index.pairs()}
     assert (1, 2) in unbounded  # the five notes share three words: pairs without the bound
     assert bounded == {(6, 7)}  # past it only the pair sharing its own words is left
+
+
+def test_the_word_table_counts_distinct_words_per_text_group_and_ranks_them_rarest_first() -> None:
+    from sourcetrace.reuse.rewrites import WordTable
+    from sourcetrace.reuse.shingles import word_hashes
+
+    texts = ["alpha beta beta gamma", "beta gamma delta", "gamma gamma", "alpha beta beta gamma"]
+    table = WordTable.of(texts, groups=[0, 1, 2, 0])  # the last text is an exact copy of the first
+    words = word_hashes(texts)
+    ends = np.cumsum(words.counts)
+    per_text = [set(words.hashes[end - n : end].tolist()) for end, n in zip(ends.tolist(), words.counts.tolist())]
+    expected_pairs = sorted((t, w) for t, ws in enumerate(per_text) for w in ws)
+    found_pairs = list(zip(table.owners.tolist(), table.vocabulary[table.columns].tolist()))
+    assert found_pairs == expected_pairs  # distinct, sorted by text then word
+    groups_with = {w: len({[0, 1, 2, 0][t] for t, ws in enumerate(per_text) if w in ws}) for w in set().union(*per_text)}
+    assert dict(zip(table.vocabulary.tolist(), table.df.tolist())) == groups_with  # gamma: 3 groups, alpha: 1
+    for text in range(len(texts)):
+        row = np.flatnonzero(table.owners == text)
+        by_rank = row[np.argsort(table.ranks[row])]
+        assert sorted(table.ranks[row].tolist()) == list(range(len(row)))
+        assert np.all(np.diff(table.df[table.columns[by_rank]]) >= 0)  # rank 0 is the rarest

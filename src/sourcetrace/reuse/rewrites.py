@@ -36,7 +36,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from sourcetrace.reuse.align import PreparedText, SentenceAlignment, align_sentences
-from sourcetrace.reuse.shingles import WordHashes, word_hashes
+from sourcetrace.reuse.shingles import WordHashes, sorted_unique, word_hashes
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -250,14 +250,17 @@ class WordTable:
     def of_words(cls, words: WordHashes, groups: Sequence[int] | None = None) -> WordTable:
         """The table of texts whose words were hashed already."""
         texts = len(words.counts)
-        owners = np.repeat(np.arange(texts, dtype=np.int64), words.counts)
-        owners, hashes = _distinct_pairs(owners, words.hashes)
-        vocabulary, columns = np.unique(hashes, return_inverse=True)
+        vocabulary = sorted_unique(words.hashes)
+        owners, columns = _distinct_pairs(
+            np.repeat(np.arange(texts, dtype=np.int64), words.counts),
+            np.searchsorted(vocabulary, words.hashes).astype(np.int64),
+            len(vocabulary),
+        )
         group_of = np.arange(texts, dtype=np.int64) if groups is None else np.asarray(groups, np.int64)
         df = _groups_per_column(group_of[owners], columns, len(vocabulary))
-        idf = np.log((len(np.unique(group_of)) + 1) / np.maximum(df, 1))
+        idf = np.log((len(sorted_unique(group_of)) + 1) / np.maximum(df, 1))
         ranks = _rank_in_row(owners, df[columns])
-        return cls(texts, owners, columns.astype(np.int64), vocabulary, df, idf, ranks)
+        return cls(texts, owners, columns, vocabulary, df, idf, ranks)
 
 
 # A word in more than this many segments is never an anchor when pairs are
@@ -381,7 +384,11 @@ class AnchorIndex:
             codes.append(lo * (1 << 32) + hi)
             values.append(overlap[keep])
         all_codes, all_values = np.concatenate(codes), np.concatenate(values)
-        unique, first_at = np.unique(all_codes, return_index=True)
+        # The first value of each code (a code comes at most once per chunk, and chunks are in row order).
+        order = np.argsort(all_codes, kind="stable")
+        sorted_codes = all_codes[order]
+        starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]) if len(order) else order
+        unique, first_at = sorted_codes[starts], order[starts]
         ids = self.ids.tolist()
         return [
             AnchorPair(ids[c >> 32], ids[c & 0xFFFFFFFF], float(all_values[i]))
@@ -457,27 +464,25 @@ class AnchorIndex:
             return cls.from_arrays(f)
 
 
-def _distinct_pairs(owners: I64, hashes: U64) -> tuple[I64, U64]:
-    """The distinct (text, word) pairs, sorted; by sorting, which needs far
-    less memory than ``np.unique(..., axis=1)`` on stacked arrays."""
-    order = np.lexsort((hashes, owners))
-    owners, hashes = owners[order], hashes[order]
-    if len(owners) < 2:
-        return owners, hashes
-    first = np.ones(len(owners), dtype=bool)
-    first[1:] = (owners[1:] != owners[:-1]) | (hashes[1:] != hashes[:-1])
-    return owners[first], hashes[first]
+def _distinct_pairs(owners: I64, columns: I64, width: int) -> tuple[I64, I64]:
+    """The distinct (text, word) pairs, sorted by text then word, with words
+    as columns below ``width``: one sort of ``text * width + column`` codes,
+    several times faster than a lexsort of the two arrays or ``np.unique``."""
+    codes = sorted_unique(owners * np.int64(max(width, 1)) + columns)
+    pair_owners, pair_columns = np.divmod(codes, np.int64(max(width, 1)))
+    return pair_owners, pair_columns
 
 
 def _groups_per_column(groups: I64, columns: I64, width: int) -> I64:
     """How many distinct groups have each column (word)."""
-    keys = np.unique(groups * np.int64(max(width, 1)) + columns)
+    keys = sorted_unique(groups * np.int64(max(width, 1)) + columns)
     return np.bincount(keys % max(width, 1), minlength=width).astype(np.int64)
 
 
 def _rank_in_row(rows: I64, df: I64) -> I64:
     """Each entry's rank by document frequency within its row (0: the rarest)."""
-    order = np.lexsort((df, rows))
+    # One stable sort of (row, df) codes: the lexsort's order, ties in entry order.
+    order = np.argsort(rows * (np.int64(df.max(initial=0)) + 1) + df, kind="stable")
     ranks = np.empty(len(rows), dtype=np.int64)
     sorted_rows = rows[order]
     ranks[order] = np.arange(len(rows)) - np.searchsorted(sorted_rows, sorted_rows, side="left")
