@@ -237,10 +237,10 @@ def pipeline_name(extractor: Extractor) -> str:
 
 
 def _kept_segments(extracted: Sequence[ExtractedPage]) -> list[str]:
-    from sourcetrace.ingest.furniture import FurnitureModel
+    from sourcetrace.ingest.furniture_learning import learn_furniture
     from sourcetrace.ingest.segment import segment_document
 
-    model = FurnitureModel.learn(((i, page.text) for i, page in enumerate(extracted)), min_documents=3)
+    model = learn_furniture(((i, page.text) for i, page in enumerate(extracted)), min_documents=3)
     texts = []
     for i, page in enumerate(extracted):
         segmented = segment_document(i, page.text, model.find(page.text), published=page.published)

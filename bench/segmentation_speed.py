@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sourcetrace.ingest.furniture import FurnitureModel
+from sourcetrace.ingest.furniture_learning import learn_furniture
 from sourcetrace.ingest.segment import segment_document
 from tests.ingest.test_furniture import make_site, make_story
 
@@ -37,10 +37,10 @@ def measure(documents: int) -> str:
     corpus = scaled_corpus(documents)
     size = sum(len(text) for _, text in corpus) / len(corpus)
     started = time.perf_counter()
-    model = FurnitureModel.learn(corpus)
+    model = learn_furniture(corpus)
     learned = time.perf_counter() - started
     tracemalloc.start()  # a second, untimed pass: tracing slows Python code several times
-    FurnitureModel.learn(corpus)
+    learn_furniture(corpus)
     peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     started = time.perf_counter()

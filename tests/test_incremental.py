@@ -120,6 +120,7 @@ def test_pages_that_make_a_line_furniture_resegment_only_the_older_pages_holding
     run_case([first], case, ONE_WORKER)
     added = run_case([first, second], case, ONE_WORKER)
     assert added.resegmented_documents == 2  # bridge and school hold the line; harbour does not
+    assert step_counters(case, 2)["furniture"]["documents"] == 2  # line records made for the new pages only
     run_case([first, second], tmp_path / "at-once.case", ONE_WORKER)
     extended = exported(case)
     assert all(NAV_LINE not in segment["text"] for segment in extended["segments"])

@@ -20,7 +20,6 @@ from sourcetrace.ingest.furniture import (
     FRONT_MATTER_REASON,
     FrontMatter,
     FurnitureModel,
-    LearningSettings,
     find_front_matter,
     known_furniture,
     line_fingerprint,
@@ -28,6 +27,7 @@ from sourcetrace.ingest.furniture import (
     normalise_line,
     parse_front_matter,
 )
+from sourcetrace.ingest.furniture_learning import LearningSettings, learn_furniture
 from sourcetrace.ingest.segment import segment_document
 from sourcetrace.ingest.spans import split_lines
 from sourcetrace.records import FurnitureSpan
@@ -321,7 +321,7 @@ def test_prose_is_told_from_short_labels() -> None:
 
 def test_site_header_and_footer_are_learned_while_every_story_sentence_is_kept() -> None:
     documents, home, own_stories, wire = newsroom_corpus()
-    model = FurnitureModel.learn(documents, min_documents=3)
+    model = learn_furniture(documents, min_documents=3)
     for (doc_id, text), story in zip(documents, own_stories):
         spans = model.find(text)
         assert sorted(furniture_texts(text, spans)) == sorted(home.furniture_lines()), doc_id
@@ -336,7 +336,7 @@ def test_site_header_and_footer_are_learned_while_every_story_sentence_is_kept()
 
 def test_a_syndicated_story_is_never_learned_as_furniture() -> None:
     documents, _, _, wire = newsroom_corpus(copies=6)
-    model = FurnitureModel.learn(documents, min_documents=3)
+    model = learn_furniture(documents, min_documents=3)
     learned = {example for _, example, _ in model.to_rows()}
     assert not learned & set(wire.lines())
     assert model.find("\n\n".join(wire.lines())) == []
@@ -345,7 +345,7 @@ def test_a_syndicated_story_is_never_learned_as_furniture() -> None:
 def test_a_copy_of_the_story_on_the_learned_site_keeps_the_story() -> None:
     documents, home, _, wire = newsroom_corpus()
     documents.append((len(documents), home.page(wire)))
-    model = FurnitureModel.learn(documents, min_documents=3)
+    model = learn_furniture(documents, min_documents=3)
     text = documents[-1][1]
     assert sorted(furniture_texts(text, model.find(text))) == sorted(home.furniture_lines())
     assert all(line in kept_text(text, model) for line in wire.lines())
@@ -358,12 +358,12 @@ def test_a_story_pasted_on_several_aggregator_pages_is_not_learned() -> None:
         (i, make_site(f"digest-{chr(97 + i)}", rng).page(make_story(rng), wire, make_story(rng)))
         for i in range(4)
     ]
-    model = FurnitureModel.learn(documents, min_documents=3)
+    model = learn_furniture(documents, min_documents=3)
     learned = {example for _, example, _ in model.to_rows()}
     assert not learned & set(wire.lines())
     # Without the prose-block rule the story's headline would be lost: the
     # story is only a third of each page.
-    loose = FurnitureModel.learn(documents, settings=LearningSettings(copy_prose_lines=10_000))
+    loose = learn_furniture(documents, settings=LearningSettings(copy_prose_lines=10_000))
     assert wire.headline in {example for _, example, _ in loose.to_rows()}
 
 
@@ -376,7 +376,7 @@ def test_a_short_brief_copied_onto_pages_heavy_with_furniture_keeps_its_headline
         sections = [f"{thing.title()} in {place}" for thing in OBJECTS for place in PLACES]
         menu = tuple(f"{section} ({chr(97 + i)})" for section in rng.sample(sections, 30))
         documents.append((i, Site(site.name, site.header + menu, site.footer).page(brief)))
-    model = FurnitureModel.learn(documents, min_documents=3)
+    model = learn_furniture(documents, min_documents=3)
     assert brief.headline not in {example for _, example, _ in model.to_rows()}
 
 
@@ -388,7 +388,7 @@ def test_tag_pages_of_one_site_sharing_stories_lose_the_header_but_keep_the_stor
     site = make_site("harbour-digest", rng)
     pool = [make_story(rng) for _ in range(8)]
     documents = [(i, site.page(*(pool[(i + k) % 8] for k in range(stories_per_page)))) for i in range(8)]
-    model = FurnitureModel.learn(documents, min_documents=3)
+    model = learn_furniture(documents, min_documents=3)
     learned = {example for _, example, _ in model.to_rows()}
     assert {line for line in site.furniture_lines() if known_furniture(line) is None} <= learned
     assert not learned & {line for story in pool for line in story.lines()}
@@ -402,7 +402,7 @@ def test_a_quoted_sentence_shared_by_a_few_unrelated_reports_is_not_learned() ->
         story = make_story(rng)
         story = Story(story.headline, (*story.paragraphs[:2], quote, *story.paragraphs[2:]))
         documents.append((i, make_site(f"outlet-{chr(97 + i)}", rng).page(story)))
-    model = FurnitureModel.learn(documents, min_documents=3)
+    model = learn_furniture(documents, min_documents=3)
     assert len(model) == 0 or quote not in {example for _, example, _ in model.to_rows()}
 
 
@@ -413,7 +413,7 @@ def test_a_recurring_line_between_paragraphs_stays_in_the_article() -> None:
         story = make_story(rng)
         story = Story(story.headline, (*story.paragraphs[:3], "Background", *story.paragraphs[3:]))
         documents.append((i, make_site(f"paper-{chr(97 + i)}", rng).page(story)))
-    model = FurnitureModel.learn(documents, min_documents=3)
+    model = learn_furniture(documents, min_documents=3)
     assert "Background" in {example for _, example, _ in model.to_rows()}
     text = documents[0][1]
     assert "Background" not in furniture_texts(text, model.find(text))
@@ -421,15 +421,15 @@ def test_a_recurring_line_between_paragraphs_stays_in_the_article() -> None:
 
 def test_lines_in_fewer_than_min_documents_are_not_learned() -> None:
     documents, home, _, _ = newsroom_corpus(site_pages=2)
-    learned = {example for _, example, _ in FurnitureModel.learn(documents, min_documents=3).to_rows()}
+    learned = {example for _, example, _ in learn_furniture(documents, min_documents=3).to_rows()}
     assert home.name not in learned
-    learned = {example for _, example, _ in FurnitureModel.learn(documents, min_documents=2).to_rows()}
+    learned = {example for _, example, _ in learn_furniture(documents, min_documents=2).to_rows()}
     assert home.name in learned
 
 
 def test_learned_reasons_give_the_number_of_documents() -> None:
     documents, home, _, _ = newsroom_corpus(site_pages=6)
-    model = FurnitureModel.learn(documents, min_documents=3)
+    model = learn_furniture(documents, min_documents=3)
     text = documents[0][1]
     reasons = {text[s.start:s.end]: s.reason for s in model.find(text)}
     assert reasons[home.name] == "learned:recurs across unrelated documents"
@@ -439,27 +439,27 @@ def test_learning_does_not_depend_on_document_order_and_reads_the_input_once() -
     documents, _, _, _ = newsroom_corpus(site_pages=8, copies=4)
     shuffled = documents[:]
     random.Random(1).shuffle(shuffled)
-    forward = FurnitureModel.learn(iter(documents), min_documents=3)
-    backward = FurnitureModel.learn((doc for doc in shuffled), min_documents=3)
+    forward = learn_furniture(iter(documents), min_documents=3)
+    backward = learn_furniture((doc for doc in shuffled), min_documents=3)
     assert sorted(forward.to_rows()) == sorted(backward.to_rows())
 
 
 def test_learning_from_nothing_or_blank_documents_learns_nothing() -> None:
-    assert len(FurnitureModel.learn([])) == 0
-    assert len(FurnitureModel.learn([(1, ""), (2, "\n\n"), (3, "")])) == 0
+    assert len(learn_furniture([])) == 0
+    assert len(learn_furniture([(1, ""), (2, "\n\n"), (3, "")])) == 0
 
 
 def test_known_furniture_is_not_learned_again() -> None:
     documents, _, _, _ = newsroom_corpus()
     documents = [(doc_id, text + "\nShare this:\n") for doc_id, text in documents]
-    assert "Share this:" not in {example for _, example, _ in FurnitureModel.learn(documents).to_rows()}
+    assert "Share this:" not in {example for _, example, _ in learn_furniture(documents).to_rows()}
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(LINE_CHOICES), max_size=12), min_size=1, max_size=12))
 def test_found_spans_are_sorted_whole_lines_for_any_corpus(pages: list[list[str]]) -> None:
     documents = [(i, "\n".join(lines)) for i, lines in enumerate(pages)]
-    model = FurnitureModel.learn(documents, min_documents=2)
+    model = learn_furniture(documents, min_documents=2)
     for _, text in documents:
         spans = model.find(text)
         for before, after in itertools.pairwise(spans):
@@ -476,7 +476,7 @@ def test_found_spans_are_sorted_whole_lines_for_any_corpus(pages: list[list[str]
 
 def test_rows_round_trip_to_an_equal_model() -> None:
     documents, _, _, _ = newsroom_corpus()
-    model = FurnitureModel.learn(documents)
+    model = learn_furniture(documents)
     rows = model.to_rows()
     assert rows and all(isinstance(fp, str) and len(fp) == 16 for fp, _, _ in rows)
     again = FurnitureModel.from_rows(rows)
@@ -494,7 +494,7 @@ def test_rows_with_integer_fingerprints_are_accepted() -> None:
 
 def test_a_model_survives_pickling() -> None:
     documents, _, _, _ = newsroom_corpus()
-    model = FurnitureModel.learn(documents)
+    model = learn_furniture(documents)
     text = documents[1][1]
     assert pickle.loads(pickle.dumps(model)).find(text) == model.find(text)
 
@@ -532,7 +532,7 @@ def formula_corpus(seed: int = 4) -> list[str]:
 
 def test_a_formula_line_carrying_each_storys_figures_is_never_furniture() -> None:
     texts = formula_corpus()
-    model = FurnitureModel.learn(enumerate(texts), min_documents=3)
+    model = learn_furniture(enumerate(texts), min_documents=3)
     learned = {example for _, example, _ in model.to_rows()}
     assert "Meridian Wire | Markets" in learned  # the header recurs verbatim: furniture
     assert not any(example.startswith(("Qtly div", "Pay April", "Record March")) for example in learned)
@@ -546,14 +546,14 @@ def test_a_formula_line_carrying_each_storys_figures_is_never_furniture() -> Non
 def test_a_line_recurring_verbatim_with_the_same_figures_is_still_learned() -> None:
     documents, _, _, _ = newsroom_corpus()
     documents = [(doc_id, f"Call 0800 555 0100 for home delivery\n\n{text}") for doc_id, text in documents]
-    learned = {example for _, example, _ in FurnitureModel.learn(documents, min_documents=3).to_rows()}
+    learned = {example for _, example, _ in learn_furniture(documents, min_documents=3).to_rows()}
     assert "Call 0800 555 0100 for home delivery" in learned
 
 
 def test_a_site_line_that_varies_only_by_its_date_or_time_is_still_learned() -> None:
     documents, _, _, _ = newsroom_corpus()
     dated = [(doc_id, f"Posted on March {3 + n}, 2024 by the Northwind desk\n\n{text}") for n, (doc_id, text) in enumerate(documents)]
-    learned = {example for _, example, _ in FurnitureModel.learn(dated, min_documents=3).to_rows()}
+    learned = {example for _, example, _ in learn_furniture(dated, min_documents=3).to_rows()}
     assert any(example.startswith("Posted on March") for example in learned)
 
 
@@ -575,8 +575,8 @@ def test_learning_does_not_depend_on_the_ids_documents_got_from_their_arrival_or
     shuffled = texts[:]
     random.Random(seed).shuffle(shuffled)
     small_samples = LearningSettings(sample_size=4)  # so that which documents are sampled matters
-    in_order = FurnitureModel.learn(enumerate(texts), settings=small_samples)
-    reordered = FurnitureModel.learn(enumerate(shuffled), settings=small_samples)
+    in_order = learn_furniture(enumerate(texts), settings=small_samples)
+    reordered = learn_furniture(enumerate(shuffled), settings=small_samples)
     assert learned_verdicts(in_order) == learned_verdicts(reordered)
 
 
@@ -589,8 +589,8 @@ def test_a_case_extended_by_a_second_run_learns_what_one_run_over_all_pages_lear
     random.Random(4).shuffle(given_order)  # one run numbers the pages as its inputs are listed
     one_run = list(enumerate(given_order))
     small_samples = LearningSettings(sample_size=4)
-    model_after_two_runs = FurnitureModel.learn(extended, settings=small_samples)
-    model_of_one_run = FurnitureModel.learn(one_run, settings=small_samples)
+    model_after_two_runs = learn_furniture(extended, settings=small_samples)
+    model_of_one_run = learn_furniture(one_run, settings=small_samples)
     assert learned_verdicts(model_after_two_runs) == learned_verdicts(model_of_one_run)
     for text in texts:  # and so every page is cut the same way
         assert kept_text(text, model_after_two_runs) == kept_text(text, model_of_one_run)

@@ -11,7 +11,7 @@ Three sources, each named in the span's reason:
   values are still used: segmentation reads them with ``parse_front_matter``.
 * ``learned:recurs across unrelated documents`` -- lines that recur across
   documents that are *not* copies of one article (a site's name, tag line,
-  menus, footers). ``FurnitureModel.learn`` tells the two apart: a
+  menus, footers). ``furniture_learning.learn_from_lines`` tells the two apart: a
   syndicated wire story recurs word for word too, and must never be
   dropped. See ``learn`` for the method.
 
@@ -21,12 +21,8 @@ Furniture is line-granular: a span always covers whole stripped lines.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
-import statistics
-from array import array
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sourcetrace.ingest.spans import TextLine, split_lines
@@ -329,15 +325,17 @@ _DATE_OR_TIME = re.compile(
 )
 
 
-def _fingerprint_and_figures(line: str) -> tuple[int, int | None]:
+def fingerprint_and_figures(line: str) -> tuple[int, int | None]:
     """The line's fingerprint, and its figures ("25 25") when normalising
     masked them and they are more than a date or a time: occurrences of one
     fingerprint with different figures are one formula filled with each
-    story's own facts. The figures come as a hash (learning runs in one
-    process, where ``hash`` is stable)."""
+    story's own facts. The figures come as a stable 64-bit hash, since they
+    are stored per document (``document_lines``) and compared across runs."""
     normalised, masked = _normalise(line)
     figures = _DIGITS.findall(_DATE_OR_TIME.sub(" ", line)) if masked else []
-    return _fingerprint(normalised), hash(tuple(_DIGITS.findall(line))) if figures else None
+    if not figures:
+        return _fingerprint(normalised), None
+    return _fingerprint(normalised), _fingerprint("\x1f".join(_DIGITS.findall(line)).encode("ascii"))
 
 
 _SENTENCE_END = tuple(".!?…\"'”’»")
@@ -375,18 +373,6 @@ class LearnedLine:
         return f"{LEARNED_PREFIX}recurs across unrelated documents"
 
 
-@dataclass(frozen=True, slots=True)
-class LearningSettings:
-    """Thresholds of ``FurnitureModel.learn``; defaults are documented there."""
-
-    min_documents: int = 3
-    prose_min_documents: int = 20
-    sample_size: int = 32
-    together_share: float = 0.8
-    copy_share: float = 0.5
-    copy_prose_lines: int = 4
-
-
 class FurnitureModel:
     """Known patterns plus lines learned from a corpus. Picklable; persisted
     by the store as rows (see ``to_rows``/``from_rows``)."""
@@ -399,41 +385,6 @@ class FurnitureModel:
 
     def __repr__(self) -> str:
         return f"FurnitureModel({len(self.learned)} learned lines)"
-
-    @classmethod
-    def learn(
-        cls,
-        documents: Iterable[tuple[int, str]],
-        min_documents: int = 3,
-        *,
-        settings: LearningSettings | None = None,
-    ) -> FurnitureModel:
-        """Learn the lines that recur across unrelated documents.
-
-        A line seen in at least ``min_documents`` documents is judged on a
-        sample of up to ``sample_size`` of them (the same documents, ranked
-        by a hash of their lines, for every line, so lines sharing documents
-        share samples and verdicts are cached). The lines found in ``together_share`` of
-        the sample form the recurring block; if in the median sampled
-        document that block is at least ``copy_share`` of the characters or
-        of the prose characters, or the block holds ``copy_prose_lines`` or
-        more prose lines, the
-        documents are copies of one article (syndication, reposts,
-        aggregators) and the line is article. Otherwise it is furniture
-        recurring around different articles. A line whose digits were
-        masked and whose figures differ between its occurrences is never
-        judged: it is a formula carrying each story's own facts ("Qtly div
-        25 cts vs 20 cts prior qtr"). A prose line needs
-        ``prose_min_documents`` documents, since independent reports can
-        share a quoted sentence. ``settings`` overrides all thresholds
-        (``min_documents`` included).
-
-        One pass over ``documents``; memory is one count per distinct line,
-        an example text per repeated line and 13 bytes per line occurrence.
-        """
-        chosen = settings or LearningSettings(min_documents=min_documents)
-        corpus = _CorpusLines.read(documents)
-        return cls(_judge_recurring_lines(corpus, chosen))
 
     def to_rows(self) -> list[tuple[str, str, int]]:
         """(fingerprint as 16 hex digits, example, document count) rows."""
@@ -509,145 +460,3 @@ def parse_fingerprint(value: int | str) -> int:
     if isinstance(value, int):
         return value
     return int.from_bytes(bytes.fromhex(value), "big", signed=True)
-
-
-# -- learning -------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _CorpusLines:
-    """The distinct line fingerprints of every document, packed: document
-    ``d`` owns ``fingerprints[bounds[d]:bounds[d + 1]]``, and the same slice
-    of ``lengths`` and ``prose`` (1 for a prose line)."""
-
-    doc_ids: list[int]
-    bounds: array[int]
-    fingerprints: array[int]
-    lengths: array[int]
-    prose: array[int]
-    counts: dict[int, int]  # documents per fingerprint
-    examples: dict[int, str]  # for fingerprints seen in 2+ documents
-    ranks: list[int]  # per document, from its content (see _content_rank)
-    figures: dict[int, int]  # a hash of the first figures seen on each masked line
-    varying: set[int]  # masked lines seen with different figures: content, never furniture
-
-    @classmethod
-    def read(cls, documents: Iterable[tuple[int, str]]) -> _CorpusLines:
-        corpus = cls([], array("q", [0]), array("q"), array("i"), array("b"), {}, {}, [], {}, set())
-        for doc_id, text in documents:
-            corpus._add(doc_id, text)
-        return corpus
-
-    def _add(self, doc_id: int, text: str) -> None:
-        seen: dict[int, TextLine] = {}
-        for line in split_lines(text or ""):
-            if known_furniture(line.text) is None:
-                fingerprint, figures = _fingerprint_and_figures(line.text)
-                seen.setdefault(fingerprint, line)
-                if figures is not None and self.figures.setdefault(fingerprint, figures) != figures:
-                    self.varying.add(fingerprint)
-        counts, examples = self.counts, self.examples
-        for fingerprint, line in seen.items():
-            count = counts.get(fingerprint, 0) + 1
-            counts[fingerprint] = count
-            if count == 2:
-                examples[fingerprint] = line.text[:300]
-            self.fingerprints.append(fingerprint)
-            self.lengths.append(min(line.end - line.start, 2**31 - 1))
-            self.prose.append(looks_like_prose(line.text))
-        self.doc_ids.append(doc_id)
-        self.ranks.append(_content_rank(seen))
-        self.bounds.append(len(self.fingerprints))
-
-    def lines_of(self, doc: int) -> Iterator[tuple[int, int, int]]:
-        """(fingerprint, length, is prose) of each distinct line of ``doc``."""
-        lo, hi = self.bounds[doc], self.bounds[doc + 1]
-        return zip(self.fingerprints[lo:hi], self.lengths[lo:hi], self.prose[lo:hi])
-
-
-def _content_rank(fingerprints: Iterable[int]) -> int:
-    """A fixed pseudo-random rank of a document drawn from its lines, not its
-    id: ids follow the order inputs were given (and which run added them), so
-    a rank by id would make samples, and verdicts, depend on that order."""
-    return _mix(sum(fingerprints) & 0xFFFF_FFFF_FFFF_FFFF)
-
-
-def _mix(value: int) -> int:
-    """splitmix64's finaliser."""
-    z = (value + 0x9E3779B97F4A7C15) & 0xFFFF_FFFF_FFFF_FFFF
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFF_FFFF_FFFF_FFFF
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFF_FFFF_FFFF_FFFF
-    return z ^ (z >> 31)
-
-
-def _candidate_samples(corpus: _CorpusLines, settings: LearningSettings) -> dict[int, list[int]]:
-    """For each line frequent enough to judge, its lowest-ranked documents."""
-    floor = max(settings.min_documents, 2)
-    prose_floor = max(settings.prose_min_documents, floor)
-    samples: dict[int, list[int]] = {}
-    for fingerprint, count in corpus.counts.items():
-        if count < floor or fingerprint in corpus.varying:
-            continue
-        if count >= prose_floor or not _is_prose_line(corpus, fingerprint):
-            samples[fingerprint] = []
-    if not samples:
-        return samples
-    order = sorted(range(len(corpus.doc_ids)), key=corpus.ranks.__getitem__)
-    for doc in order:
-        for fingerprint, _, _ in corpus.lines_of(doc):
-            sample = samples.get(fingerprint)
-            if sample is not None and len(sample) < settings.sample_size:
-                sample.append(doc)
-    return samples
-
-
-def _is_prose_line(corpus: _CorpusLines, fingerprint: int) -> bool:
-    """Prose, judged on the normalised form: the same for every occurrence of
-    the line, so the verdict does not hang on which one is the example."""
-    example = corpus.examples.get(fingerprint)
-    return example is not None and looks_like_prose(normalise_line(example))
-
-
-def _sample_is_copies(corpus: _CorpusLines, sample: list[int], settings: LearningSettings) -> bool:
-    """Whether the sampled documents are copies of one article: the lines
-    found in (nearly) all of them hold several prose lines, or most of the
-    prose or of the text of the median document."""
-    tally: Counter[int] = Counter()
-    for doc in sample:
-        tally.update(fingerprint for fingerprint, _, _ in corpus.lines_of(doc))
-    # "Nearly all", not "half": a blog's tag pages share stories among
-    # themselves, but a story is on a few of them while the header is on all.
-    needed = max(2, math.ceil(len(sample) * settings.together_share))
-    together = {fingerprint for fingerprint, count in tally.items() if count >= needed}
-    prose_lines = sum(1 for fingerprint in together if _is_prose_line(corpus, fingerprint))
-    if prose_lines >= settings.copy_prose_lines:  # a story pasted among others on aggregator pages
-        return True
-    text_shares, prose_shares = [], []
-    for doc in sample:
-        total = shared = prose_total = prose_shared = 0
-        for fingerprint, length, prose in corpus.lines_of(doc):
-            inside = fingerprint in together
-            total += length
-            shared += length if inside else 0
-            prose_total += length if prose else 0
-            prose_shared += length if prose and inside else 0
-        text_shares.append(shared / total if total else 1.0)
-        if prose_total:
-            prose_shares.append(prose_shared / prose_total)
-    # Prose share catches a short brief copied onto pages heavy with menus,
-    # where the shared text is a small part of each page but all its prose.
-    return statistics.median(text_shares) >= settings.copy_share or (
-        bool(prose_shares) and statistics.median(prose_shares) >= settings.copy_share
-    )
-
-
-def _judge_recurring_lines(corpus: _CorpusLines, settings: LearningSettings) -> list[LearnedLine]:
-    verdicts: dict[tuple[int, ...], bool] = {}
-    learned: list[LearnedLine] = []
-    for fingerprint, sample in _candidate_samples(corpus, settings).items():
-        key = tuple(sample)
-        if key not in verdicts:
-            verdicts[key] = _sample_is_copies(corpus, sample, settings)
-        if not verdicts[key]:
-            learned.append(LearnedLine(fingerprint, corpus.examples[fingerprint], corpus.counts[fingerprint]))
-    return learned

@@ -14,15 +14,21 @@ from dataclasses import dataclass, replace
 
 from sourcetrace.ingest import spill as spilling
 from sourcetrace.ingest.discover import FolderWithoutInputs, SkippedFile, discover_inputs
-from sourcetrace.ingest.furniture import FurnitureModel, line_fingerprint, parse_fingerprint
+from sourcetrace.ingest.furniture import FurnitureModel, parse_fingerprint
+from sourcetrace.ingest.furniture_learning import DocumentLines, LineRecordsStep, learn_from_lines
 from sourcetrace.ingest.read import ReadOptions
 from sourcetrace.ingest.segment import DocumentText, SegmentDocuments
-from sourcetrace.ingest.spans import split_lines
 from sourcetrace.ingest.spill import all_documents, make_spill_folder, remove_spill_folder
 from sourcetrace.ingest.stage import ReadInputs
 from sourcetrace.pipeline import PipelineStep, RunContext
 from sourcetrace.records import IngestedInput, Problem, ProblemReason, SegmentedDocument
 from sourcetrace.store import StoredDocumentText
+from sourcetrace.store.write_furniture import (
+    add_document_lines,
+    document_text,
+    documents_without_lines,
+    iter_document_lines,
+)
 
 WRITE_BATCH = 200  # segmented documents per transaction
 
@@ -103,9 +109,11 @@ def _stat(path: str, context: RunContext) -> os.stat_result | None:
 
 class LearnFurniture(PipelineStep):
     """Learn the lines that recur across unrelated documents (a whole-case
-    step). When the verdicts change, the documents holding a changed line are
-    marked for segmenting again: a document's segments depend only on its own
-    text and the verdicts on its lines."""
+    step). Each document's line records are made once, on the engine, and
+    stored; learning reads the stored records of the whole case. When the
+    verdicts change, the documents holding a changed line are marked for
+    segmenting again: a document's segments depend only on its own text and
+    the verdicts on its lines."""
 
     name = "furniture"
 
@@ -113,25 +121,28 @@ class LearnFurniture(PipelineStep):
         store, engine = context.store, context.engine
         if store.counts().unsegmented_documents == 0:
             return  # no new document: the corpus, and so what is learned, is unchanged
+        context.progress.phase("reading page lines", None)
+        batch: list[DocumentLines] = []
+        for lines in engine.map(LineRecordsStep(), documents_without_lines(store), chunksize=64):
+            batch.append(lines)
+            if len(batch) >= WRITE_BATCH:
+                add_document_lines(store, batch)
+                batch.clear()
+        add_document_lines(store, batch)
         context.progress.phase("learning page furniture", None)
-        texts = ((doc.id, doc.text) for doc in store.iter_document_texts())
         minimum = context.options.min_furniture_documents
-        model = engine.on_driver(self.name, lambda: FurnitureModel.learn(texts, min_documents=minimum))
+        model = engine.on_driver(self.name, lambda: learn_from_lines(
+            iter_document_lines(store), lambda i: document_text(store, i), minimum))
         old = {fingerprint for fingerprint, _, _ in store.learned_furniture_rows()}
         rows = model.to_rows()
-        new = {fingerprint for fingerprint, _, _ in rows}
-        changed = {parse_fingerprint(fingerprint) for fingerprint in old ^ new}
+        changed = {parse_fingerprint(fingerprint) for fingerprint in old ^ {fingerprint for fingerprint, _, _ in rows}}
         store.replace_learned_furniture(rows)
         engine.count("learned_lines", len(rows))
         if changed:  # on a first run no document is segmented yet: nothing to redo
-            affected = [doc.id for doc in store.iter_document_texts(segmented_only=True) if _holds(doc.text, changed)]
+            affected = [d.document_id for d in iter_document_lines(store, segmented_only=True) if d.holds(changed)]
             store.mark_unsegmented(affected)
             context.summary.resegmented_documents += len(affected)
             engine.count("resegmented_documents", len(affected))
-
-
-def _holds(text: str, fingerprints: set[int]) -> bool:
-    return any(line_fingerprint(line.text) in fingerprints for line in split_lines(text))
 
 
 class SegmentPages(PipelineStep):

@@ -362,6 +362,15 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX IF NOT EXISTS events_timeline ON events ((first_day IS NULL), first_day, date, segment_id, id);
     """,
+    # 12: what furniture learning needs of each document's lines, made once per document, so that a run
+    # adding pages learns from stored records instead of reading and fingerprinting every text again.
+    """
+    CREATE TABLE IF NOT EXISTS document_lines (
+        document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+        version INTEGER NOT NULL,        -- ingest/furniture_learning.py LINE_RECORDS_VERSION
+        lines BLOB NOT NULL              -- 29 bytes per distinct line (docs/case-schema.md#document_lines)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
