@@ -80,7 +80,8 @@ class Captures:
 
 def find_captures(segments: Mapping[int, SegmentForReuse], verdicts: Sequence[PairVerdict]) -> Captures:
     """Sets of captures among ``segments``, joined by ``verdicts`` (see the module)."""
-    address = {i: page_address(s.url) for i, s in segments.items()}
+    ends = sorted({i for v in verdicts for i in (v.a, v.b)})  # a segment without a verdict is no capture
+    address = {i: page_address(segments[i].url) for i in ends}
     edges = sorted(
         (v for v in verdicts
          if address[v.a] is not None and address[v.a] == address[v.b]

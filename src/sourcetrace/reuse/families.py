@@ -174,6 +174,9 @@ def _page_families(
         edges_of[groups.find(verdict.a)].append(verdict)
     families, relations = [], []
     for root, member_ids in members_of.items():
+        if len(member_ids) == 1:  # most of a case: no copy, nothing to decide (the origin rules say "only member")
+            families.append(Family(root, root, "only member", (FamilyMember(root, "origin", None, 1.0),)))
+            continue
         family, family_relations = _family(sorted(member_ids), edges_of[root], segments, composites, spin)
         families.append(family)
         relations.extend(family_relations)
