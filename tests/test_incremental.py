@@ -84,6 +84,9 @@ def test_an_extending_run_verifies_only_pairs_and_answers_only_questions_it_has_
     verified_at_once = sum(at_once["verify"].get(k, 0) for k in ("exact", "near_exact", "excerpt", "rewrite", "not_derived"))
     assert verified_again < verified_at_once
     assert extending["statements"]["segments"] < at_once["statements"]["segments"]  # only the new segments
+    assert extending["warm-up"]["requested"] == 1  # new segments await statements: the workers load spaCy early
+    run_case([first, second], case, ONE_WORKER)
+    assert "requested" not in step_counters(case, 3)["warm-up"]  # nothing new: nothing to load
 
 
 NAV_LINE = "Home | Subscribe | Contact the Gazette"

@@ -27,7 +27,7 @@ from sourcetrace.store import CaseStore
 from sourcetrace.stories.steps_sources import BuildSources
 from sourcetrace.stories.steps_stories import BuildStories
 from sourcetrace.stories.steps_timeline import FindEvents
-from sourcetrace.voices.steps import ExtractStatements, MergeStatements
+from sourcetrace.voices.steps import ExtractStatements, MergeStatements, WarmUpStatements
 
 __all__ = ["CLAIM_STEPS", "RUN_STEPS", "NoInputError", "RunOptions", "RunSummary", "demo_claims_path",
            "demo_corpus_path", "run_case"]
@@ -36,6 +36,7 @@ RUN_STEPS: tuple[PipelineStep, ...] = (
     IngestInputs(),
     LearnFurniture(),
     SegmentPages(),
+    WarmUpStatements(),
     FindCandidates(),
     VerifyPairs(),
     BuildFamilies(),

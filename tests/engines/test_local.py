@@ -6,6 +6,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from sourcetrace.engines import LocalEngine
 from sourcetrace.engines.contract import MapStep
@@ -147,3 +148,38 @@ def test_driver_steps_and_driver_counts_go_to_the_current_step() -> None:
     report = engine.end_step()
     assert report.counters == {"relations": 7}
     assert engine.end_step().counters == {}  # the next report starts empty
+
+
+class LoadsOnWarmUp(MapStep[int, int]):
+    """Its warm-up stands for loading a model: it leaves the worker's pid in a folder."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def warm_up(self) -> None:
+        time.sleep(0.5)  # long enough that each worker takes one warm-up task
+        with open(os.path.join(self.folder, str(os.getpid())), "w") as marker:
+            marker.write("loaded")
+
+    def process(self, record: int) -> int:
+        return record
+
+
+def test_a_warm_up_runs_in_the_worker_processes_without_blocking_the_driver(tmp_path: Path) -> None:
+    with LocalEngine(workers=2) as engine:
+        list(engine.map(SquareWithPid(), range(4), chunksize=1))  # the pool is up
+        started = time.monotonic()
+        engine.warm_up(LoadsOnWarmUp(str(tmp_path)))
+        assert time.monotonic() - started < 0.4  # returned before any warm-up was done
+        deadline = time.monotonic() + 30
+        while len(os.listdir(tmp_path)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    pids = {int(name) for name in os.listdir(tmp_path)}
+    assert len(pids) == 2 and os.getpid() not in pids
+
+
+def test_with_one_worker_a_warm_up_does_nothing(tmp_path: Path) -> None:
+    with LocalEngine(workers=1) as engine:
+        engine.warm_up(LoadsOnWarmUp(str(tmp_path)))
+    assert os.listdir(tmp_path) == []

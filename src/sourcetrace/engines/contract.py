@@ -48,6 +48,10 @@ class MapStep(ABC, Generic[In, Out]):
     def process(self, record: In) -> Out:
         """Turn one record into its result."""
 
+    def warm_up(self) -> None:
+        """Load what ``process`` needs (a model), so that a later map starts at
+        full speed; by default nothing. See :meth:`Engine.warm_up`."""
+
     def run(self, records: Iterable[In]) -> Iterator[Out]:
         """One partition of records (Spark's ``mapPartitions``)."""
         for record in records:
@@ -135,6 +139,12 @@ class Engine(Protocol):
     def join(self, left: Iterable[tuple[K, V]], right: Iterable[tuple[K, W]]) -> Iterator[tuple[K, V, W]]:
         """Inner join on key (``join``): one row per matching pair, in the
         order of ``left``."""
+
+    def warm_up(self, step: MapStep[Any, Any]) -> None:
+        """Have the workers run ``step.warm_up`` in the background and return
+        at once: a step about to work on the driver alone leaves them idle, and
+        a model they load meanwhile is not loaded in the next map's time. A
+        hint: an engine may do nothing, and a failure shows in the map itself."""
 
     def on_driver(self, name: str, work: Callable[[], R]) -> R:
         """A whole-case step that needs a global view (furniture learning,

@@ -89,6 +89,15 @@ class LocalEngine(StepClock):
             for other in by_key.get(key, ()):
                 yield key, left_value, other
 
+    def warm_up(self, step: MapStep[Any, Any]) -> None:
+        """One warm-up task per worker process; with one worker, or threads,
+        the map would wait for it, so nothing happens."""
+        if self._workers == 1 or self.threads or getattr(step, "releases_gil", False):
+            return
+        pool = self._ensure_pool()
+        for _ in range(self._workers):  # each loads for a while, so each worker takes one
+            pool.apply_async(_warm_up, (step,))
+
     def on_driver(self, name: str, work: Callable[[], R]) -> R:
         return work()  # locally the driver is this process; its CPU counts in end_step
 
@@ -183,6 +192,10 @@ _worker_steps: dict[int, MapStep[Any, Any]] = {}
 
 def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how to stop
+
+
+def _warm_up(step: MapStep[Any, Any]) -> None:
+    step.warm_up()
 
 
 def _run_shipped_chunk(shipped: tuple[int, str], chunk: list[Any]) -> ChunkResult:

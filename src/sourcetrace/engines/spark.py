@@ -108,6 +108,10 @@ class SparkEngine(StepClock):
         for key, ((_, left_value), (_, right_value)) in sorted(joined.collect(), key=_positions_of_match):
             yield key, left_value, right_value
 
+    def warm_up(self, step: MapStep[Any, Any]) -> None:
+        """Nothing: Spark gives no way to reach every executor without a job,
+        and an executor loads a model once, at its first task."""
+
     def on_driver(self, name: str, work: Callable[[], R]) -> R:
         return work()  # the driver is this process: its CPU counts in end_step
 

@@ -346,6 +346,13 @@ class CaseStore:
             db.execute("DELETE FROM meta WHERE key = 'claims_version'")
         return dropped
 
+    def segments_await_statements(self) -> bool:
+        """Whether some kept segment has no statements extracted yet."""
+        return self._db.execute(
+            "SELECT 1 FROM segments s WHERE s.duplicate_of IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM segment_statements st WHERE st.segment_id = s.id) LIMIT 1"
+        ).fetchone() is not None
+
     def iter_segments_without_statements(self) -> Iterator[SegmentForReuse]:
         """Kept segments whose statements have not been extracted yet."""
         return self.iter_segments_for_reuse(without_statements=True)

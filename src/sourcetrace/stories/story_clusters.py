@@ -72,14 +72,13 @@ def cluster_units(units: Sequence[StoryUnit], settings: ClusterSettings = DEFAUL
 
 def _presence(units: Sequence[StoryUnit]) -> tuple[sp.csr_matrix, npt.NDArray[np.str_]]:
     """The binary unit x term matrix, and each column's kind ("n", "d", "w" or "q")."""
-    vocabulary: dict[str, int] = {}
-    rows: list[int] = []
-    columns: list[int] = []
-    for row, unit in enumerate(units):
-        for term in sorted(unit.terms):
-            rows.append(row)
-            columns.append(vocabulary.setdefault(term, len(vocabulary)))
-    present = sp.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(units), len(vocabulary)))
+    # Terms numbered in sorted order: a frozenset's own order changes with the process's string
+    # hashing. Whole-list operations, one sort of the distinct terms: a case has millions of terms.
+    flat = [term for unit in units for term in unit.terms]
+    vocabulary = {term: column for column, term in enumerate(sorted(set(flat)))}
+    columns = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
+    rows = np.repeat(np.arange(len(units), dtype=np.int64), [len(unit.terms) for unit in units])
+    present = sp.csr_matrix((np.ones(len(flat)), (rows, columns)), shape=(len(units), len(vocabulary)))
     return present, np.array([term[0] for term in vocabulary], dtype="<U1")
 
 

@@ -25,6 +25,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from sourcetrace.reuse.shingles import sorted_unique
 from sourcetrace.voices.statements import Attribution
 
 ANCHORS = 8  # content words per occurrence kept as anchors
@@ -114,20 +115,16 @@ class KeyIndex:
     share one without a Python object per key."""
 
     def __init__(self, items: Sequence[Item]) -> None:
-        names: dict[str, int] = {}
         anchor_ids: dict[str, int] = {}
-        keys: tuple[list[int], list[int], list[int]] = ([], [], [])
-        owners: tuple[list[int], list[int], list[int]] = ([], [], [])
-        for index, entry in enumerate(items):
-            anchored = [anchor_ids.setdefault(a, len(anchor_ids)) for a in entry.anchors]
-            found = (entry.blocks.shared, entry.blocks.held, entry.blocks.sought)
-            for table_keys, table_owners, block_names in zip(keys, owners, found, strict=True):
-                for name in block_names:
-                    base = names.setdefault(name, len(names)) << 32
-                    table_keys.extend(base | anchor for anchor in anchored)
-                    table_owners.extend([index] * len(anchored))
+        anchors_of = [[anchor_ids.setdefault(a, len(anchor_ids)) for a in entry.anchors] for entry in items]
+        anchors = _Flat.of(anchors_of)
+        names: dict[str, int] = {}
+        tables = []
+        for table in ("shared", "held", "sought"):
+            named = _Flat.of([[names.setdefault(n, len(names)) for n in getattr(entry.blocks, table)] for entry in items])
+            tables.append(_KeyTable(*_every_block_with_every_anchor(named, anchors)))
         self._count = len(items)
-        self._shared, self._held, self._sought = (_KeyTable(k, o) for k, o in zip(keys, owners, strict=True))
+        self._shared, self._held, self._sought = tables
 
     def partner_pairs(self, indices: Iterable[int]) -> list[tuple[int, int]]:
         """Candidate pairs (i < j), sorted, that hold at least one of ``indices``."""
@@ -191,6 +188,29 @@ class _KeyTable:
         return np.repeat(self.owners, counts), self.owners[_ranges(positions + 1, counts)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Flat:
+    """Lists of ids, one per item, flattened: item ``i`` owns ``counts[i]`` ids."""
+
+    ids: I64
+    counts: I64
+
+    @classmethod
+    def of(cls, lists: Sequence[Sequence[int]]) -> _Flat:
+        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        ids = np.fromiter((i for ids in lists for i in ids), dtype=np.int64, count=int(counts.sum()))
+        return cls(ids, counts)
+
+
+def _every_block_with_every_anchor(blocks: _Flat, anchors: _Flat) -> PairArrays:
+    """(key, owner) of each item's keys: each of its blocks (high 32 bits) with each of its anchors."""
+    block_owner = np.repeat(np.arange(len(blocks.counts), dtype=np.int64), blocks.counts)
+    repeats = anchors.counts[block_owner]
+    first_anchor = np.cumsum(anchors.counts) - anchors.counts
+    keys = (np.repeat(blocks.ids, repeats) << 32) | anchors.ids[_ranges(first_anchor[block_owner], repeats)]
+    return keys, np.repeat(block_owner, repeats)
+
+
 def _ranges(starts: I64, counts: I64) -> I64:
     """The concatenated ranges starts[k] .. starts[k] + counts[k] - 1."""
     total = int(counts.sum())
@@ -202,7 +222,7 @@ def _unique_pairs(found: Iterable[PairArrays], count: int) -> list[tuple[int, in
     codes = [np.minimum(a, b) * count + np.maximum(a, b) for a, b in found if len(a)]
     if not codes:
         return []
-    kept = np.unique(np.concatenate(codes))
+    kept = sorted_unique(np.concatenate(codes))
     first, second = np.divmod(kept, max(count, 1))
     return [(a, b) for a, b in zip(first.tolist(), second.tolist()) if a != b]
 

@@ -13,6 +13,7 @@ from itertools import islice
 
 from sourcetrace.engines.contract import MapStep
 from sourcetrace.records import SegmentForReuse
+from sourcetrace.voices.nlp import load_nlp
 from sourcetrace.voices.statements import Attribution, extract_from_texts
 
 
@@ -33,6 +34,9 @@ class VoicesStage(MapStep[Sequence[SegmentForReuse], list[SegmentStatements]]):
     def __init__(self, batch_size: int = 64) -> None:
         super().__init__()
         self.batch_size = batch_size
+
+    def warm_up(self) -> None:
+        load_nlp()  # the spaCy pipeline, a few seconds per process
 
     def process(self, record: Sequence[SegmentForReuse]) -> list[SegmentStatements]:
         try:

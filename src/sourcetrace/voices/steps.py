@@ -22,6 +22,19 @@ from sourcetrace.voices.statements import EXTRACTOR_VERSION, Attribution
 SEGMENTS_PER_BATCH = 32  # one record of the voices stage: spaCy parses a batch with nlp.pipe
 
 
+class WarmUpStatements(PipelineStep):
+    """When segments await statements, have the workers load spaCy now: the
+    copy steps that come first work mostly on the driver, and a run that adds
+    a few pages would otherwise spend much of its statements step loading."""
+
+    name = "warm-up"
+
+    def run(self, context: RunContext) -> None:
+        if context.store.segments_await_statements():
+            context.engine.warm_up(VoicesStage())
+            context.engine.count("requested", 1)
+
+
 class ExtractStatements(PipelineStep):
     name = "statements"
 
