@@ -325,6 +325,16 @@ _DATE_OR_TIME = re.compile(
 )
 
 
+def line_facts(line: str) -> tuple[int, int | None, str]:
+    """:func:`fingerprint_and_figures`, and the normalised line (:func:`normalise_line`)."""
+    normalised, masked = _normalise(line)
+    figures = _DIGITS.findall(_DATE_OR_TIME.sub(" ", line)) if masked else []
+    text = normalised.decode("utf-8", "surrogatepass")
+    if not figures:
+        return _fingerprint(normalised), None, text
+    return _fingerprint(normalised), _fingerprint("\x1f".join(_DIGITS.findall(line)).encode("ascii")), text
+
+
 def fingerprint_and_figures(line: str) -> tuple[int, int | None]:
     """The line's fingerprint, and its figures ("25 25") when normalising
     masked them and they are more than a date or a time: occurrences of one

@@ -33,8 +33,8 @@ from sourcetrace.engines.contract import MapStep
 from sourcetrace.ingest.furniture import (
     FurnitureModel,
     LearnedLine,
-    fingerprint_and_figures,
     known_furniture,
+    line_facts,
     looks_like_prose,
     normalise_line,
 )
@@ -69,11 +69,12 @@ class DocumentLines:
         for line in split_lines(text or ""):
             if known_furniture(line.text) is not None:
                 continue
-            fingerprint, figures = fingerprint_and_figures(line.text)
+            fingerprint, figures, normalised = line_facts(line.text)
             entry = seen.get(fingerprint)
             if entry is None:
-                flags = PROSE * looks_like_prose(line.text)
-                flags |= PROSE_FORM * looks_like_prose(normalise_line(line.text[:EXAMPLE_CHARS]))
+                if len(line.text) > EXAMPLE_CHARS:  # judged on the example's characters
+                    normalised = normalise_line(line.text[:EXAMPLE_CHARS])
+                flags = PROSE * looks_like_prose(line.text) | PROSE_FORM * looks_like_prose(normalised)
                 entry = seen[fingerprint] = [0, line.start, min(line.end - line.start, 2**31 - 1), flags]
             if figures is None:
                 continue
