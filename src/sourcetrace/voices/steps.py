@@ -24,8 +24,10 @@ SEGMENTS_PER_BATCH = 32  # one record of the voices stage: spaCy parses a batch 
 
 class WarmUpStatements(PipelineStep):
     """When segments await statements, have the workers load spaCy now: the
-    copy steps that come first work mostly on the driver, and a run that adds
-    a few pages would otherwise spend much of its statements step loading."""
+    families and the trace index are built on the driver alone, and a run
+    that adds a few pages would otherwise spend much of its statements step
+    loading. (Not earlier: the candidate search signs on threads on every
+    core, and verifying uses the workers.)"""
 
     name = "warm-up"
 
