@@ -20,6 +20,7 @@ import jsonschema
 import pytest
 import requests
 import schemathesis
+import schemathesis.specs.openapi.schemas
 from hypothesis import HealthCheck, Phase, given, settings
 from openapi_spec_validator import validate as validate_openapi
 from schemathesis import GenerationMode
@@ -29,6 +30,10 @@ from sourcetrace.store import CaseReader
 from sourcetrace.web.app import _ROUTES, ID_DIGITS, MAX_PARAMETER, CaseServer, make_server
 from sourcetrace.web.openapi import MAX_ID, OPENAPI_PATH, openapi_document
 from tests.web.cases import build_demo_case, build_hostile_case
+
+# schemathesis.specs.openapi.schemas is imported above, at collection, not lazily by from_url while the
+# app's threads run: CPython 3.11.7's AST builder has a race (gh-106905) that pytest's rewriting of that
+# module hit in CI.
 
 # -- fuzzing: shared with bench/fuzz_app.py ------------------------------------------------------
 
