@@ -13,7 +13,7 @@ Three sources, each named in the span's reason:
   documents that are *not* copies of one article (a site's name, tag line,
   menus, footers). ``furniture_learning.learn_from_lines`` tells the two apart: a
   syndicated wire story recurs word for word too, and must never be
-  dropped. See ``learn`` for the method.
+  dropped; its docstring gives the method.
 
 Furniture is line-granular: a span always covers whole stripped lines.
 """
@@ -326,26 +326,18 @@ _DATE_OR_TIME = re.compile(
 
 
 def line_facts(line: str) -> tuple[int, int | None, str]:
-    """:func:`fingerprint_and_figures`, and the normalised line (:func:`normalise_line`)."""
+    """The line's fingerprint; its figures ("25 25") when normalising masked
+    them and they are more than a date or a time; and its normalised form
+    (:func:`normalise_line`). Occurrences of one fingerprint with different
+    figures are one formula filled with each story's own facts. The figures
+    come as a stable 64-bit hash, since they are stored per document
+    (``document_lines``) and compared across runs."""
     normalised, masked = _normalise(line)
     figures = _DIGITS.findall(_DATE_OR_TIME.sub(" ", line)) if masked else []
     text = normalised.decode("utf-8", "surrogatepass")
     if not figures:
         return _fingerprint(normalised), None, text
     return _fingerprint(normalised), _fingerprint("\x1f".join(_DIGITS.findall(line)).encode("ascii")), text
-
-
-def fingerprint_and_figures(line: str) -> tuple[int, int | None]:
-    """The line's fingerprint, and its figures ("25 25") when normalising
-    masked them and they are more than a date or a time: occurrences of one
-    fingerprint with different figures are one formula filled with each
-    story's own facts. The figures come as a stable 64-bit hash, since they
-    are stored per document (``document_lines``) and compared across runs."""
-    normalised, masked = _normalise(line)
-    figures = _DIGITS.findall(_DATE_OR_TIME.sub(" ", line)) if masked else []
-    if not figures:
-        return _fingerprint(normalised), None
-    return _fingerprint(normalised), _fingerprint("\x1f".join(_DIGITS.findall(line)).encode("ascii"))
 
 
 _SENTENCE_END = tuple(".!?…\"'”’»")

@@ -168,7 +168,7 @@ def learn_from_lines(
     corpus = _CorpusLines.of(list(documents))
     learned = []
     for fingerprint, count in _judge_recurring_lines(corpus, chosen):
-        document, start, length = corpus.example_site(fingerprint)
+        document, start, length = corpus.examples[fingerprint]
         example = text_of(document)[start : start + length][:EXAMPLE_CHARS]
         learned.append(LearnedLine(fingerprint, example, count))
     return FurnitureModel(learned)
@@ -186,11 +186,11 @@ class _CorpusLines:
     lengths: array[int]
     prose: array[int]
     counts: dict[int, int]  # documents per fingerprint
-    examples: dict[int, int]  # fingerprint seen in 2+ documents -> its occurrence in the lowest-id one
-    prose_form: dict[int, bool]  # for those fingerprints: whether the normalised line reads as prose
+    # A line seen in 2+ documents -> (document id, start, length) of its occurrence in the lowest-id one.
+    examples: dict[int, tuple[int, int, int]]
+    prose_form: dict[int, bool]  # for those lines: whether the normalised line reads as prose
     ranks: list[int]  # per document, from its content (see _content_rank)
     varying: set[int]  # formula lines seen with different figures: content, never furniture
-    records: LineRecords
 
     @classmethod
     def of(cls, documents: list[DocumentLines]) -> _CorpusLines:
@@ -204,6 +204,8 @@ class _CorpusLines:
         starts = np.flatnonzero(np.r_[True, sorted_fingerprints[1:] != sorted_fingerprints[:-1]]) if len(order) else order
         counts = np.diff(np.r_[starts, len(order)])
         repeated = order[starts[counts >= 2]]
+        repeated_lines = fingerprints[repeated].tolist()
+        sites = zip(owners[repeated].tolist(), records["start"][repeated].tolist(), records["length"][repeated].tolist())
         return cls(
             doc_ids=[d.document_id for d in documents],
             bounds=[0, *np.cumsum(sizes).tolist()],
@@ -211,24 +213,16 @@ class _CorpusLines:
             lengths=array("i", records["length"].astype("<i4").tobytes()),
             prose=array("b", (records["flags"] & PROSE).astype("i1").tobytes()),
             counts=dict(zip(sorted_fingerprints[starts].tolist(), counts.tolist())),
-            examples=dict(zip(fingerprints[repeated].tolist(), repeated.tolist())),
-            prose_form=dict(zip(fingerprints[repeated].tolist(), (records["flags"][repeated] & PROSE_FORM > 0).tolist())),
+            examples=dict(zip(repeated_lines, sites)),
+            prose_form=dict(zip(repeated_lines, (records["flags"][repeated] & PROSE_FORM > 0).tolist())),
             ranks=[_content_rank(d.records["fingerprint"].tolist()) for d in documents],
             varying=_varying_formulas(records),
-            records=records,
         )
 
     def lines_of(self, doc: int) -> Iterator[tuple[int, int, int]]:
         """(fingerprint, length, is prose) of each distinct line of ``doc``."""
         lo, hi = self.bounds[doc], self.bounds[doc + 1]
         return zip(self.fingerprints[lo:hi], self.lengths[lo:hi], self.prose[lo:hi])
-
-    def example_site(self, fingerprint: int) -> tuple[int, int, int]:
-        """(document id, start, length) of the line's example."""
-        occurrence = self.examples[fingerprint]
-        doc = int(np.searchsorted(self.bounds, occurrence, side="right")) - 1
-        record = self.records[occurrence]
-        return self.doc_ids[doc], int(record["start"]), int(record["length"])
 
 
 def _varying_formulas(records: LineRecords) -> set[int]:

@@ -80,7 +80,7 @@ class Captures:
 
 def find_captures(segments: Mapping[int, SegmentForReuse], verdicts: Sequence[PairVerdict]) -> Captures:
     """Sets of captures among ``segments``, joined by ``verdicts`` (see the module)."""
-    ends = sorted({i for v in verdicts for i in (v.a, v.b)})  # a segment without a verdict is no capture
+    ends = {i for v in verdicts for i in (v.a, v.b)}  # a segment without a verdict is no capture
     address = {i: page_address(segments[i].url) for i in ends}
     edges = sorted(
         (v for v in verdicts
