@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from sourcetrace.cli import cli, read_claims_file
 from sourcetrace.runner import RunOptions, demo_claims_path, run_case
+from sourcetrace.store.write_stories import text_digest
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
 RUN_METADATA = {"generated_at", "generator", "ingested_at", "run_id", "started_at", "finished_at", "runs"}
@@ -85,6 +86,9 @@ def test_an_extending_run_verifies_only_pairs_and_answers_only_questions_it_has_
     assert verified_again < verified_at_once
     assert extending["statements"]["segments"] < at_once["statements"]["segments"]  # only the new segments
     assert extending["warm-up"]["requested"] == 1  # new segments await statements: the workers load spaCy early
+    with sqlite3.connect(case) as db:
+        with_statements = db.execute("SELECT count(*) FROM segment_statements").fetchone()[0]
+    assert 0 < extending["merge"]["segments_read"] < with_statements  # the merge read what the new segments touch
     run_case([first, second], case, ONE_WORKER)
     assert "requested" not in step_counters(case, 3)["warm-up"]  # nothing new: nothing to load
 
@@ -124,9 +128,48 @@ def test_pages_that_make_a_line_furniture_resegment_only_the_older_pages_holding
     added = run_case([first, second], case, ONE_WORKER)
     assert added.resegmented_documents == 2  # bridge and school hold the line; harbour does not
     assert step_counters(case, 2)["furniture"]["documents"] == 2  # line records made for the new pages only
+    assert step_counters(case, 2)["stories"]["segments"] == 4  # story features of the new and the re-segmented
+    with sqlite3.connect(case) as db:
+        rows = db.execute("SELECT s.title, s.text, f.digest FROM segments s JOIN story_features f ON f.segment_id = s.id")
+        assert all(text_digest(title, text) == digest for title, text, digest in rows)  # none made from an old text
     run_case([first, second], tmp_path / "at-once.case", ONE_WORKER)
     extended = exported(case)
     assert all(NAV_LINE not in segment["text"] for segment in extended["segments"])
+    assert extended == exported(tmp_path / "at-once.case")
+
+
+SIDEBAR = "\u201cWe print every week, whatever the weather,\u201d publisher Rosa Lind said."
+TOWNS = ("Arden", "Belmor", "Casterly", "Dunmore", "Elbury", "Fenwick", "Garrow", "Holmby", "Iverton", "Jarrow",
+         "Kelso", "Lanark", "Morven", "Nairn", "Oban", "Peebles", "Quarry", "Rothes", "Selkirk", "Thurso", "Ullapool",
+         "Varne", "Wick", "Yarrow")
+TOPICS = ("a new footbridge", "the winter gritting plan", "a school roof", "bus timetables", "library hours",
+          "the harbour wall", "street lighting", "a skate park")
+
+
+def gazette_story(n: int) -> str:
+    town, topic = TOWNS[n], TOPICS[n % len(TOPICS)]
+    return (f"The council of {town} met on day {n + 1} of the month to settle {topic}. Members argued for an hour "
+            f"before the vote, and {town}'s residents filled the public gallery. The decision on {topic} passed "
+            f"by {n + 3} votes to {n % 4}, and work in {town} is planned for the spring.")
+
+
+def test_a_statement_whose_occurrence_became_furniture_is_regrouped_from_its_other_occurrences(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, numbers in ((first, range(12)), (second, range(12, 24))):
+        folder.mkdir(parents=True)
+        for n in numbers:  # the gazette's sidebar quote, on every page of the gazette: furniture from 20 pages on
+            (folder / f"gazette-{n}.txt").write_text(f"News {n}\n\n{gazette_story(n)}\n\n{SIDEBAR}\n", encoding="utf-8")
+    (first / "review.txt").write_text(  # another paper quotes the same words within its own paragraph
+        f"Press review\n\nAt the gazette's jubilee, {SIDEBAR[:-1]} to applause. {STORIES['harbour']}\n", encoding="utf-8")
+    case = tmp_path / "c.case"
+    run_case([first], case, ONE_WORKER)
+    assert any(len(s["occurrences"]) == 13 for s in exported(case)["statements"])  # 12 gazette pages and the review
+    run_case([first, second], case, ONE_WORKER)
+    extended = exported(case)
+    assert all(SIDEBAR not in segment["text"] for segment in extended["segments"] if "jubilee" not in segment["text"])
+    lind = [s for s in extended["statements"] if "Rosa Lind" in s["speaker"]]
+    assert [len(s["occurrences"]) for s in lind] == [1]  # the review's occurrence kept its statement
+    run_case([first, second], tmp_path / "at-once.case", ONE_WORKER)
     assert extended == exported(tmp_path / "at-once.case")
 
 
@@ -162,6 +205,22 @@ def test_a_statements_reference_form_follows_the_origin_when_a_later_run_adds_it
     after = quote(extended)
     assert "every pile has been inspected" in after["text"]  # the origin's form, once it is
     assert sum(o["altered"] for o in after["occurrences"]) == 2
+
+
+def test_a_case_whose_statement_keys_were_never_stored_is_merged_whole_and_equals_one_built_at_once(
+        tmp_path: Path) -> None:
+    first, second = split_demo(tmp_path)
+    case = tmp_path / "older.case"
+    run_case([first], case, ONE_WORKER)
+    with sqlite3.connect(case) as db:  # as a case of schema 12 was left: statements merged, no keys
+        db.execute("DELETE FROM statement_keys")
+        db.execute("DELETE FROM meta WHERE key = 'statement_keys_version'")
+    run_case([first, second], case, ONE_WORKER)
+    assert "segments_read" not in step_counters(case, 2)["merge"]  # every statement read, not the touched alone
+    with sqlite3.connect(case) as db:
+        assert db.execute("SELECT count(DISTINCT segment_id) FROM statement_keys").fetchone()[0] > 0  # now stored
+    run_case([first, second], tmp_path / "at-once.case", ONE_WORKER)
+    assert exported(case) == exported(tmp_path / "at-once.case")
 
 
 def test_statements_an_older_version_of_the_rules_extracted_are_extracted_again(tmp_path: Path) -> None:

@@ -106,3 +106,37 @@ def test_names_that_share_only_a_last_word_do_not_meet_unless_one_is_the_unresol
 
 def meet(a: Blocks, b: Blocks) -> bool:
     return bool(a.shared & b.shared or a.sought & b.held or b.sought & a.held)
+
+
+def test_an_occurrences_stored_keys_are_the_same_whatever_else_the_index_holds() -> None:
+    from sourcetrace.voices.grouping import KeyIndex
+    from sourcetrace.voices.merge import occurrence_keys
+
+    alone, among_others = occurrence_keys(pile([5]), {5: 2}), occurrence_keys(pile([1, 2, 3, 4, 5, 6]), {5: 2})
+    mine = set(zip(among_others.keys.tolist(), among_others.tables.tolist(), among_others.segments.tolist()))
+    assert set(zip(alone.keys.tolist(), alone.tables.tolist(), alone.segments.tolist())) <= mine
+    assert len(set(alone.tables.tolist())) > 1  # shared keys and a name's held keys both stored
+    moved = occurrence_keys(pile([5]), {5: 3})
+    assert set(moved.keys.tolist()) != set(alone.keys.tolist())  # another family: other keys
+    assert KeyIndex([]).rows().keys.size == 0
+
+
+def test_stored_key_codes_find_the_segments_a_new_occurrence_can_meet() -> None:
+    from sourcetrace.voices.grouping import segment_key_codes, segments_meeting
+    from sourcetrace.voices.merge import occurrence_keys
+
+    barta = "The river barrier will be finished before the autumn storms arrive in the valley."
+    stored = segment_key_codes(occurrence_keys({
+        1: [said(1, "Iosif Barta", barta)],
+        2: [said(2, "the ministry", "No decision on the barrier budget will be taken before the spring review.")],
+        3: [said(3, "Mina Holt", "The library reading club has doubled in size since the Sunday openings began.")],
+        4: [said(4, "Acme Ministry", "No decision on the barrier budget will be taken before the spring review.")],
+    }, {}))
+    assert set(stored) == {1, 2, 3, 4}
+
+    def meeting(segment: int, speaker: str, text: str) -> set[int]:
+        return segments_meeting(occurrence_keys({segment: [said(segment, speaker, text)]}, {}), stored.items())
+
+    assert meeting(9, "Barta", barta.replace("finished", "completed")) == {1}  # the surname alone meets the full name
+    assert meeting(9, "Beta Ministry", "The barrier budget decision waits for the spring review.") == {2}  # sought by "the ministry"
+    assert meeting(9, "Ada Brun", "Cyclists get a lane of their own on the new bridge.") == set()

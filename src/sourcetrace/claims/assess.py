@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from spacy.tokens import Doc
 
 from sourcetrace.claims.cues import ANAPHORIC_TARGETS, CONTEST_PHRASES, CONTEST_VERBS, first_phrase
 from sourcetrace.claims.matching import SentenceMatch, SentenceWords, matching_sentences, segment_sentences
@@ -40,6 +39,9 @@ from sourcetrace.claims.terms import keys_of, words
 from sourcetrace.engines.contract import MapStep
 from sourcetrace.reuse.rewrites import default_embedder
 from sourcetrace.voices.nlp import load_nlp
+
+if TYPE_CHECKING:  # spaCy is imported where a pipeline loads (voices/nlp.py)
+    from spacy.tokens import Doc
 
 # Names the claim rules (keys, matching, stance; found claims are grouped by the same keys): bump it
 # whenever they change. A case assessed by another version assesses every pair again

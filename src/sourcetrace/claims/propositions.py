@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from sourcetrace.claims.terms import STOP_WORDS, keys_of, words
+
+if TYPE_CHECKING:  # spaCy is imported where a pipeline loads (voices/nlp.py)
+    from spacy.tokens import Doc, Token
 
 # Verbs that only say that their subject or object is, happens or is done.
 LIGHT_VERBS = frozenset("""be is are was were been being have has had take takes took taken taking occur occurs

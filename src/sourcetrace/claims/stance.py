@@ -23,9 +23,7 @@ the sentence adds its own cue: a quoted denial is its speaker's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING, Literal
 
 from sourcetrace.claims.cues import (
     CONTEST_ONLY_ON_CLAIMS,
@@ -41,6 +39,9 @@ from sourcetrace.claims.cues import (
 )
 from sourcetrace.claims.propositions import LIGHT_VERBS
 from sourcetrace.claims.terms import keys_of
+
+if TYPE_CHECKING:  # spaCy is imported where a pipeline loads (voices/nlp.py)
+    from spacy.tokens import Doc, Token
 
 Stance = Literal["supports", "contests", "reports"]
 STANCES: tuple[Stance, ...] = ("supports", "contests", "reports")

@@ -326,10 +326,11 @@ class CaseStore:
         with self.transaction() as db:
             dropped = db.execute("DELETE FROM segment_statements").rowcount > 0
             # What rests on them goes too: merge answers (keyed by ordinal), statements, claim positions.
-            for table in ("statement_pairs", "statement_occurrences", "statements", "merged_segments", "claim_checks"):
+            for table in ("statement_pairs", "statement_occurrences", "statements", "merged_segments",
+                          "statement_keys", "claim_checks"):
                 db.execute(f"DELETE FROM {table}")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('statements_extractor', ?)", (extractor,))
-            db.execute("DELETE FROM meta WHERE key IN ('statements_version', 'claims_version')")
+            db.execute("DELETE FROM meta WHERE key IN ('statements_version', 'statement_keys_version', 'claims_version')")
         return dropped
 
     def forget_claim_checks_unless_assessed_by(self, assessor: str) -> bool:
@@ -566,10 +567,15 @@ def _forget_segments(db: sqlite3.Connection, changed: list[int], removed: list[i
         db.execute("DELETE FROM segment_statements WHERE segment_id = ?", (segment,))
         db.execute("DELETE FROM segment_events WHERE segment_id = ?", (segment,))  # and its events (cascade)
         db.execute("DELETE FROM claim_checks WHERE segment_id = ?", (segment,))  # and its claim positions (cascade)
-        db.execute("DELETE FROM merged_segments WHERE segment_id = ?", (segment,))
-        # Whole statements go: their other occurrences are regrouped by the next merge.
+        db.execute("DELETE FROM story_features WHERE segment_id = ?", (segment,))  # made from the old text
+        db.execute("DELETE FROM statement_keys WHERE segment_id = ?", (segment,))
+        # Whole statements go: their other occurrences are regrouped by the next merge, which finds
+        # them among the segments not merged (so their merged_segments rows go too).
         statements = db.execute(
             "SELECT DISTINCT statement_id FROM statement_occurrences WHERE segment_id = ?", (segment,)).fetchall()
+        db.execute("DELETE FROM merged_segments WHERE segment_id = ? OR segment_id IN (SELECT segment_id FROM"
+                   " statement_occurrences WHERE statement_id IN (SELECT statement_id FROM statement_occurrences"
+                   " WHERE segment_id = ?))", (segment, segment))
         db.executemany("DELETE FROM statement_occurrences WHERE statement_id = ?", statements)
         db.executemany("DELETE FROM statements WHERE id = ?", statements)
     for segment in removed:

@@ -371,6 +371,14 @@ MIGRATIONS: tuple[str, ...] = (
         lines BLOB NOT NULL              -- 29 bytes per distinct line (docs/case-schema.md#document_lines)
     );
     """,
+    # 13: the keys each merged segment's statements meet others on, so that a run adding pages finds
+    # the statements its new ones touch without reading every statement of the case (voices/steps.py).
+    """
+    CREATE TABLE IF NOT EXISTS statement_keys (
+        segment_id INTEGER PRIMARY KEY,  -- a merged segment (no REFERENCES: rewritten under its segment)
+        keys BLOB NOT NULL               -- sorted distinct uint32 codes, little-endian (docs/case-schema.md)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

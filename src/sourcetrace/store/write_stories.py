@@ -1,8 +1,8 @@
 """The stories step's reads and writes of the case (tables in docs/case-schema.md).
 
 Per segment, ``story_features`` keeps each segment's features with a digest
-of the text they came from, so a later run computes features only for new or
-changed segments. ``stories`` and ``story_families`` are clustered over the
+of the text they came from; a segment whose text changes loses them, so a
+later run computes features only for new or changed segments. ``stories`` and ``story_families`` are clustered over the
 whole case and replace the last set; ``meta.stories_version`` records the
 copy map and sources registry they were built from.
 """
@@ -27,8 +27,8 @@ def text_digest(title: str | None, text: str) -> str:
     return hashlib.blake2b(f"{title or ''}\x00{text}".encode(), digest_size=12).hexdigest()
 
 
-def segments_for_stories(store: CaseStore) -> list[tuple[StorySegment, str]]:
-    """Every kept segment in the copy map with its family, outlets and direct quotes, and its text."""
+def segments_for_stories(store: CaseStore) -> list[StorySegment]:
+    """Every kept segment in the copy map with its family, outlets and direct quotes."""
     with store.transaction() as db:
         quotes: dict[int, list[int]] = {}
         for segment, statement in db.execute(
@@ -38,16 +38,28 @@ def segments_for_stories(store: CaseStore) -> list[tuple[StorySegment, str]]:
             quotes.setdefault(segment, []).append(statement)
         registry = _registered_outlets(db)
         rows = db.execute(
-            """SELECT s.id, m.family_id, s.title, s.published, s.credit, d.url, d.site, m.kind = 'origin', s.text,
-                      m.kind = 'capture'
+            """SELECT s.id, m.family_id, s.title, s.published, s.credit, d.url, d.site, m.kind = 'origin',
+                      substr(s.text, 1, ?), m.kind = 'capture'
                FROM segments s JOIN family_members m ON m.segment_id = s.id JOIN documents d ON d.id = s.document_id
-               WHERE s.duplicate_of IS NULL ORDER BY s.id""").fetchall()
+               WHERE s.duplicate_of IS NULL ORDER BY s.id""", (OPENING_CHARS,)).fetchall()
     found = []
-    for i, family, title, published, credit, url, site, origin, text, capture in rows:
+    for i, family, title, published, credit, url, site, origin, opening, capture in rows:
         publisher, carries = registry.get(i) or outlets_of(url, site, credit)
-        found.append((StorySegment(i, family, title, published, credit, publisher, carries, bool(origin),
-                                   text[:OPENING_CHARS], tuple(quotes.get(i, ())), bool(capture)), text))
+        found.append(StorySegment(i, family, title, published, credit, publisher, carries, bool(origin),
+                                  opening, tuple(quotes.get(i, ())), bool(capture)))
     return found
+
+
+def segments_without_features(store: CaseStore) -> list[tuple[int, str | None, str]]:
+    """(id, title, text) of each kept segment in the copy map without stored features, by id.
+    A segment whose text changes loses its features (store/case.py ``_forget_segments``), so
+    these are the new and the changed segments, found without reading every text."""
+    with store.transaction() as db:
+        rows = db.execute(
+            """SELECT s.id, s.title, s.text FROM segments s JOIN family_members m ON m.segment_id = s.id
+               WHERE s.duplicate_of IS NULL AND NOT EXISTS (SELECT 1 FROM story_features f WHERE f.segment_id = s.id)
+               ORDER BY s.id""").fetchall()
+    return [(int(i), title, str(text)) for i, title, text in rows]
 
 
 def _registered_outlets(db: sqlite3.Connection) -> dict[int, tuple[OutletKey | None, OutletKey | None]]:
@@ -60,11 +72,6 @@ def _registered_outlets(db: sqlite3.Connection) -> dict[int, tuple[OutletKey | N
         chosen = published if role == "published" else credited
         chosen.setdefault(segment, OutletKey(key, name))
     return {i: (published.get(i), credited.get(i) or published.get(i)) for i in published.keys() | credited.keys()}
-
-
-def stored_feature_digests(store: CaseStore) -> dict[int, str]:
-    with store.transaction() as db:
-        return dict(db.execute("SELECT segment_id, digest FROM story_features"))
 
 
 def add_story_features(store: CaseStore, found: Iterable[tuple[StoryFeatures, str]]) -> None:

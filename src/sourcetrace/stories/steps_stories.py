@@ -16,7 +16,7 @@ from sourcetrace.store.write_stories import (
     add_story_features,
     replace_stories,
     segments_for_stories,
-    stored_feature_digests,
+    segments_without_features,
     stored_story_features,
     stories_are_current,
     text_digest,
@@ -34,21 +34,19 @@ class BuildStories(PipelineStep):
         store, engine = context.store, context.engine
         if stories_are_current(store):
             return
-        segments = segments_for_stories(store)
-        known = stored_feature_digests(store)
-        digests = {s.id: text_digest(s.title, text) for s, text in segments}
-        pending = [SegmentText(s.id, s.title, text) for s, text in segments if known.get(s.id) != digests[s.id]]
-        engine.count("segments_with_features_before", len(segments) - len(pending))
+        listed = segments_for_stories(store)
+        pending = [SegmentText(i, title, text) for i, title, text in segments_without_features(store)]
+        engine.count("segments_with_features_before", len(listed) - len(pending))
         context.progress.phase("finding story features", len(pending))
         batch: list[tuple[StoryFeatures, str]] = []
+        texts = {s.segment: s for s in pending}
         for found in engine.map(StoryFeatureStep(), pending, chunksize=64):
-            batch.append((found, digests[found.segment]))
+            batch.append((found, text_digest(texts[found.segment].title, texts[found.segment].text)))
             if len(batch) >= FEATURES_PER_TRANSACTION:
                 self._write(context, batch)
         self._write(context, batch)
         context.progress.phase("clustering stories", None)
         features = stored_story_features(store)
-        listed = [s for s, _ in segments]
         stories = engine.on_driver(self.name, lambda: build_stories(listed, features))
         replace_stories(store, stories)
         engine.count("stories", len(stories))

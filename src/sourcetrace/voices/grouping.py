@@ -16,6 +16,7 @@ the groups a run over everything would.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -25,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from sourcetrace.reuse.shingles import sorted_unique
+from sourcetrace.reuse.shingles import mix64, sorted_unique
 from sourcetrace.voices.statements import Attribution
 
 ANCHORS = 8  # content words per occurrence kept as anchors
@@ -109,22 +110,24 @@ def blocks(speaker_words: tuple[str, ...], speaker_kind: str | None, family: int
 class KeyIndex:
     """Items by key, to find each one's candidate partners.
 
-    A key is a block and an anchor, numbered as one integer, and each of the
+    A key is a block and an anchor hashed together (:func:`item_keys`), and each of the
     three tables (shared, held, sought) is a pair of numpy arrays sorted by
     key: a case has millions of keys, and sorted arrays find the items that
     share one without a Python object per key."""
 
     def __init__(self, items: Sequence[Item]) -> None:
-        anchor_ids: dict[str, int] = {}
-        anchors_of = [[anchor_ids.setdefault(a, len(anchor_ids)) for a in entry.anchors] for entry in items]
-        anchors = _Flat.of(anchors_of)
-        names: dict[str, int] = {}
-        tables = []
-        for table in ("shared", "held", "sought"):
-            named = _Flat.of([[names.setdefault(n, len(names)) for n in getattr(entry.blocks, table)] for entry in items])
-            tables.append(_KeyTable(*_every_block_with_every_anchor(named, anchors)))
         self._count = len(items)
-        self._shared, self._held, self._sought = tables
+        self._segments = np.fromiter((entry.at[0] for entry in items), dtype=np.int64, count=len(items))
+        self._shared, self._held, self._sought = (_KeyTable(*table) for table in item_keys(items))
+
+    def rows(self) -> KeyRows:
+        """Every item's keys as (key, table, segment) rows, what the case stores per segment."""
+        tables = (self._shared, self._held, self._sought)
+        return KeyRows(
+            np.concatenate([table.keys for table in tables]),
+            np.concatenate([np.full(len(table.keys), kind, dtype=np.int64) for kind, table in enumerate(tables)]),
+            np.concatenate([self._segments[table.owners] for table in tables]),
+        )
 
     def partner_pairs(self, indices: Iterable[int]) -> list[tuple[int, int]]:
         """Candidate pairs (i < j), sorted, that hold at least one of ``indices``."""
@@ -202,13 +205,94 @@ class _Flat:
         return cls(ids, counts)
 
 
+def item_keys(items: Sequence[Item]) -> tuple[PairArrays, PairArrays, PairArrays]:
+    """(keys, owner) of each item's shared, held and sought keys. A key is a
+    stable 64-bit hash of a block and an anchor: the same in every process and
+    run, so that a case can store each occurrence's keys and a later run can
+    find an occurrence's partners from them (store/case.py statement_keys)."""
+    anchors = _Flat.of([[_string_hash(a) for a in entry.anchors] for entry in items])
+    tables = []
+    for table in KEY_TABLES:
+        named = _Flat.of([[_string_hash(n) for n in getattr(entry.blocks, table)] for entry in items])
+        tables.append(_every_block_with_every_anchor(named, anchors))
+    return tables[0], tables[1], tables[2]
+
+
+KEY_TABLES = ("shared", "held", "sought")  # a key's table, stored as its position here
+# Numbered for the stored keys: a change to how blocks, anchors or keys are made must change it.
+KEYS_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRows:
+    """Keys of occurrences: ``tables[k]`` is the position in :data:`KEY_TABLES` of ``keys[k]``."""
+
+    keys: I64
+    tables: I64
+    segments: I64
+
+
+# --- stored keys: each segment's keys, to find the segments a new occurrence can meet --------------
+
+
+def segment_key_codes(rows: KeyRows) -> dict[int, bytes]:
+    """Each segment's keys as sorted distinct 32-bit codes (little-endian),
+    what the case stores per segment (store/write_statement_keys.py). A code
+    is a key's high 32 bits with its table in the lowest two: two keys may
+    share a code, so segments found by codes are a superset of those the keys
+    meet, and the merge then pairs only occurrences whose keys meet."""
+    codes = _codes(rows.keys, rows.tables)
+    order = np.lexsort((codes, rows.segments))
+    segments, codes = rows.segments[order], codes[order]
+    keep = np.r_[True, (segments[1:] != segments[:-1]) | (codes[1:] != codes[:-1])] if len(codes) else np.empty(0, bool)
+    segments, codes = segments[keep], codes[keep]
+    starts = np.flatnonzero(np.r_[True, segments[1:] != segments[:-1]]) if len(segments) else np.empty(0, np.int64)
+    ends = np.r_[starts[1:], len(segments)].astype(np.int64)
+    return {int(segments[a]): codes[a:b].astype("<u4").tobytes() for a, b in zip(starts.tolist(), ends.tolist())}
+
+
+def segments_meeting(rows: KeyRows, stored: Iterable[tuple[int, bytes]]) -> set[int]:
+    """The stored segments holding a code that one of ``rows``' keys meets:
+    the same shared key; a held key for a sought one, and back."""
+    codes = _codes(rows.keys, rows.tables)
+    table = codes & np.uint32(3)
+    partner_table = np.where(table == 1, 2, np.where(table == 2, 1, 0)).astype(np.uint32)
+    wanted = sorted_unique((codes & ~np.uint32(3)) | partner_table)
+    segments, blobs = [], []
+    for segment, data in stored:
+        segments.append(segment)
+        blobs.append(data)
+    if not len(wanted) or not blobs:
+        return set()
+    held = np.frombuffer(b"".join(blobs), dtype="<u4")
+    owners = np.repeat(np.array(segments, dtype=np.int64), [len(data) // 4 for data in blobs])
+    position = np.minimum(np.searchsorted(wanted, held), len(wanted) - 1)
+    return set(owners[wanted[position] == held].tolist())
+
+
+def _codes(keys: I64, tables: I64) -> npt.NDArray[np.uint32]:
+    high = (keys.view(np.uint64) >> np.uint64(32)).astype(np.uint32)
+    return (high & ~np.uint32(3)) | tables.astype(np.uint32)
+
+
+@lru_cache(maxsize=1 << 18)
+def _string_hash(text: str) -> int:
+    # Cached: a case's blocks and anchors repeat. Signed, as numpy's int64 and SQLite's INTEGER hold it.
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True)
+
+
+_KEY_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
 def _every_block_with_every_anchor(blocks: _Flat, anchors: _Flat) -> PairArrays:
-    """(key, owner) of each item's keys: each of its blocks (high 32 bits) with each of its anchors."""
+    """(key, owner) of each item's keys: each of its blocks with each of its anchors, mixed into 64 bits."""
     block_owner = np.repeat(np.arange(len(blocks.counts), dtype=np.int64), blocks.counts)
     repeats = anchors.counts[block_owner]
     first_anchor = np.cumsum(anchors.counts) - anchors.counts
-    keys = (np.repeat(blocks.ids, repeats) << 32) | anchors.ids[_ranges(first_anchor[block_owner], repeats)]
-    return keys, np.repeat(block_owner, repeats)
+    block_part = np.repeat(blocks.ids, repeats).view(np.uint64)
+    anchor_part = anchors.ids[_ranges(first_anchor[block_owner], repeats)].view(np.uint64)
+    keys = mix64(block_part * _KEY_MULTIPLIER + mix64(anchor_part))
+    return keys.view(np.int64), np.repeat(block_owner, repeats)
 
 
 def _ranges(starts: I64, counts: I64) -> I64:

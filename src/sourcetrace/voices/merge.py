@@ -29,7 +29,16 @@ from rapidfuzz import fuzz
 
 from sourcetrace.records import DiffOp, Statement
 from sourcetrace.reuse.origins import PublicationTime, parse_published
-from sourcetrace.voices.grouping import NAME_FILLERS, Item, KeyIndex, blocks, components, item, touched_members
+from sourcetrace.voices.grouping import (
+    NAME_FILLERS,
+    Item,
+    KeyIndex,
+    KeyRows,
+    blocks,
+    components,
+    item,
+    touched_members,
+)
 from sourcetrace.voices.statements import Attribution
 
 # Word similarity (0..100, rapidfuzz ratio on normalised words) to merge two
@@ -79,10 +88,12 @@ ITEM_BASE = 10_000  # a statement's id: its first occurrence's segment id * 10,0
 
 @dataclass(frozen=True, slots=True)
 class MergeChanges:
-    """What a merge changes: ``replaced`` statement keys go, ``statements`` come."""
+    """What a merge changes: ``replaced`` statement keys go, ``statements`` come.
+    ``keys`` are the grouping keys of every occurrence the merge read."""
 
     statements: list[Statement]
     replaced: set[int]
+    keys: KeyRows
 
 
 def merge_statements(
@@ -140,7 +151,12 @@ def merge_changes(
     groups = components(items, index.pairs(members), _certainly_same, ask, members)
     statements = [_statement(items, codes, group, segment_dates, origins) for group in groups]
     statements.sort(key=lambda s: s.key)
-    return MergeChanges(statements, replaced)
+    return MergeChanges(statements, replaced, index.rows())
+
+
+def occurrence_keys(attributions_by_segment: Mapping[int, Sequence[Attribution]], families: Mapping[int, int]) -> KeyRows:
+    """The grouping keys of the segments' occurrences (see voices/grouping.py)."""
+    return KeyIndex(_items(attributions_by_segment, families)[1]).rows()
 
 
 def _items(by_segment: Mapping[int, Sequence[Attribution]], families: Mapping[int, int]) -> tuple[list[int], list[Item]]:

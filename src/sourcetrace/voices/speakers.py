@@ -16,9 +16,11 @@ the object of "according to"). Resolution works within one segment:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from spacy.tokens import Doc, Span, Token
+if TYPE_CHECKING:  # spaCy is imported where a pipeline loads (voices/nlp.py)
+    from spacy.tokens import Doc, Span, Token
+
 
 SpeakerKind = Literal["person", "organisation", "document", "other"]
 

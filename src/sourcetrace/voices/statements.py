@@ -24,9 +24,7 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-
-from spacy.language import Language
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from sourcetrace.records import StatementKind, StatementOccurrence
 from sourcetrace.voices.nlp import MAX_PIECE_CHARS, load_nlp
@@ -41,6 +39,10 @@ from sourcetrace.voices.speakers import (
     same_body_names,
 )
 from sourcetrace.voices.wrapping import unwrapped
+
+if TYPE_CHECKING:  # spaCy is imported where a pipeline loads (voices/nlp.py)
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
 
 # Verbs whose clause complement is what was said.
 SAY_CUES = frozenset(

@@ -2,10 +2,11 @@
 
 ``statements`` extracts the statements of each segment that has none stored
 yet (spaCy on the engine's workers) and stores them per segment. ``merge``
-groups them across the case: the candidate pairs are recomputed over all
-stored statements (cheap, and resting on case-wide word rarity), while the
-expensive question, whether two occurrences are one statement, is answered
-on the engine and stored per pair, so a later run asks only new questions.
+groups them across the case. Each occurrence's grouping keys (voices/grouping.py)
+depend on it and its family alone, and are stored per segment, so a run that
+adds segments reads only the segments the new ones can touch; the expensive
+question, whether two occurrences are one statement, is answered on the
+engine and stored per pair, so a later run asks only new questions.
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ from collections.abc import Sequence
 from sourcetrace.engines.contract import MapStep
 from sourcetrace.pipeline import PipelineStep, RunContext
 from sourcetrace.store import MergedFamily
-from sourcetrace.voices.merge import PairQuestion, merge_changes, same_statement
+from sourcetrace.store.write_statement_keys import (
+    merged_statement_segments,
+    occurrences_of_segments,
+    replace_statement_keys,
+    segments_sharing_statements,
+    statement_keys_version,
+    statements_of_segments,
+    stored_statement_keys,
+)
+from sourcetrace.voices.grouping import KEYS_VERSION, segment_key_codes, segments_meeting
+from sourcetrace.voices.merge import MergeChanges, PairQuestion, merge_changes, occurrence_keys, same_statement
 from sourcetrace.voices.stage import VoicesStage, batches
 from sourcetrace.voices.statements import EXTRACTOR_VERSION, Attribution
 
@@ -74,7 +85,10 @@ def _pair_key(first: str, second: str, same_family: bool) -> tuple[str, str, boo
 
 class MergeStatements(PipelineStep):
     """Regroup the statements that new segments, or segments that moved
-    between families, touch; every other statement stays as stored."""
+    between families, touch; every other statement stays as stored. With
+    the case's grouping keys stored, only the segments that hold a partner
+    key, and the statements they share, are read; else everything is, and
+    the keys are stored for the next run."""
 
     name = "merge"
 
@@ -82,17 +96,39 @@ class MergeStatements(PipelineStep):
         store, engine = context.store, context.engine
         if not store.statements_are_current():
             context.progress.phase("merging statements", None)
-            found = store.segment_statements()
+            segments = merged_statement_segments(store)
             families, origins = store.family_of_segments(), store.origin_segments()
-            now = {s: MergedFamily(families.get(s), s in origins) for s in found}
+            now = {s: MergedFamily(families.get(s), s in origins) for s in segments}
             merged = store.merged_families()
-            moved = {s for s in found if s in merged and merged[s] != now[s]}  # another family, or origin no more
-            changes = merge_changes(found, store.segment_dates(), families, store.statement_index(), moved,
-                                    _Decider(context, found).decide, origins)
+            moved = {s for s in segments if s in merged and merged[s] != now[s]}  # another family, or origin no more
+            if merged and statement_keys_version(store) == KEYS_VERSION:
+                changed = [s for s in segments if s not in merged or s in moved]
+                changes = _merge_touched(context, changed, moved, families, origins)
+            else:
+                found = store.segment_statements()
+                changes = merge_changes(found, store.segment_dates(), families, store.statement_index(), moved,
+                                        _Decider(context, found).decide, origins)
+                replace_statement_keys(store, segment_key_codes(changes.keys), None, KEYS_VERSION)
             store.apply_statement_changes(changes.replaced, changes.statements, now)
             engine.count("statements_replaced", len(changes.replaced))
             engine.count("statements_written", len(changes.statements))
         context.summary.statements, context.summary.altered_occurrences = store.statement_counts()
+
+
+def _merge_touched(context: RunContext, changed: list[int], moved: set[int],
+                   families: dict[int, int], origins: set[int]) -> MergeChanges:
+    """The merge of the segments that ``changed`` segments can touch: those
+    holding a partner key, and those sharing a statement with either. Their
+    statements regroup exactly as in a merge of everything (voices/grouping.py)."""
+    store = context.store
+    keys = occurrence_keys(statements_of_segments(store, changed), families)
+    replace_statement_keys(store, segment_key_codes(keys), changed, KEYS_VERSION)
+    reach = set(changed) | segments_meeting(keys, stored_statement_keys(store))
+    loaded = reach | segments_sharing_statements(store, reach)
+    found = statements_of_segments(store, loaded)
+    context.engine.count("segments_read", len(found))
+    return merge_changes(found, store.segment_dates(), families, occurrences_of_segments(store, loaded), moved,
+                         _Decider(context, found).decide, origins)
 
 
 class _Decider:
