@@ -223,6 +223,24 @@ def test_a_case_whose_statement_keys_were_never_stored_is_merged_whole_and_equal
     assert exported(case) == exported(tmp_path / "at-once.case")
 
 
+def test_families_that_new_pages_do_not_touch_are_reused_as_decided(tmp_path: Path) -> None:
+    first, later = tmp_path / "first", tmp_path / "later"
+    _feed(first, "wire", "https://wire.example/orthaven-pier", "2024-03-04T18:00:00", WIRE)
+    _feed(first, "gazette", "https://gazette.example/pier", "2024-03-05T09:00:00", COPY)
+    bridge = STORIES["bridge"] + " " + STORIES["school"]
+    _feed(first, "courier", "https://courier.example/bridge", "2024-03-06T09:00:00", bridge)
+    _feed(first, "herald", "https://herald.example/bridge", "2024-03-06T12:00:00", bridge)
+    _feed(later, "post", "https://post.example/buses", "2024-03-07T09:00:00", STORIES["buses"] + " " + STORIES["library"])
+    case = tmp_path / "c.case"
+    run_case([first], case, ONE_WORKER)
+    assert step_counters(case, 1)["families"] == {"families_decided": 2, "families_reused": 0, "relations": 2}
+    run_case([first, later], case, ONE_WORKER)
+    assert step_counters(case, 2)["families"]["families_reused"] == 2  # the new page copies neither story
+    assert step_counters(case, 2)["families"].get("families_decided", 0) == 0
+    run_case([first, later], tmp_path / "at-once.case", ONE_WORKER)
+    assert exported(case) == exported(tmp_path / "at-once.case")
+
+
 def test_statements_an_older_version_of_the_rules_extracted_are_extracted_again(tmp_path: Path) -> None:
     first, second = split_demo(tmp_path)
     case = tmp_path / "older.case"

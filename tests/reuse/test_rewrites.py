@@ -116,6 +116,21 @@ def test_rare_word_candidates_find_the_rewrite_and_not_unrelated_stories(
     assert len(pairs) < len(IDS) * (len(IDS) - 1) // 2
 
 
+def test_rare_word_pairs_by_chunks_on_an_engines_threads_are_the_pairs_found_in_one_pass(
+    anchors: AnchorIndex,
+) -> None:
+    from sourcetrace.engines.local import LocalEngine
+
+    engine = LocalEngine(workers=2)
+    try:
+        engine.begin_step("candidates")
+        in_chunks = anchors.pairs(chunk=2, engine=engine)  # several chunks, run two at a time
+        assert engine.end_step().counters["rare_word_chunks"] == -(-len(IDS) // 2)
+    finally:
+        engine.close()
+    assert in_chunks == anchors.pairs() and len(in_chunks) > 1
+
+
 def test_a_query_finds_every_text_sharing_its_rare_words(anchors: AnchorIndex) -> None:
     found = dict(anchors.query(ORIGINAL))
     assert {1, 2, 3, 4, 5, 9} <= set(found)

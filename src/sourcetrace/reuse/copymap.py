@@ -34,6 +34,7 @@ from scipy.sparse.csgraph import connected_components
 from sourcetrace.engines.contract import Engine, MapStep
 from sourcetrace.records import Family, Passage, Relation, RelationKind, SegmentForReuse
 from sourcetrace.reuse.candidates import CandidatePair, LSHIndex
+from sourcetrace.reuse.decided import DecidedFamilies
 from sourcetrace.reuse.families import build_families
 from sourcetrace.reuse.relations import PairVerdict, PreparedSegment, classify_pair
 from sourcetrace.reuse.rewrites import AnchorIndex, WordTable, default_embedder
@@ -125,7 +126,7 @@ def find_candidates(segments: Sequence[SegmentForReuse], engine: Engine | None =
     anchors = AnchorIndex.from_table(representatives, words)
     # Exact copies are classified too, for their passages (cheap: same words).
     exact_pairs = [(min(r, s), max(r, s)) for s, r in representative_of.items() if s != r]
-    pairs = tuple(sorted(set(candidate_pairs(near_duplicates, anchors)) | set(exact_pairs)))
+    pairs = tuple(sorted(set(candidate_pairs(near_duplicates, anchors, engine)) | set(exact_pairs)))
     return CopyCandidates(representative_of, group_of, tuple(representatives), words, anchors, pairs)
 
 
@@ -134,9 +135,11 @@ def pair_tasks(pairs: Iterable[tuple[int, int]], texts: Mapping[int, str]) -> It
 
 
 def copy_families(
-    segments: Sequence[SegmentForReuse], verdicts: Sequence[PairVerdict], candidates: CopyCandidates
+    segments: Sequence[SegmentForReuse], verdicts: Sequence[PairVerdict], candidates: CopyCandidates,
+    decided: DecidedFamilies | None = None,
 ) -> CopyMap:
-    """Families, origins and parents from the verdicts on the candidate pairs."""
+    """Families, origins and parents from the verdicts on the candidate pairs
+    (reusing ``decided`` families whose inputs are unchanged)."""
     by_id = {s.id: s for s in segments}
     representative_of, anchors = candidates.representative_of, candidates.anchors
 
@@ -144,7 +147,7 @@ def copy_families(
         a, b = representative_of[first], representative_of[second]
         return topically_related(anchors.topical_similarity(a, b), by_id[a].text, by_id[b].text)
 
-    graph = build_families(by_id, verdicts, related)
+    graph = build_families(by_id, verdicts, related, decided)
     return CopyMap(graph.relations, graph.families, candidates.text_groups)
 
 
@@ -224,10 +227,11 @@ def text_groups(representative_of: Mapping[int, int], near_duplicates: Iterable[
     return {segment: int(lowest[label]) for segment, label in zip(ids, labels.tolist())}
 
 
-def candidate_pairs(near_duplicates: Iterable[CandidatePair], anchors: AnchorIndex) -> list[tuple[int, int]]:
+def candidate_pairs(near_duplicates: Iterable[CandidatePair], anchors: AnchorIndex,
+                    engine: Engine | None = None) -> list[tuple[int, int]]:
     """Near-duplicate pairs and rare-word pairs, sorted and unique."""
     found = {(p.a, p.b) for p in near_duplicates}
-    found.update((p.a, p.b) for p in anchors.pairs())
+    found.update((p.a, p.b) for p in anchors.pairs(engine=engine))
     return sorted(found)
 
 

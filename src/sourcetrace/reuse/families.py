@@ -41,6 +41,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sourcetrace.records import Family, FamilyMember, Relation, SegmentForReuse
 from sourcetrace.reuse.captures import (
@@ -50,6 +51,7 @@ from sourcetrace.reuse.captures import (
     restore_family,
     restore_relation,
 )
+from sourcetrace.reuse.decided import DecidedFamilies
 from sourcetrace.reuse.explains import drop_unexplaining
 from sourcetrace.reuse.origins import (
     PublicationTime,
@@ -136,16 +138,21 @@ def build_families(
     segments: Mapping[int, SegmentForReuse],
     verdicts: Sequence[PairVerdict],
     related: Related,
+    decided: DecidedFamilies | None = None,
 ) -> CopyGraph:
     """Relations (every derived pair, oriented) and families (every segment
     in exactly one; a segment without copies is a family of one). Families
     are built over pages: the captures of one page
-    (:mod:`sourcetrace.reuse.captures`) join its family as ``capture`` members."""
+    (:mod:`sourcetrace.reuse.captures`) join its family as ``capture`` members.
+    ``decided`` holds the families an earlier run decided, reused where
+    their inputs are unchanged (:mod:`sourcetrace.reuse.decided`)."""
+    decided = decided if decided is not None else DecidedFamilies()
     captures = find_captures(segments, verdicts)
     if not captures.page_of:
-        return _page_families(segments, verdicts, related)
+        return _page_families(segments, verdicts, related, decided)
     pages = page_verdicts(verdicts, captures)
-    graph = _page_families({i: s for i, s in segments.items() if captures.page(i) == i}, pages.verdicts, related)
+    graph = _page_families({i: s for i, s in segments.items() if captures.page(i) == i}, pages.verdicts, related,
+                           decided)
     relations = [restore_relation(r, pages, captures) for r in graph.relations] + capture_relations(captures)
     families = [restore_family(f, pages, captures) for f in graph.families]
     relations.sort(key=lambda r: (r.segment, r.parent))
@@ -157,6 +164,7 @@ def _page_families(
     segments: Mapping[int, SegmentForReuse],
     verdicts: Sequence[PairVerdict],
     related: Related,
+    decided: DecidedFamilies,
 ) -> CopyGraph:
     composites = find_composites(verdicts, related, segments)
     joining = _joining_verdicts(verdicts, composites)
@@ -177,7 +185,9 @@ def _page_families(
         if len(member_ids) == 1:  # most of a case: no copy, nothing to decide (the origin rules say "only member")
             families.append(Family(root, root, "only member", (FamilyMember(root, "origin", None, 1.0),)))
             continue
-        family, family_relations = _family(sorted(member_ids), edges_of[root], segments, composites, spin)
+        ordered, edges = sorted(member_ids), edges_of[root]
+        family, family_relations = decided.family(ordered, edges, segments, composites,
+                                                  partial(_family, ordered, edges, segments, composites, spin))
         families.append(family)
         relations.extend(family_relations)
     joined = {id(v) for v in joining}

@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from sourcetrace.engines.contract import Engine, MapStep
 from sourcetrace.reuse.align import PreparedText, SentenceAlignment, align_sentences
 from sourcetrace.reuse.shingles import WordHashes, sorted_unique, word_hashes
 
@@ -272,6 +273,65 @@ class WordTable:
 MAX_ANCHOR_SEGMENTS = 2000
 
 
+class _RareWordChunks(MapStep[int, tuple[I64, F64]]):
+    """The rare-word pairs of one chunk of rows (a record is the chunk's first
+    row): (pair codes of row positions, overlaps)."""
+
+    name = "rare-word-pairs"
+    releases_gil = True  # sparse products and numpy over whole chunks: threads share the matrices
+
+    def __init__(self, matrix: sp.csr_matrix, weights: F64, ids: I64, min_overlap: float, min_shared: int,
+                 top_k: int, chunk: int) -> None:
+        super().__init__()
+        self.matrix, self.weights, self.ids = matrix, weights, ids
+        self.min_overlap, self.min_shared, self.top_k, self.chunk = min_overlap, min_shared, top_k, chunk
+        self._products: tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix] | None = None
+
+    def _operands(self) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
+        """(transposed, binary, binary transposed), made by each copy of the step on
+        first use: the engine hands each thread a pickled copy, and these are three times
+        the matrix."""
+        if self._products is None:
+            binary = self.matrix.copy()
+            binary.data[:] = 1.0
+            self._products = self.matrix.T.tocsr(), binary, binary.T.tocsr()
+        return self._products
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**{k: getattr(self, k) for k in ("stats", "matrix", "weights", "ids", "min_overlap", "min_shared",
+                                                 "top_k", "chunk")}, "_products": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def process(self, record: int) -> tuple[I64, F64]:
+        first, last = record, record + self.chunk
+        transposed, binary, binary_t = self._operands()
+        shared = (self.matrix[first:last] @ transposed).tocsr()
+        counts = (binary[first:last] @ binary_t).tocsr()
+        # Same sparsity pattern in, same entry order out: the two products
+        # line up without sorting (a third of this method's time), unless
+        # scipy ever orders them differently.
+        if not (np.array_equal(shared.indptr, counts.indptr) and np.array_equal(shared.indices, counts.indices)):
+            shared.sort_indices()
+            counts.sort_indices()
+        rows = first + np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+        columns = shared.indices.astype(np.int64)
+        overlap = shared.data / np.maximum(np.minimum(self.weights[rows], self.weights[columns]), 1e-9)
+        good = (columns != rows) & (overlap >= self.min_overlap) & (counts.data >= self.min_shared)
+        rows, columns, overlap = rows[good], columns[good], overlap[good]
+        order = np.lexsort((-overlap, rows))
+        rows, columns, overlap = rows[order], columns[order], overlap[order]
+        rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+        keep = rank < self.top_k
+        # Codes of row positions, not ids: segment ids need not fit 32 bits.
+        first_row, second_row = rows[keep], columns[keep]
+        swap = self.ids[first_row] > self.ids[second_row]
+        lo, hi = np.where(swap, second_row, first_row), np.where(swap, first_row, second_row)
+        self.stats["rare_word_chunks"] += 1
+        return lo * (1 << 32) + hi, overlap[keep]
+
+
 class AnchorIndex:
     """Segments as sets of rare words weighted by IDF, for candidate pairs that
     survive rewriting and for queries with a new text.
@@ -346,49 +406,26 @@ class AnchorIndex:
         min_shared: int = 3,
         top_k: int = 30,
         chunk: int = 2048,
+        *,
+        engine: Engine | None = None,
     ) -> list[AnchorPair]:
         """Pairs whose overlap reaches ``min_overlap`` with at least
         ``min_shared`` shared rare words; each segment keeps its ``top_k``
         best partners (a pair is kept when either side keeps it). Words in
         more than :data:`MAX_ANCHOR_SEGMENTS` segments are left out of the
-        search (see there)."""
-        matrix = self._without_crowded_words()
-        transposed = matrix.T.tocsr()
-        binary = matrix.copy()
-        binary.data[:] = 1.0
-        binary_t = binary.T.tocsr()
-        codes: list[I64] = [np.zeros(0, np.int64)]
-        values: list[F64] = [np.zeros(0)]
-        for first in range(0, matrix.shape[0], chunk):
-            shared = (matrix[first : first + chunk] @ transposed).tocsr()
-            counts = (binary[first : first + chunk] @ binary_t).tocsr()
-            # Same sparsity pattern in, same entry order out: the two products
-            # line up without sorting (a third of this method's time), unless
-            # scipy ever orders them differently.
-            if not (np.array_equal(shared.indptr, counts.indptr) and np.array_equal(shared.indices, counts.indices)):
-                shared.sort_indices()
-                counts.sort_indices()
-            rows = first + np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
-            columns = shared.indices.astype(np.int64)
-            overlap = shared.data / np.maximum(np.minimum(self.weights[rows], self.weights[columns]), 1e-9)
-            good = (columns != rows) & (overlap >= min_overlap) & (counts.data >= min_shared)
-            rows, columns, overlap = rows[good], columns[good], overlap[good]
-            order = np.lexsort((-overlap, rows))
-            rows, columns, overlap = rows[order], columns[order], overlap[order]
-            rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
-            keep = rank < top_k
-            # Codes of row positions, not ids: segment ids need not fit 32 bits.
-            first_row, second_row = rows[keep], columns[keep]
-            swap = self.ids[first_row] > self.ids[second_row]
-            lo, hi = np.where(swap, second_row, first_row), np.where(swap, first_row, second_row)
-            codes.append(lo * (1 << 32) + hi)
-            values.append(overlap[keep])
-        all_codes, all_values = np.concatenate(codes), np.concatenate(values)
+        search (see there). The products run by chunks of rows, on the
+        ``engine`` when given (on threads: scipy's products release the GIL)."""
+        step = _RareWordChunks(self._without_crowded_words(), self.weights, self.ids, min_overlap, min_shared, top_k,
+                               chunk)
+        starts = range(0, step.matrix.shape[0], chunk)
+        found = list(engine.map(step, starts, chunksize=1) if engine is not None else map(step.process, starts))
+        all_codes = np.concatenate([np.zeros(0, np.int64), *(codes for codes, _ in found)])
+        all_values = np.concatenate([np.zeros(0), *(values for _, values in found)])
         # The first value of each code (a code comes at most once per chunk, and chunks are in row order).
         order = np.argsort(all_codes, kind="stable")
         sorted_codes = all_codes[order]
-        starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]) if len(order) else order
-        unique, first_at = sorted_codes[starts], order[starts]
+        starts_of = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]) if len(order) else order
+        unique, first_at = sorted_codes[starts_of], order[starts_of]
         ids = self.ids.tolist()
         return [
             AnchorPair(ids[c >> 32], ids[c & 0xFFFFFFFF], float(all_values[i]))

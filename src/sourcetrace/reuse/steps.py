@@ -8,7 +8,8 @@
    engine; each verdict (derived or not) is stored per pair, so a later run
    verifies only the pairs it has not seen. This was 78% of the stage's time.
 3. ``families``: families, origins and parents from the stored verdicts of
-   the current candidate pairs (a whole-case step).
+   the current candidate pairs (a whole-case step); a family whose members,
+   verdicts and rules are unchanged is reused as the last run decided it.
 4. ``trace-index``: the rare-word index that ``sourcetrace trace`` queries.
 """
 
@@ -26,6 +27,7 @@ from sourcetrace.reuse.copymap import (
     find_candidates,
     pair_tasks,
 )
+from sourcetrace.reuse.decided import DecidedFamilies
 from sourcetrace.reuse.relations import VERIFIER_VERSION, PairVerdict
 
 VERDICT_BATCH = 2000  # verdicts per transaction
@@ -97,9 +99,13 @@ class BuildFamilies(PipelineStep):
             context.progress.phase("building families", None)
             known = work.verdicts if work.verdicts is not None else context.store.stored_verdicts()
             verdicts = [v for pair in work.candidates.pairs if (v := known.get(pair)) is not None]
-            copy_map = context.engine.on_driver(self.name, lambda: copy_families(work.segments, verdicts, work.candidates))
-            context.store.replace_copy_map(copy_map.relations, copy_map.families)
+            decided = DecidedFamilies(context.store.decided_families())
+            copy_map = context.engine.on_driver(
+                self.name, lambda: copy_families(work.segments, verdicts, work.candidates, decided))
+            context.store.replace_copy_map(copy_map.relations, copy_map.families, decided.decided)
             context.engine.count("relations", len(copy_map.relations))
+            context.engine.count("families_reused", decided.reused)
+            context.engine.count("families_decided", len(decided.decided) - decided.reused)
         context.summary.families, context.summary.copies = context.store.copy_map_counts()
 
 

@@ -274,11 +274,16 @@ class CaseStore:
         for row in rows:
             yield SegmentForReuse(*row)
 
-    def replace_copy_map(self, relations: Iterable[Relation], families: Iterable[Family]) -> None:
-        """The copy map is computed over the whole case, so it replaces the last one."""
+    def replace_copy_map(self, relations: Iterable[Relation], families: Iterable[Family],
+                         decided: Mapping[int, tuple[str, str]] | None = None) -> None:
+        """The copy map is computed over the whole case, so it replaces the last
+        one; ``decided`` (family key -> inputs digest, result) replaces the
+        decided families kept for the next run (reuse/decided.py)."""
         with self.transaction() as db:
-            for table in ("family_members", "families", "relations"):
+            for table in ("family_members", "families", "relations", "decided_families"):
                 db.execute(f"DELETE FROM {table}")
+            db.executemany("INSERT INTO decided_families VALUES (?, ?, ?)",
+                           [(key, digest, result) for key, (digest, result) in sorted((decided or {}).items())])
             db.executemany(
                 "INSERT INTO relations VALUES (?, ?, ?, ?, ?)",
                 [(r.segment, r.parent, r.kind, r.score, passages_json(r.passages)) for r in relations],
@@ -401,6 +406,11 @@ class CaseStore:
         with self.transaction() as db:
             version = int(self._meta("segments_version", "0") or 0)
             db.execute("INSERT OR REPLACE INTO trace_index VALUES (1, ?, ?)", (version, data))
+
+    def decided_families(self) -> dict[int, tuple[str, str]]:
+        """Family key -> (inputs digest, result JSON) of the families the last copy map decided."""
+        rows = self._db.execute("SELECT family_id, inputs, result FROM decided_families")
+        return {int(key): (str(digest), str(result)) for key, digest, result in rows}
 
     def copy_map_is_current(self) -> bool:
         """True when no segment was added or changed since the copy map was computed."""

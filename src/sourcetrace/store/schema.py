@@ -379,6 +379,15 @@ MIGRATIONS: tuple[str, ...] = (
         keys BLOB NOT NULL               -- sorted distinct uint32 codes, little-endian (docs/case-schema.md)
     );
     """,
+    # 14: each family of several members as the last copy map decided it, with a digest of what deciding
+    # it read, so that a run adding pages decides again only the families whose inputs changed.
+    """
+    CREATE TABLE IF NOT EXISTS decided_families (
+        family_id INTEGER PRIMARY KEY,   -- the family's key, its smallest member (no REFERENCES: rewritten)
+        inputs TEXT NOT NULL,            -- BLAKE2b of its members, their verdicts, composites and the rules
+        result TEXT NOT NULL             -- JSON {"family": ..., "relations": [...]} at page level (reuse/decided.py)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
