@@ -40,10 +40,13 @@ class IngestInputs(PipelineStep):
 
     def run(self, context: RunContext) -> None:
         store, engine, summary = context.store, context.engine, context.summary
+        options = context.options
+        # The workers start and import the extractor while the driver walks the folders and
+        # compares every file with the case (about a second at 19k files).
+        engine.warm_up(ReadInputs(ReadOptions(extractor=options.extractor)))
         context.progress.phase("discovering inputs", None)
         pending = self._pending(context)
         context.progress.phase("ingesting", len(pending))
-        options = context.options
         # A large input's documents wait on disk, where the driver can read what the workers wrote;
         # what a killed run left there goes first.
         remove_spill_folder(store.path)
