@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,11 +30,15 @@ Decided = tuple[Family, list[Relation]]
 
 
 def _rules_digest() -> str:
+    """Where a source cannot be read, a digest of no other run: nothing is reused."""
     # families.py is read by name: it imports this module, so it cannot be imported here first.
     modules = [Path(m.__file__ or "") for m in (explains, origins, parents, relations, spin, records, wording)]
     digest = hashlib.blake2b(digest_size=16)
-    for path in [Path(__file__).with_name("families.py"), Path(__file__), *modules]:
-        digest.update(path.read_bytes())
+    try:
+        for path in [Path(__file__).with_name("families.py"), Path(__file__), *modules]:
+            digest.update(path.read_bytes())
+    except OSError:
+        return os.urandom(16).hex()
     return digest.hexdigest()
 
 

@@ -17,11 +17,13 @@ the groups a run over everything would.
 from __future__ import annotations
 
 import hashlib
+import os
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -219,8 +221,22 @@ def item_keys(items: Sequence[Item]) -> tuple[PairArrays, PairArrays, PairArrays
 
 
 KEY_TABLES = ("shared", "held", "sought")  # a key's table, stored as its position here
-# Numbered for the stored keys: a change to how blocks, anchors or keys are made must change it.
-KEYS_VERSION = "1"
+
+
+def _source_digest() -> str:
+    """The source of this module and of merge.py (which normalises the words keys
+    are made of), hashed: any change to them makes every stored key out of date,
+    never a stale match. Where a source cannot be read, a digest of no other run."""
+    digest = hashlib.blake2b(digest_size=16)
+    try:
+        for path in (Path(__file__), Path(__file__).with_name("merge.py")):  # merge imports this module
+            digest.update(path.read_bytes())
+    except OSError:
+        return os.urandom(16).hex()
+    return digest.hexdigest()
+
+
+KEYS_VERSION = _source_digest()
 
 
 @dataclass(frozen=True, slots=True)
