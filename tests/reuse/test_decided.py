@@ -32,7 +32,7 @@ def test_a_family_whose_inputs_are_unchanged_is_reused_and_equals_one_decided_af
 def test_a_members_changed_date_or_a_changed_verdict_decides_its_family_again() -> None:
     segments = {s.id: s for s in case_segments()}
     verdicts = all_verdicts(list(segments.values()))
-    first, earlier = decide(segments, verdicts, DecidedFamilies())
+    _, earlier = decide(segments, verdicts, DecidedFamilies())
     redated = {**segments, EXACT_ID: replace(segments[EXACT_ID], published="1999-01-01")}
     fresh, _ = decide(redated, verdicts, DecidedFamilies())
     reused, later = decide(redated, verdicts, DecidedFamilies(earlier.decided))
