@@ -388,28 +388,35 @@ def serve(case_path: str | Path, host: str = "127.0.0.1", port: int = 0,
     """
     server = make_server(case_path, host, port, full_paths=full_paths)
     try:
-        with _stopped_by_signals():
+        with _stopped_by_signals(server):
             announce(f"sourcetrace is serving {Path(case_path).name} at {server.url}  (Ctrl-C to stop)")
             server.serve_forever()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # served from another thread than the main one: Ctrl-C arrives as this
         pass
     finally:
         server.server_close()
 
 
 @contextmanager
-def _stopped_by_signals() -> Iterator[None]:
-    """SIGTERM and SIGHUP (kill, a closed terminal) raise KeyboardInterrupt, as Ctrl-C does; only in the
-    main thread, where Python runs signal handlers."""
+def _stopped_by_signals(server: CaseServer) -> Iterator[None]:
+    """Ctrl-C (SIGINT), SIGTERM and SIGHUP (kill, a closed terminal) stop the server: the
+    handler asks ``serve_forever`` to return, from a thread of its own (``shutdown`` waits
+    for the loop). It raises nothing: an exception raised wherever the main thread happens
+    to be (inside the request threads' executor, holding its lock) can leave the process
+    hanging at exit. Handlers run only in the main thread; a SIGINT that the process was
+    started ignoring (a background job) stays ignored."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-    stopping = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
-    before = {s: signal.signal(s, interrupt) for s in stopping}
+
+    def stop(signum: int, frame: object) -> None:
+        threading.Thread(target=server.shutdown, name="sourcetrace-stop", daemon=True).start()
+
+    stopping = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    stopping = [s for s in stopping if not (s == signal.SIGINT and signal.getsignal(s) == signal.SIG_IGN)]
+    before = {s: signal.signal(s, stop) for s in stopping}
     try:
         yield
     finally:
-        for stop, handler in before.items():
-            signal.signal(stop, handler)
+        for stop_signal, handler in before.items():
+            signal.signal(stop_signal, handler)
