@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,24 +24,16 @@ from sourcetrace import records, wording
 from sourcetrace.records import Family, FamilyMember, Passage, Relation, SegmentForReuse
 from sourcetrace.reuse import explains, origins, parents, relations, spin
 from sourcetrace.reuse.relations import PairVerdict
+from sourcetrace.rules import source_digest
 
 Decided = tuple[Family, list[Relation]]
 
 
-def _rules_digest() -> str:
-    """Where a source cannot be read, a digest of no other run: nothing is reused."""
-    # families.py is read by name: it imports this module, so it cannot be imported here first.
-    modules = [Path(m.__file__ or "") for m in (explains, origins, parents, relations, spin, records, wording)]
-    digest = hashlib.blake2b(digest_size=16)
-    try:
-        for path in [Path(__file__).with_name("families.py"), Path(__file__), *modules]:
-            digest.update(path.read_bytes())
-    except OSError:
-        return os.urandom(16).hex()
-    return digest.hexdigest()
-
-
-RULES_DIGEST = _rules_digest()
+# The modules that decide a family; families.py is read by path (it imports this module).
+RULES_DIGEST = source_digest([
+    Path(__file__).with_name("families.py"), Path(__file__),
+    *(Path(m.__file__ or "") for m in (explains, origins, parents, relations, spin, records, wording)),
+])
 
 
 @dataclass(slots=True)

@@ -301,9 +301,6 @@ class _RareWordChunks(MapStep[int, tuple[I64, F64]]):
         return {**{k: getattr(self, k) for k in ("stats", "matrix", "weights", "ids", "min_overlap", "min_shared",
                                                  "top_k", "chunk")}, "_products": None}
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-
     def process(self, record: int) -> tuple[I64, F64]:
         first, last = record, record + self.chunk
         transposed, binary, binary_t = self._operands()

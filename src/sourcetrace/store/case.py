@@ -583,9 +583,9 @@ def _forget_segments(db: sqlite3.Connection, changed: list[int], removed: list[i
         # them among the segments not merged (so their merged_segments rows go too).
         statements = db.execute(
             "SELECT DISTINCT statement_id FROM statement_occurrences WHERE segment_id = ?", (segment,)).fetchall()
-        db.execute("DELETE FROM merged_segments WHERE segment_id = ? OR segment_id IN (SELECT segment_id FROM"
-                   " statement_occurrences WHERE statement_id IN (SELECT statement_id FROM statement_occurrences"
-                   " WHERE segment_id = ?))", (segment, segment))
+        db.execute("DELETE FROM merged_segments WHERE segment_id = ?", (segment,))
+        db.executemany("DELETE FROM merged_segments WHERE segment_id IN"
+                       " (SELECT segment_id FROM statement_occurrences WHERE statement_id = ?)", statements)
         db.executemany("DELETE FROM statement_occurrences WHERE statement_id = ?", statements)
         db.executemany("DELETE FROM statements WHERE id = ?", statements)
     for segment in removed:

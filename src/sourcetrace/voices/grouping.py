@@ -17,7 +17,6 @@ the groups a run over everything would.
 from __future__ import annotations
 
 import hashlib
-import os
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sourcetrace.reuse.shingles import mix64, sorted_unique
+from sourcetrace.rules import source_digest
 from sourcetrace.voices.statements import Attribution
 
 ANCHORS = 8  # content words per occurrence kept as anchors
@@ -223,20 +223,9 @@ def item_keys(items: Sequence[Item]) -> tuple[PairArrays, PairArrays, PairArrays
 KEY_TABLES = ("shared", "held", "sought")  # a key's table, stored as its position here
 
 
-def _source_digest() -> str:
-    """The source of this module and of merge.py (which normalises the words keys
-    are made of), hashed: any change to them makes every stored key out of date,
-    never a stale match. Where a source cannot be read, a digest of no other run."""
-    digest = hashlib.blake2b(digest_size=16)
-    try:
-        for path in (Path(__file__), Path(__file__).with_name("merge.py")):  # merge imports this module
-            digest.update(path.read_bytes())
-    except OSError:
-        return os.urandom(16).hex()
-    return digest.hexdigest()
-
-
-KEYS_VERSION = _source_digest()
+# The rules that make keys: this module and merge.py, which normalises the words keys are made of
+# (read by path: merge imports this module).
+KEYS_VERSION = source_digest([Path(__file__), Path(__file__).with_name("merge.py")])
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,11 +121,12 @@ def _merge_touched(context: RunContext, changed: list[int], moved: set[int],
     holding a partner key, and those sharing a statement with either. Their
     statements regroup exactly as in a merge of everything (voices/grouping.py)."""
     store = context.store
-    keys = occurrence_keys(statements_of_segments(store, changed), families)
+    found = statements_of_segments(store, changed)
+    keys = occurrence_keys(found, families)
     replace_statement_keys(store, segment_key_codes(keys), changed, KEYS_VERSION)
     reach = set(changed) | segments_meeting(keys, stored_statement_keys(store))
     loaded = reach | segments_sharing_statements(store, reach)
-    found = statements_of_segments(store, loaded)
+    found.update(statements_of_segments(store, loaded - set(changed)))
     context.engine.count("segments_read", len(found))
     return merge_changes(found, store.segment_dates(), families, occurrences_of_segments(store, loaded), moved,
                          _Decider(context, found).decide, origins)
