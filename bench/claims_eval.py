@@ -3,9 +3,13 @@
 Reads the (claim, text) pairs of bench/data/claims_gold_dev.txt (written first, used to tune),
 bench/data/claims_gold_heldout.txt (written after tuning, evaluated once, its failures then read),
 bench/data/claims_gold_heldout2.txt (written after the changes that followed, evaluated once) and
-bench/data/claims_gold_heldout3.txt (written after issue 11's rules, evaluated once). Held-out parts
-1 and 2 are TUNING DATA since issue 11: their failures were read and the rules changed for them, so
-only part 3 is held out; format at the top of each file. Each text is one segment: its statements are found by the voices stage, the candidate
+bench/data/claims_gold_heldout3.txt (written after issue 11's rules, evaluated once),
+bench/data/claims_gold_train1.txt and claims_gold_train2.txt (written to train the claims model) and
+bench/data/claims_gold_heldout4.txt (written by a separate author after the claims model was trained,
+evaluated once). Held-out parts 1 and 2 are TUNING DATA since issue 11 (their failures were read and
+the rules changed for them), part 3 since the claims model (trained on it), so only part 4 is held
+out; format at the top of each file. Each part is also scored with the rules alone (no claims
+model), in the same run. Each text is one segment: its statements are found by the voices stage, the candidate
 test of the claims step is applied, and its positions are found as the step finds them. A pair's
 predicted label is "unrelated" when the text takes no position, else its stance: supports or
 contests when its decided positions agree, the text's own voice (else its last decided position)
@@ -44,6 +48,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from sourcetrace.claims.assess import Embedder, Position, SegmentToAssess, assess_segment  # noqa: E402
 from sourcetrace.claims.matching import KeyIndex, index_keys, segment_sentences  # noqa: E402
+from sourcetrace.claims.model import ClaimModel, default_model  # noqa: E402
 from sourcetrace.claims.propositions import propositions_of  # noqa: E402
 from sourcetrace.claims.stance import Carrier  # noqa: E402
 from sourcetrace.reuse.rewrites import default_embedder  # noqa: E402
@@ -51,7 +56,9 @@ from sourcetrace.voices import extract_from_texts  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 PARTS = {"dev": DATA / "claims_gold_dev.txt", "heldout": DATA / "claims_gold_heldout.txt",
-         "heldout2": DATA / "claims_gold_heldout2.txt", "heldout3": DATA / "claims_gold_heldout3.txt"}
+         "heldout2": DATA / "claims_gold_heldout2.txt", "heldout3": DATA / "claims_gold_heldout3.txt",
+         "heldout4": DATA / "claims_gold_heldout4.txt", "train1": DATA / "claims_gold_train1.txt",
+         "train2": DATA / "claims_gold_train2.txt"}
 LABELS = ("supports", "contests", "reports", "unrelated")
 
 
@@ -93,7 +100,7 @@ class MiniLM:
         return np.asarray(self.model.encode(list(sentences), normalize_embeddings=True), dtype=np.float32)
 
 
-def predict(pairs: list[Pair], embedder: Embedder) -> tuple[list[str], list[list[Position]]]:
+def predict(pairs: list[Pair], embedder: Embedder, model: ClaimModel | None) -> tuple[list[str], list[list[Position]]]:
     """Our label of every pair, and the positions behind it."""
     texts = [(i, p.text) for i, p in enumerate(pairs)]
     carriers = {i: tuple(Carrier(a.occurrence.start, a.occurrence.end, a.speaker, a.occurrence.cue, a.occurrence.kind)
@@ -109,7 +116,7 @@ def predict(pairs: list[Pair], embedder: Embedder) -> tuple[list[str], list[list
             labels.append("unrelated")
             behind.append([])
             continue
-        positions = assess_segment(SegmentToAssess(i, pair.text, carriers[i], (claim,)), embedder)
+        positions = assess_segment(SegmentToAssess(i, pair.text, carriers[i], (claim,)), embedder, model)
         labels.append(pair_label(positions))
         behind.append(positions)
     return labels, behind
@@ -181,10 +188,12 @@ def evaluate(parts: list[str], embedder_name: str, show_errors: bool) -> dict[st
     for part in parts:
         pairs = read_gold(PARTS[part])
         started = time.perf_counter()
-        predicted, behind = predict(pairs, embedder)
+        predicted, behind = predict(pairs, embedder, default_model())
         seconds = time.perf_counter() - started
+        rules_only, _ = predict(pairs, embedder, None)
         base = ["reports" if s >= threshold else "unrelated" for s in baseline_scores(pairs, embedder)]
-        report[part] = {"ours": scores_of(pairs, predicted), "baseline": scores_of(pairs, base),
+        report[part] = {"ours": scores_of(pairs, predicted), "rules_alone": scores_of(pairs, rules_only),
+                        "baseline": scores_of(pairs, base),
                         "ours_by_kind": by_kind(pairs, predicted), "seconds": round(seconds, 1)}
         if show_errors:
             for pair, label, positions in zip(pairs, predicted, behind):
@@ -197,7 +206,7 @@ def evaluate(parts: list[str], embedder_name: str, show_errors: bool) -> dict[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", choices=("dev", "heldout", "heldout2", "heldout3", "both", "all"), default="dev")
+    parser.add_argument("--part", choices=(*PARTS, "both", "all"), default="dev")
     parser.add_argument("--embedder", choices=("wordllama", "minilm"), default="wordllama")
     parser.add_argument("--errors", action="store_true", help="List the pairs labelled wrong (stderr).")
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
@@ -209,7 +218,7 @@ def main() -> None:
 
         report = run_scale(args.scale, args.workers)
     else:
-        parts = {"both": ["dev", "heldout"], "all": ["dev", "heldout", "heldout2", "heldout3"]}.get(args.part, [args.part])
+        parts = {"both": ["dev", "heldout"], "all": list(PARTS)}.get(args.part, [args.part])
         report = evaluate(parts, args.embedder, args.errors)
     print(json.dumps(report, indent=2))
     if args.json:

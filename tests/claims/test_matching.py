@@ -42,15 +42,23 @@ def test_a_dismissal_that_names_the_claim_in_a_few_words_states_it() -> None:
 
 def test_candidates_are_the_segments_a_per_pair_test_accepts() -> None:
     texts = {1: "Artillery shelled the hospital in Korvo.", 2: "The hospital in Korvo opened a wing.",
-             3: "Artillery shelled a bridge in Dorna.", 4: "Shelling in Korvo went on all night."}
+             3: "Artillery shelled a bridge in Dorna.", 4: "Shelling in Korvo went on all night.",
+             5: "Vardenian artillery fired in Korvo.", 6: "A bridge opened in Dorna."}
     index = KeyIndex()
     for segment, text in texts.items():
         index.add(segment, index_keys(text))
     proposition = claim()
     predicate = {k for t in proposition.predicate for k in t.keys}
-    expected = sorted(s for s, text in texts.items() if index_keys(text) & predicate
-                      and sum(1 for t in proposition.terms if t.keys & index_keys(text)) >= 2)
-    assert index.candidates(proposition) == expected == [1, 3, 4]  # 2 lacks the predicate
+    content = {k for t in proposition.terms if not t.is_name and not t.keys & proposition.agent_keys for k in t.keys}
+
+    def shared(text: str) -> int:
+        return sum(1 for t in proposition.terms if t.keys & index_keys(text))
+
+    rules = {s for s, text in texts.items() if index_keys(text) & predicate and shared(text) >= 2}
+    model = {s for s, text in texts.items() if index_keys(text) & content and shared(text) >= 2}
+    assert rules == {1, 3, 4}  # 2 lacks the predicate
+    assert model == {1, 2, 3, 4}  # 2 carries "hospital": the claims model judges it; 5 shares only who and where
+    assert index.candidates(proposition) == sorted(rules | model)
 
 
 def test_the_same_act_in_another_place_is_another_proposition() -> None:
@@ -60,7 +68,7 @@ def test_the_same_act_in_another_place_is_another_proposition() -> None:
 
 
 def test_a_dismissal_is_a_candidate_only_for_the_claims_it_names_near_its_word_for_a_claim() -> None:
-    texts = {1: "Officials called the reports about Korvo lies. A new bridge opened in Dorna.",
+    texts = {1: "Officials called the reports about Korvo lies. A new school opened in Dorna.",
              2: "Officials called the Dorna reports lies.",
              3: "Officials called the reports lies. In Dorna, a hospital wing opened."}
     index = KeyIndex()

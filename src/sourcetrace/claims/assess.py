@@ -11,19 +11,23 @@ lie in (its speaker takes the position), else the segment's own voice. A
 segment takes at most one position per claim and carrier: a decided one
 (supports, contests) over "reports", the first in text order among equals.
 A denial that answers an earlier sentence without naming the claim again
-("The ministry rejected the findings as lies") contests it too.
+("The ministry rejected the findings as lies") contests it too. Where the
+rules find no position on a claim, the claims model (claims/model.py) may
+take one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol, cast
 
 import numpy as np
 
 from sourcetrace.claims.cues import ANAPHORIC_TARGETS, CONTEST_PHRASES, CONTEST_VERBS, first_phrase
 from sourcetrace.claims.matching import SentenceMatch, SentenceWords, matching_sentences, segment_sentences
+from sourcetrace.claims.model import ClaimModel, default_model, pair_features
 from sourcetrace.claims.propositions import Proposition
 from sourcetrace.claims.stance import (
     OWN_VOICE,
@@ -38,15 +42,17 @@ from sourcetrace.claims.stance import (
 from sourcetrace.claims.terms import keys_of, words
 from sourcetrace.engines.contract import MapStep
 from sourcetrace.reuse.rewrites import default_embedder
+from sourcetrace.rules import source_digest
 from sourcetrace.voices.nlp import load_nlp
 
 if TYPE_CHECKING:  # spaCy is imported where a pipeline loads (voices/nlp.py)
     from spacy.tokens import Doc
 
-# Names the claim rules (keys, matching, stance; found claims are grouped by the same keys): bump it
-# whenever they change. A case assessed by another version assesses every pair again
-# (meta.claims_assessor, CaseStore.forget_claim_checks_unless_assessed_by, the claims step).
-ASSESSOR_VERSION = "2026-12-01.issue-11-own-doer"
+# Names the claim rules (keys, matching, stance, the claims model and its weights; found claims are
+# grouped by the same keys) by their source: a case assessed by other rules assesses every pair
+# again (meta.claims_assessor, CaseStore.forget_claim_checks_unless_assessed_by, the claims step).
+ASSESSOR_VERSION = "claims-" + source_digest([*sorted(Path(__file__).parent.glob("*.py")),
+                                              Path(__file__).with_name("model_weights.json")])
 # A name after these words is a place or a modifier ("in Korr's provinces", "the Barrow dam"), not an agent.
 _NOT_AN_AGENT = frozenset("in at near from of the a an below above off across outside inside into to on".split())
 FOLLOW_UP_SENTENCES = 3  # a denial this many sentences after a claim's sentence may answer it
@@ -110,13 +116,16 @@ class Embedder(Protocol):
     def embed(self, sentences: Sequence[str]) -> np.ndarray: ...
 
 
-def assess_segment(record: SegmentToAssess, embedder: Embedder | None = None) -> list[Position]:
+def assess_segment(record: SegmentToAssess, embedder: Embedder | None = None,
+                   model: ClaimModel | Literal["default"] | None = "default") -> list[Position]:
     """Every position the segment takes on the record's claims, by claim, then in text order.
-    ``embedder`` gives unit sentence vectors (default: WordLlama's)."""
+    ``embedder`` gives unit sentence vectors (default: WordLlama's); ``model`` takes a position
+    where the rules find none (default: the shipped claims model; None: the rules alone)."""
     sentences = segment_sentences(record.text)
     if not sentences.spans:
         return []
     embedder = embedder or default_embedder()
+    model = default_model() if model == "default" else model
     vectors = embedder.embed([record.text[s:e] for s, e in sentences.spans])
     claim_vectors = embedder.embed([c.text for c in record.claims])
     matches = {claim.claim: matching_sentences(claim, sentences, claim_vectors[i], vectors)
@@ -124,15 +133,36 @@ def assess_segment(record: SegmentToAssess, embedder: Embedder | None = None) ->
     wanted = sorted({(m.start, m.end) for found in matches.values() for m in found})
     parsed = dict(zip(wanted, load_nlp().pipe(record.text[s:e] for s, e in wanted)))
     positions: list[Position] = []
-    for claim in record.claims:
+    for i, claim in enumerate(record.claims):
         agent_named = _names_agent(claim, sentences)
         stating = [m for m in matches[claim.claim]
                    if m.unexplained is not None or not _only_modifies(claim, m, parsed[(m.start, m.end)])]
         found = [_position(claim, record, m, parsed[(m.start, m.end)], agent_named) for m in stating]
         if found:
             found += _answers(claim, record, sentences, matches[claim.claim], found)
+        elif model is not None:
+            found = _model_position(claim, record, sentences, claim_vectors[i], vectors, model)
         positions.extend(_one_per_carrier(found))
     return positions
+
+
+def _model_position(claim: Proposition, record: SegmentToAssess, sentences: SentenceWords, claim_vector: np.ndarray,
+                    vectors: np.ndarray, model: ClaimModel) -> list[Position]:
+    """The claims model's position, where the rules found none (claims/model.py)."""
+    features = pair_features(claim, record.text, sentences, claim_vector, vectors)
+    verdict = None if features is None else model.judge(features)
+    if features is None or verdict is None:
+        return []
+    start, end = sentences.spans[features.sentence]
+    predicate = [(w.start - start, w.end - start) for w in sentences.words[features.sentence]
+                 if any(t.keys & w.keys for t in claim.predicate)]
+    if predicate and only_modifies(load_nlp()(record.text[start:end]), predicate, claim.keys):
+        return []  # "the landmines treaty" for a claim that landmines were used: as for the rules
+    overlaps = [(min(end, c.end) - max(start, c.start), -c.start, c) for c in record.carriers
+                if c.start < end and start < c.end]
+    carrier = max(overlaps, key=lambda item: (item[0], item[1]))[2] if overlaps else None
+    decision = StanceDecision(cast(Stance, verdict.stance), verdict.cue)
+    return [_make(claim, record, start, end, decision, carrier, round(features.dense[2], 3))]
 
 
 def _only_modifies(claim: Proposition, match: SentenceMatch, doc: Doc) -> bool:

@@ -1,6 +1,7 @@
 """The words that decide a stance: cue lexicons, each entry named by what it shows.
 
-No stance model ships, so a stance is read off cues (claims/stance.py): a
+The rules read a stance off cues (claims/stance.py; the claims model of
+claims/model.py uses the same lexicons as features where they find none): a
 verb that governs the claim's clause ("denied that ...", "concluded that
 ..."), a negation in the clause, a phrase that calls it untrue ("lies and
 disinformation", "there is no such thing as"), a hedge that still asserts

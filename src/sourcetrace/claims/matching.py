@@ -48,6 +48,7 @@ NAME_WEIGHT = 0.5  # names say what a claim is about, not what it asserts: they 
 MIN_ANSWER_TERMS = 2  # terms a dismissal must name, unless one is a name or the predicate ("the Sefra reports")
 MIN_UNEXPLAINED_TERMS = 3  # terms (a name among them) a segment saying something is unexplained must share
 MIN_CANDIDATE_TERMS = 2  # terms (the predicate's among them) a segment must share with a claim to be assessed for it
+MIN_MODEL_TERMS = 2  # terms of any kind a segment must share with a claim for the claims model to judge it
 MATTER_COVERAGE = 0.6  # share of the non-predicate terms a sentence on the claim's matter, said unexplained, carries
 UNEXPLAINED_KEY = "#unexplained"  # indexed for segments with such a phrase
 ANSWER_PREFIX = "#answer:"  # indexes the keys near the word for a claim in a dismissal ("called the Sefra reports lies")
@@ -91,7 +92,7 @@ def matching_sentences(claim: Proposition, segment: SentenceWords, claim_vector:
     A name counts wherever it appears up to the sentence's end; other content, in the sentence
     or the one before it (news says "the camps" once the camps were named); the predicate must
     be in the sentence itself."""
-    total = sum(_weight(t) for t in claim.terms) or 1.0
+    total = sum(term_weight(t) for t in claim.terms) or 1.0
     seen_keys: set[str] = set()
     before: set[str] = set()
     stated = -FOLLOW_UP_SENTENCES - 1  # the last sentence that stated the claim
@@ -102,10 +103,10 @@ def matching_sentences(claim: Proposition, segment: SentenceWords, claim_vector:
         seen_keys |= here
         near = here | before
         before = here
-        named_elsewhere = _names_others(claim, sentence)
+        named_elsewhere = names_another_place(claim, sentence)
         carried = [t for t in claim.terms
                    if t.keys & ((here if named_elsewhere else seen_keys) if t.is_name else near)]
-        share = sum(_weight(t) for t in carried) / total
+        share = sum(term_weight(t) for t in carried) / total
         cosine = _cosine(claim_vector, sentence_vectors, index)
         denies = _denies(sentence)
         frames = denies or any(w.text.lower() in _ASKING_WORDS for w in sentence)
@@ -127,7 +128,7 @@ def matching_sentences(claim: Proposition, segment: SentenceWords, claim_vector:
 _PLACE_WORDS = frozenset({"in", "at", "near", "outside", "from", "into"})  # a name after them is a place
 
 
-def _names_others(claim: Proposition, sentence: Sequence[Word]) -> bool:
+def names_another_place(claim: Proposition, sentence: Sequence[Word]) -> bool:
     """The sentence names a place the claim does not ("in Dorna"): then names from earlier in the
     segment do not count for it, and it needs one of the claim's own ("in Dorna, troops shelled the
     farms" is not about Korvo because Korvo was named before). Speakers' names do not count."""
@@ -136,7 +137,14 @@ def _names_others(claim: Proposition, sentence: Sequence[Word]) -> bool:
                for before, w in pairwise(sentence))
 
 
-def _weight(term: Term) -> float:
+def content_terms(claim: Proposition) -> tuple[Term, ...]:
+    """What the claim says was done, and to what: its terms other than names and who did it. The
+    claims model judges only a sentence carrying one of them ("the mayor" of "kidnapped the mayor
+    of Tesk"): sharing who and where is a topic in common, never a claim."""
+    return tuple(t for t in claim.terms if not t.is_name and not t.keys & claim.agent_keys)
+
+
+def term_weight(term: Term) -> float:
     return term.weight * (NAME_WEIGHT if term.is_name else PREDICATE_WEIGHT if term.is_predicate else 1.0)
 
 
@@ -195,10 +203,10 @@ def _unexplained(claim: Proposition, sentence: Sequence[Word], carried: Sequence
     customs office took bribes to let them in. It needs MATTER_COVERAGE of the terms other than
     the predicate, one of the claim's names, and a phrase that leaves the cause or author open."""
     rest = [t for t in claim.terms if not t.is_predicate]
-    total = sum(_weight(t) for t in rest)
+    total = sum(term_weight(t) for t in rest)
     if not total or (any(t.is_name for t in rest) and not any(t.is_name for t in carried)):
         return None
-    if sum(_weight(t) for t in carried if not t.is_predicate) / total < MATTER_COVERAGE:
+    if sum(term_weight(t) for t in carried if not t.is_predicate) / total < MATTER_COVERAGE:
         return None
     text = " ".join(w.text for w in sentence)
     phrase = first_phrase(UNEXPLAINED_PHRASES, text)
@@ -241,7 +249,8 @@ class KeyIndex:
         """Segments carrying the claim's predicate and MIN_CANDIDATE_TERMS of its terms (all, for
         a shorter claim); or a dismissal naming, near its word for a claim, one of the claim's
         names, its predicate, or MIN_ANSWER_TERMS of its terms (as ``_answers_it`` requires); or
-        saying something is unexplained, with a name and MIN_UNEXPLAINED_TERMS terms."""
+        saying something is unexplained, with a name and MIN_UNEXPLAINED_TERMS terms; or, for the
+        claims model, holding MIN_MODEL_TERMS of its terms of any kind."""
         def holding(term: Term, prefix: str = "") -> set[int]:
             return {s for k in term.keys for s in self._segments.get(prefix + k, ())}
 
@@ -255,6 +264,11 @@ class KeyIndex:
         named = with_predicate | {s for t in claim.terms if t.is_name for s in holding(t)}
         unexplained = named & set(self._segments.get(UNEXPLAINED_KEY, ()))
         found.update(s for s, n in self._hits(claim.terms, unexplained).items() if n >= MIN_UNEXPLAINED_TERMS)
+        # The claims model's route (claims/model.py): a paraphrase may share no predicate word.
+        # It judges only a sentence carrying what the claim says was done or to what (not a name or the agent).
+        content = {s for t in content_terms(claim) for s in holding(t)}
+        holders = self._hits(claim.terms, content)
+        found.update(s for s, n in holders.items() if n >= min(MIN_MODEL_TERMS, len(claim.terms)))
         return sorted(found)
 
     def _hits(self, terms: Sequence[Term], among: set[int]) -> Counter[int]:
